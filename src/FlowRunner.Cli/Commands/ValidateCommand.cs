@@ -1,0 +1,94 @@
+using System.CommandLine;
+using FlowRunner.Cli.Output;
+using FlowRunner.Language;
+using FlowRunner.Language.Configuration;
+using FlowRunner.Language.Text;
+
+namespace FlowRunner.Cli.Commands;
+
+/// <summary><c>flowrunner validate &lt;files or folders...&gt; [--format text|json|sarif] [--max-warnings N]</c>.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Flow files or folders (searched recursively for *.flow and *.fz); '-' reads standard input.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format: text, json or sarif.",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var maxWarnings = new Option<int?>("--max-warnings")
+        {
+            Description = "Fail (exit 1) when there are more warnings than this.",
+        };
+        maxWarnings.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0)
+            {
+                result.AddError("--max-warnings must be 0 or more.");
+            }
+        });
+
+        var command = new Command("validate", "Check flow files and report every problem with its place and a fix.")
+        {
+            paths,
+            format,
+            maxWarnings,
+        };
+        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(maxWarnings)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string[] paths, string format, int? maxWarnings)
+    {
+        var inputs = new FlowInputs(console);
+        var report = new DiagnosticReport();
+        foreach (string path in inputs.Expand(paths))
+        {
+            LintConfiguration? configuration = inputs.ConfigurationFor(path);
+            SourceText? source = configuration is null ? null : inputs.Read(path);
+            if (source is null)
+            {
+                continue;
+            }
+
+            report.Files.Add((source.Path, FlowAnalysis.Analyze(source, configuration)));
+        }
+
+        switch (format)
+        {
+            case "json":
+                JsonReportWriter.Write(report, console.Out);
+                break;
+            case "sarif":
+                SarifReportWriter.Write(report, console.Out);
+                break;
+            default:
+                TextReportWriter.Write(report, console.Out);
+                break;
+        }
+
+        if (inputs.Failures > 0)
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
+        if (report.Errors > 0)
+        {
+            return ExitCodes.Failed;
+        }
+
+        if (maxWarnings is { } max && report.Warnings > max)
+        {
+            console.Error.WriteLine($"flowrunner: {report.Warnings} warnings exceed --max-warnings {max}");
+            return ExitCodes.Failed;
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using FlowRunner.Language;
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Text;
+
+namespace FlowRunner.Cli.Output;
+
+/// <summary>
+/// <c>{"files":[{"path","diagnostics":[{"id","severity","message","line","column","endLine","endColumn","hint"}]}],"errors","warnings"}</c>;
+/// lines and columns are 1-based and <c>endColumn</c> is exclusive, as in SARIF.
+/// </summary>
+internal static class JsonReportWriter
+{
+    public static void Write(DiagnosticReport report, TextWriter writer)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("files");
+            foreach ((string path, FlowAnalysis analysis) in report.Files)
+            {
+                json.WriteStartObject();
+                json.WriteString("path", path);
+                json.WriteStartArray("diagnostics");
+                foreach (Diagnostic diagnostic in analysis.Diagnostics)
+                {
+                    WriteDiagnostic(json, diagnostic, analysis.Source);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("errors", report.Errors);
+            json.WriteNumber("warnings", report.Warnings);
+            json.WriteNumber("infos", report.Infos);
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteDiagnostic(Utf8JsonWriter json, Diagnostic diagnostic, SourceText source)
+    {
+        LinePosition start = source.GetLinePosition(diagnostic.Location.Start);
+        LinePosition end = source.GetLinePosition(diagnostic.Location.Start + diagnostic.Location.Length);
+        json.WriteStartObject();
+        json.WriteString("id", diagnostic.Id);
+        json.WriteString("severity", DiagnosticFormatter.SeverityName(diagnostic.Severity));
+        json.WriteString("message", diagnostic.Message);
+        json.WriteNumber("line", start.Line + 1);
+        json.WriteNumber("column", start.Character + 1);
+        json.WriteNumber("endLine", end.Line + 1);
+        json.WriteNumber("endColumn", end.Character + 1);
+        if (diagnostic.Hint is null)
+        {
+            json.WriteNull("hint");
+        }
+        else
+        {
+            json.WriteString("hint", diagnostic.Hint);
+        }
+
+        json.WriteEndObject();
+    }
+}

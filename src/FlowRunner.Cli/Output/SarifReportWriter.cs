@@ -1,0 +1,106 @@
+using System.Text.Json;
+using FlowRunner.Language;
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Text;
+
+namespace FlowRunner.Cli.Output;
+
+/// <summary>SARIF 2.1.0 as code-scanning services read it: one run, every rule in the driver, relative URIs.</summary>
+internal static class SarifReportWriter
+{
+    public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    public static void Write(DiagnosticReport report, TextWriter writer)
+    {
+        var rules = Descriptors.All;
+        var ruleIndex = rules.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("$schema", SchemaUri);
+            json.WriteString("version", "2.1.0");
+            json.WriteStartArray("runs");
+            json.WriteStartObject();
+            json.WriteStartObject("tool");
+            json.WriteStartObject("driver");
+            json.WriteString("name", "flowrunner");
+            json.WriteString("informationUri", "https://github.com/flowrunner/flowrunner");
+            json.WriteString("semanticVersion", typeof(SarifReportWriter).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
+            json.WriteStartArray("rules");
+            foreach (DiagnosticDescriptor rule in rules)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", rule.Id);
+                json.WriteString("name", string.Concat(rule.Title.Split(' ').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..])));
+                json.WriteStartObject("shortDescription");
+                json.WriteString("text", rule.Title);
+                json.WriteEndObject();
+                json.WriteStartObject("defaultConfiguration");
+                json.WriteString("level", Level(rule.DefaultSeverity));
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteString("columnKind", "utf16CodeUnits");
+            json.WriteStartArray("results");
+            foreach ((string path, FlowAnalysis analysis) in report.Files)
+            {
+                foreach (Diagnostic diagnostic in analysis.Diagnostics)
+                {
+                    WriteResult(json, diagnostic, analysis.Source, path, ruleIndex[diagnostic.Id]);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteResult(Utf8JsonWriter json, Diagnostic diagnostic, SourceText source, string path, int index)
+    {
+        LinePosition start = source.GetLinePosition(diagnostic.Location.Start);
+        LinePosition end = source.GetLinePosition(diagnostic.Location.Start + diagnostic.Location.Length);
+        json.WriteStartObject();
+        json.WriteString("ruleId", diagnostic.Id);
+        json.WriteNumber("ruleIndex", index);
+        json.WriteString("level", Level(diagnostic.Severity));
+        json.WriteStartObject("message");
+        json.WriteString("text", diagnostic.Hint is null ? diagnostic.Message : $"{diagnostic.Message}. Fix: {diagnostic.Hint}");
+        json.WriteEndObject();
+        json.WriteStartArray("locations");
+        json.WriteStartObject();
+        json.WriteStartObject("physicalLocation");
+        json.WriteStartObject("artifactLocation");
+        json.WriteString("uri", Uri(path));
+        json.WriteEndObject();
+        json.WriteStartObject("region");
+        json.WriteNumber("startLine", start.Line + 1);
+        json.WriteNumber("startColumn", start.Character + 1);
+        json.WriteNumber("endLine", end.Line + 1);
+        json.WriteNumber("endColumn", end.Character + 1);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static string Level(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        _ => "note",
+    };
+
+    // SARIF wants a URI reference: forward slashes, percent-encoded; relative paths stay relative.
+    private static string Uri(string path) =>
+        string.Join('/', path.Replace('\\', '/').Split('/').Select(System.Uri.EscapeDataString));
+}

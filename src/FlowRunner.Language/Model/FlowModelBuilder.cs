@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using FlowRunner.Language.Syntax;
+
+namespace FlowRunner.Language.Model;
+
+/// <summary>Resolves a tree into a <see cref="FlowModel"/>. Reports nothing: the validator's rules do.</summary>
+public static class FlowModelBuilder
+{
+    /// <summary>Builds the model of a document.</summary>
+    public static FlowModel Build(FlowDocument document)
+    {
+        var lanes = ImmutableArray.CreateBuilder<LaneModel>();
+        var laneIds = new HashSet<string>(StringComparer.Ordinal);
+        var nodes = ImmutableArray.CreateBuilder<NodeModel>();
+        var nodeIds = new Dictionary<string, NodeModel>(StringComparer.Ordinal);
+        var edgeStatements = new List<EdgeSyntax>();
+        var loopStatements = new List<LoopSyntax>();
+
+        void Visit(StatementSyntax statement, string? lane)
+        {
+            switch (statement)
+            {
+                case NodeSyntax node when !nodeIds.ContainsKey(node.Id.Text):
+                    var model = new NodeModel(node.Id.Text, lane, ParseShape(node.Shape.Text), Attributes(node), node);
+                    nodeIds.Add(model.Id, model);
+                    nodes.Add(model);
+                    break;
+                case EdgeSyntax edge:
+                    edgeStatements.Add(edge);
+                    break;
+                case LoopSyntax loop:
+                    loopStatements.Add(loop);
+                    break;
+            }
+        }
+
+        foreach (StatementSyntax statement in document.Statements)
+        {
+            if (statement is LaneSyntax lane)
+            {
+                if (laneIds.Add(lane.Id.Text))
+                {
+                    lanes.Add(new LaneModel(lane.Id.Text, lane.DisplayLabel is { Text.Length: > 0 } label ? label.Text : lane.Id.Text, lane));
+                }
+
+                foreach (StatementSyntax member in lane.Members)
+                {
+                    Visit(member, lane.Id.Text);
+                }
+            }
+            else
+            {
+                Visit(statement, null);
+            }
+        }
+
+        var edges = ImmutableArray.CreateBuilder<EdgeModel>();
+        foreach (EdgeSyntax edge in edgeStatements)
+        {
+            string? label = edge.Label is { Value.Value: { Length: > 0 } text } ? text : null;
+            for (int i = 0; i + 1 < edge.Path.Length; i++)
+            {
+                EndpointSyntax from = edge.Path[i];
+                EndpointSyntax to = edge.Path[i + 1];
+                if (nodeIds.TryGetValue(from.Node.Text, out NodeModel? source) && nodeIds.TryGetValue(to.Node.Text, out NodeModel? target))
+                {
+                    bool sameLane = source.Lane == target.Lane;
+                    HandleDirection fromHandle = ParseDirection(from.Handle) ?? (sameLane ? HandleDirection.Right : HandleDirection.Bottom);
+                    HandleDirection toHandle = ParseDirection(to.Handle) ?? (sameLane ? HandleDirection.Left : HandleDirection.Top);
+                    edges.Add(new EdgeModel(edges.Count, source.Id, target.Id, label, fromHandle, toHandle,
+                        from.Handle is null || to.Handle is null, edge));
+                }
+            }
+        }
+
+        var loops = ImmutableArray.CreateBuilder<LoopModel>();
+        foreach (LoopSyntax loop in loopStatements)
+        {
+            loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(nodeIds.ContainsKey)], loop));
+        }
+
+        return new FlowModel(lanes.ToImmutable(), nodes.ToImmutable(), edges.ToImmutable(), loops.ToImmutable());
+    }
+
+    /// <summary>The shape named by a word; shapes are lower case as FlowZap writes them.</summary>
+    public static NodeShape ParseShape(string text) => text switch
+    {
+        "circle" => NodeShape.Circle,
+        "rectangle" => NodeShape.Rectangle,
+        "diamond" => NodeShape.Diamond,
+        "taskbox" => NodeShape.Taskbox,
+        _ => NodeShape.Unknown,
+    };
+
+    /// <summary>The direction of a handle (any case), or null when absent or invalid.</summary>
+    public static HandleDirection? ParseDirection(HandleSyntax? handle) => handle?.Direction.Text.ToUpperInvariant() switch
+    {
+        "LEFT" => HandleDirection.Left,
+        "RIGHT" => HandleDirection.Right,
+        "TOP" => HandleDirection.Top,
+        "BOTTOM" => HandleDirection.Bottom,
+        _ => null,
+    };
+
+    private static ImmutableDictionary<string, string> Attributes(NodeSyntax node)
+    {
+        ImmutableDictionary<string, string>.Builder attributes = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (AttributeSyntax attribute in node.Attributes)
+        {
+            attributes[attribute.Key.Text] = attribute.Value.Value;
+        }
+
+        return attributes.ToImmutable();
+    }
+}

@@ -1,0 +1,61 @@
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Syntax;
+
+namespace FlowRunner.Language.Validation.Rules;
+
+/// <summary>FZ3001, FZ3002, FZ3018, FZ3019: attribute keys and separators (reference §3 "Attributes", §4 "Edge label").</summary>
+internal sealed class AttributeRule : IFlowRule
+{
+    private static readonly string[] NodeKeys = ["label", "owner", "description", "system"];
+
+    public void Analyze(RuleContext context)
+    {
+        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        {
+            switch (statement)
+            {
+                case NodeSyntax node:
+                    AnalyzeNode(context, node);
+                    break;
+                case EdgeSyntax { Label: { } label }:
+                    if (label.Key.Text != "label")
+                    {
+                        context.Report(Descriptors.UnknownAttribute, label.Key.Span, "an edge takes only [label=\"...\"]",
+                            label.Key.Text, Suggestions.DidYouMean(label.Key.Text, ["label"]));
+                    }
+
+                    if (label.Separator == ':')
+                    {
+                        context.Report(Descriptors.EdgeLabelColon, label.Span, $"write [{label.Key.Text}=\"{label.Value.Value}\"]");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static void AnalyzeNode(RuleContext context, NodeSyntax node)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (AttributeSyntax attribute in node.Attributes)
+        {
+            string key = attribute.Key.Text;
+            if (!NodeKeys.Contains(key))
+            {
+                context.Report(Descriptors.UnknownAttribute, attribute.Key.Span,
+                    "FlowZap allows label, owner, description and system; keep other settings in a file beside the flow",
+                    key, Suggestions.DidYouMean(key, NodeKeys));
+            }
+
+            if (!seen.Add(key))
+            {
+                context.Report(Descriptors.DuplicateAttribute, attribute.Span, "remove one of them", key, node.Id.Text);
+            }
+
+            if (attribute.Separator == '=')
+            {
+                context.Report(Descriptors.NodeAttributeEquals, attribute.Span, $"write {key}:\"{attribute.Value.Value}\"", key);
+            }
+        }
+    }
+}
