@@ -27,7 +27,7 @@ public sealed record FlowAnalysis(FlowDocument Document, FlowModel Model, Immuta
     {
         ParseResult parse = FlowParser.Parse(source);
         FlowModel model = FlowModelBuilder.Build(parse.Document);
-        ImmutableArray<Diagnostic> all = parse.Diagnostics.AddRange(FlowValidator.Validate(parse.Document, model));
+        ImmutableArray<Diagnostic> all = parse.Diagnostics.AddRange(FlowValidator.Validate(parse.Document, model, isTreeComplete: !parse.HasErrors));
         all = (configuration ?? LintConfiguration.Default).Apply(all);
         ImmutableArray<Diagnostic> sorted = [.. all
             .OrderBy(d => d.Location.Start)

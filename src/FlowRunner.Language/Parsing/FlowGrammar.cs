@@ -64,9 +64,9 @@ internal static class FlowGrammar
 
     /// <summary>A trailing <c>// text</c> or <c># text</c> after a statement.</summary>
     internal static readonly Parser<CommentSyntax> Comment =
-        Symbol("//", "comment").Then(marker => RestOfLine.Select(text =>
+        Symbol("//", "comment", skipSpaces: false).Then(marker => RestOfLine.Select(text =>
             new CommentSyntax(CommentKind.Slash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) }))
-        .Or(Symbol("#", "comment").Then(marker => RestOfLine.Select(text =>
+        .Or(Symbol("#", "comment", skipSpaces: false).Then(marker => RestOfLine.Select(text =>
             new CommentSyntax(CommentKind.Hash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) })));
 
     /// <summary>The rest of a node line after its id: <c>: shape attr...</c>.</summary>

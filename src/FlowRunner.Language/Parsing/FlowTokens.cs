@@ -147,14 +147,14 @@ internal static class FlowTokens
         return Result.Success(token, line.Seek(SkipSpaces(source, i, line.End)));
     };
 
-    internal static Parser<TextSpan> Symbol(string text, string expectation) => input =>
+    internal static Parser<TextSpan> Symbol(string text, string expectation, bool skipSpaces = true) => input =>
     {
         var line = (LineInput)input;
         int start = line.Position;
         if (line.End - start >= text.Length && string.CompareOrdinal(line.Source, start, text, 0, text.Length) == 0)
         {
             int end = start + text.Length;
-            return Result.Success(TextSpan.FromBounds(start, end), line.Seek(SkipSpaces(line.Source, end, line.End)));
+            return Result.Success(TextSpan.FromBounds(start, end), line.Seek(skipSpaces ? SkipSpaces(line.Source, end, line.End) : end));
         }
 
         return Fail<TextSpan>(line, expectation);

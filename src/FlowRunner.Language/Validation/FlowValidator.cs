@@ -19,6 +19,7 @@ public static class FlowValidator
         new CommentRule(),
         new PlacementRule(),
         new NodeIdRule(),
+        new SequentialIdRule(),
         new ReferenceRule(),
         new LabelRule(),
         new GraphRule(),
@@ -29,12 +30,18 @@ public static class FlowValidator
     ];
 
     /// <summary>Every rule's diagnostics for the document and its model.</summary>
-    public static ImmutableArray<Diagnostic> Validate(FlowDocument document, FlowModel model)
+    /// <param name="document">The tree.</param>
+    /// <param name="model">The model built from the tree.</param>
+    /// <param name="isTreeComplete">False when lines failed to parse; whole-graph rules are then skipped.</param>
+    public static ImmutableArray<Diagnostic> Validate(FlowDocument document, FlowModel model, bool isTreeComplete = true)
     {
         var context = new RuleContext(document, model);
         foreach (IFlowRule rule in Rules)
         {
-            rule.Analyze(context);
+            if (isTreeComplete || !rule.NeedsCompleteTree)
+            {
+                rule.Analyze(context);
+            }
         }
 
         return context.Diagnostics;

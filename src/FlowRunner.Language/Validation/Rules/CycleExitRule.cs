@@ -6,6 +6,8 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1018: a cycle with no edge out and no end inside runs until its loop bound faults it (bpmnlint "no loop without exit").</summary>
 internal sealed class CycleExitRule : IFlowRule
 {
+    public bool NeedsCompleteTree => true;
+
     public void Analyze(RuleContext context)
     {
         FlowModel model = context.Model;

@@ -6,6 +6,8 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1010, FZ1011, FZ1012: a decision takes exactly one of at least two distinct, labelled exits.</summary>
 internal sealed class DecisionRule : IFlowRule
 {
+    public bool NeedsCompleteTree => true;
+
     public void Analyze(RuleContext context)
     {
         foreach (NodeModel node in context.Model.Nodes)

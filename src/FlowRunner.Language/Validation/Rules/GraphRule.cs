@@ -9,6 +9,8 @@ namespace FlowRunner.Language.Validation.Rules;
 /// </summary>
 internal sealed class GraphRule : IFlowRule
 {
+    public bool NeedsCompleteTree => true;
+
     public void Analyze(RuleContext context)
     {
         FlowModel model = context.Model;

@@ -6,6 +6,8 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1013: several exits from a non-decision fork parallel branches (product design §4), which is easy to do by accident.</summary>
 internal sealed class ParallelSplitRule : IFlowRule
 {
+    public bool NeedsCompleteTree => true;
+
     public void Analyze(RuleContext context)
     {
         foreach (NodeModel node in context.Model.Nodes)
