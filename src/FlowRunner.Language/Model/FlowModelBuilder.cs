@@ -102,14 +102,15 @@ public static class FlowModelBuilder
         _ => null,
     };
 
-    private static ImmutableDictionary<string, string> Attributes(NodeSyntax node)
+    // A plain dictionary: nodes have one to four attributes, and the model is never mutated after building.
+    private static Dictionary<string, string> Attributes(NodeSyntax node)
     {
-        ImmutableDictionary<string, string>.Builder attributes = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, string>(node.Attributes.Length, StringComparer.Ordinal);
         foreach (AttributeSyntax attribute in node.Attributes)
         {
             attributes[attribute.Key.Text] = attribute.Value.Value;
         }
 
-        return attributes.ToImmutable();
+        return attributes;
     }
 }

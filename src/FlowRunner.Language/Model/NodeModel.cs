@@ -4,7 +4,7 @@ using FlowRunner.Language.Syntax;
 namespace FlowRunner.Language.Model;
 
 /// <summary>A declared node with its lane (null outside every lane), shape and attributes (last value wins).</summary>
-public sealed record NodeModel(string Id, string? Lane, NodeShape Shape, ImmutableDictionary<string, string> Attributes, NodeSyntax Syntax)
+public sealed record NodeModel(string Id, string? Lane, NodeShape Shape, IReadOnlyDictionary<string, string> Attributes, NodeSyntax Syntax)
 {
     /// <summary>The <c>label</c> attribute, if written.</summary>
     public string? Label => Attributes.GetValueOrDefault("label");

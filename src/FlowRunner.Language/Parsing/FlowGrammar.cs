@@ -20,40 +20,47 @@ internal static class FlowGrammar
         from value in QuotedString
         select new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
 
-    /// <summary><c>handle(direction)</c> after the keyword (the keyword is checked later, so typos get a hint).</summary>
-    internal static Parser<HandleSyntax> HandleArguments(SyntaxToken keyword) =>
+    /// <summary><c>(direction)</c> after a handle keyword; the keyword is checked later, so typos get a hint.</summary>
+    internal static readonly Parser<Func<SyntaxToken, HandleSyntax>> HandleArguments =
         from open in OpenParen
         from direction in Identifier.Named("handle direction").XOptional()
         from close in CloseParen
-        select new HandleSyntax(
+        select new Func<SyntaxToken, HandleSyntax>(keyword => new HandleSyntax(
             keyword,
             direction.GetOrElse(new SyntaxToken(string.Empty, new TextSpan(open.End, 0))),
-            TextSpan.FromBounds(keyword.Span.Start, close.End));
+            TextSpan.FromBounds(keyword.Span.Start, close.End)));
 
     /// <summary><c>.handle(direction)</c>.</summary>
     internal static readonly Parser<HandleSyntax> HandleSuffix =
         from dot in Dot
         from keyword in Identifier.Named("'handle'")
-        from handle in HandleArguments(keyword)
-        select handle;
+        from handle in HandleArguments
+        select handle(keyword);
 
-    /// <summary>What may follow an endpoint's first identifier: <c>.handle(d)</c>, <c>.nX</c>, <c>.nX.handle(d)</c> or nothing.</summary>
-    internal static Parser<EndpointSyntax> EndpointRest(SyntaxToken first) =>
+    /// <summary>
+    /// What may follow an endpoint's first identifier: <c>.handle(d)</c>, <c>.nX</c>, <c>.nX.handle(d)</c> or nothing.
+    /// Returns a function of that first identifier, so the parser is built once, not once per line.
+    /// </summary>
+    internal static readonly Parser<Func<SyntaxToken, EndpointSyntax>> EndpointSuffix =
         (from dot in Dot
          from second in Identifier.Named("node id or 'handle'")
-         from endpoint in HandleArguments(second).Select(h => new EndpointSyntax(null, first, h, TextSpan.FromBounds(first.Span.Start, h.Span.End)))
-            .XOr(HandleSuffix.XOptional().Select(h => new EndpointSyntax(
+         from endpoint in HandleArguments.Select(h => new Func<SyntaxToken, EndpointSyntax>(first =>
+            {
+                HandleSyntax handle = h(second);
+                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
+            }))
+            .XOr(HandleSuffix.XOptional().Select(h => new Func<SyntaxToken, EndpointSyntax>(first => new EndpointSyntax(
                 first,
                 second,
                 h.GetOrDefault(),
-                TextSpan.FromBounds(first.Span.Start, h.IsDefined ? h.Get().Span.End : second.Span.End))))
+                TextSpan.FromBounds(first.Span.Start, h.IsDefined ? h.Get().Span.End : second.Span.End)))))
          select endpoint)
-        .XOr(Parse.Return(new EndpointSyntax(null, first, null, first.Span)));
+        .XOr(Parse.Return(new Func<SyntaxToken, EndpointSyntax>(first => new EndpointSyntax(null, first, null, first.Span))));
 
     internal static readonly Parser<EndpointSyntax> Endpoint =
         from first in Identifier.Named("node id")
-        from endpoint in EndpointRest(first)
-        select endpoint;
+        from suffix in EndpointSuffix
+        select suffix(first);
 
     /// <summary><c>[label="text"]</c> (or <c>[label:"text"]</c>).</summary>
     internal static readonly Parser<AttributeSyntax> EdgeLabel =
@@ -70,50 +77,50 @@ internal static class FlowGrammar
             new CommentSyntax(CommentKind.Hash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) })));
 
     /// <summary>The rest of a node line after its id: <c>: shape attr...</c>.</summary>
-    internal static Parser<StatementSyntax> NodeTail(SyntaxToken id) =>
+    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> NodeTail =
         from colon in Colon
         from shape in Identifier.Named("shape")
         from attributes in Attribute.XMany()
-        select (StatementSyntax)new NodeSyntax(id, shape, [.. attributes])
+        select new Func<SyntaxToken, StatementSyntax>(id => new NodeSyntax(id, shape, [.. attributes])
         {
             Span = TextSpan.FromBounds(id.Span.Start, attributes.LastOrDefault()?.Span.End ?? shape.Span.End),
-        };
+        });
 
     /// <summary>The rest of an edge line after its first identifier.</summary>
-    internal static Parser<StatementSyntax> EdgeTail(SyntaxToken first) =>
-        from source in EndpointRest(first)
+    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> EdgeTail =
+        from source in EndpointSuffix
         from targets in Arrow.Then(_ => Endpoint).AtLeastOnce()
         from label in EdgeLabel.XOptional()
-        select (StatementSyntax)BuildEdge(source, targets, label.GetOrDefault());
+        select new Func<SyntaxToken, StatementSyntax>(first => BuildEdge(source(first), targets, label.GetOrDefault()));
 
     /// <summary>The rest of a loop line after the keyword: <c>[condition] n1 n2</c>.</summary>
-    internal static Parser<StatementSyntax> LoopTail(SyntaxToken keyword) =>
+    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LoopTail =
         from open in OpenBracket
         from condition in TextUntilBracket
         from close in CloseBracket
         from nodes in Identifier.Named("node id").XMany()
-        select (StatementSyntax)new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
+        select new Func<SyntaxToken, StatementSyntax>(keyword => new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
         {
             Span = TextSpan.FromBounds(keyword.Span.Start, nodes.Any() ? nodes.Last().Span.End : close.End),
-        };
+        });
 
     /// <summary>The rest of a lane header after its id: <c>{</c> and an optional <c># Display label</c>.</summary>
-    internal static Parser<StatementSyntax> LaneTail(SyntaxToken id) =>
+    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LaneTail =
         from brace in OpenBrace
         from label in Symbol("#", "'#'").Then(hash => RestOfLine.Select(text => LaneLabel(hash, text, isOnOwnLine: false))).XOptional()
-        select (StatementSyntax)new LaneOpenLine(id, brace, label.GetOrDefault())
+        select new Func<SyntaxToken, StatementSyntax>(id => new LaneOpenLine(id, brace, label.GetOrDefault())
         {
             Span = TextSpan.FromBounds(id.Span.Start, label.IsDefined ? label.Get().Span.End : brace.End),
-        };
+        });
 
     /// <summary>Statements that begin with an identifier, told apart by the character after it.</summary>
     internal static readonly Parser<StatementSyntax> IdentifierStatement =
         from id in Identifier.Named("node, edge, lane or loop")
-        from statement in NodeTail(id)
-            .Or(LaneTail(id))
-            .Or(id.Text == "loop" ? LoopTail(id) : NeverLoop)
-            .Or(EdgeTail(id))
-        select statement;
+        from statement in NodeTail
+            .Or(LaneTail)
+            .Or(id.Text == "loop" ? LoopTail : NeverLoop)
+            .Or(EdgeTail)
+        select statement(id);
 
     internal static readonly Parser<StatementSyntax> CloseLine =
         CloseBrace.Select(span => (StatementSyntax)new LaneCloseLine { Span = span });
@@ -131,8 +138,8 @@ internal static class FlowGrammar
         select statement;
 
     // Only "loop" starts a loop; for other words this alternative fails without adding an expectation.
-    private static readonly Parser<StatementSyntax> NeverLoop = input =>
-        Result.Failure<StatementSyntax>(input, "unexpected " + Describe((LineInput)input), []);
+    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> NeverLoop = input =>
+        Result.Failure<Func<SyntaxToken, StatementSyntax>>(input, FailureMessage, []);
 
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
     internal static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)

@@ -63,6 +63,7 @@ public static class FlowParser
     /// <summary>The lane being read and the statements read so far.</summary>
     private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics)
     {
+        private readonly StringPool _pool = new();
         private LaneOpenLine? _lane;
         private LaneLabelSyntax? _laneLabel;
         private ImmutableArray<StatementSyntax>.Builder? _members;
@@ -79,7 +80,7 @@ public static class FlowParser
                 start++; // a byte-order mark is not part of the first statement
             }
 
-            var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start);
+            var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _pool);
             IResult<StatementSyntax> result = FlowGrammar.Line(input);
             bool labelMayFollow = _labelMayFollow;
             _labelMayFollow = false;
@@ -187,9 +188,7 @@ public static class FlowParser
             var at = (LineInput)result.Remainder;
             int position = Math.Clamp(at.Position, line.Start, line.End);
             int length = WordLength(source.Text, position, line.End);
-            string unexpected = result.Message.StartsWith("unexpected ", StringComparison.Ordinal)
-                ? result.Message["unexpected ".Length..]
-                : FlowTokens.Describe(at);
+            string unexpected = FlowTokens.Describe(at.Seek(position));
             string expected = FormatExpectations(result.Expectations);
             diagnostics.Add(Diagnostic.Create(Descriptors.InvalidStatement, new SourceSpan(source.Path, position, length),
                 SyntaxHints.For(source.Text.Substring(line.Start, line.Length), unexpected), unexpected, expected));

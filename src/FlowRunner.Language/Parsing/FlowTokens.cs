@@ -12,6 +12,9 @@ namespace FlowRunner.Language.Parsing;
 /// </summary>
 internal static class FlowTokens
 {
+    // Declared first: static fields initialise in textual order, and the token parsers below use it.
+    private static readonly Dictionary<string, string[]> ExpectationCache = new(StringComparer.Ordinal);
+
     /// <summary>Skips spaces and tabs; never fails.</summary>
     internal static readonly Parser<int> Spaces = input =>
     {
@@ -99,7 +102,7 @@ internal static class FlowTokens
         int close = line.Source.IndexOf(']', line.Position, line.End - line.Position);
         if (close < 0)
         {
-            return Result.Failure<SyntaxToken>(line.Seek(line.End), "unexpected end of line", ["']' to close the loop condition"]);
+            return Result.Failure<SyntaxToken>(line.Seek(line.End), FailureMessage, Expectations("']' to close the loop condition"));
         }
 
         var token = new SyntaxToken(line.Source[line.Position..close], TextSpan.FromBounds(line.Position, close));
@@ -127,14 +130,19 @@ internal static class FlowTokens
     /// <summary>True for characters that may continue an identifier.</summary>
     internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    private static Parser<SyntaxToken> Word(string expectation) => input =>
+    private static Parser<SyntaxToken> Word(string expectation)
     {
-        var line = (LineInput)input;
+        string[] expected = Expectations(expectation);
+        return input => ScanWord((LineInput)input, expected);
+    }
+
+    private static IResult<SyntaxToken> ScanWord(LineInput line, string[] expected)
+    {
         string source = line.Source;
         int i = line.Position;
         if (i >= line.End || !IsIdentifierStart(source[i]))
         {
-            return Fail<SyntaxToken>(line, expectation);
+            return Result.Failure<SyntaxToken>(line, FailureMessage, expected);
         }
 
         int start = i;
@@ -143,13 +151,18 @@ internal static class FlowTokens
             i++;
         }
 
-        var token = new SyntaxToken(source[start..i], TextSpan.FromBounds(start, i));
+        var token = new SyntaxToken(line.Pool.Get(source.AsSpan(start, i - start)), TextSpan.FromBounds(start, i));
         return Result.Success(token, line.Seek(SkipSpaces(source, i, line.End)));
-    };
+    }
 
-    internal static Parser<TextSpan> Symbol(string text, string expectation, bool skipSpaces = true) => input =>
+    internal static Parser<TextSpan> Symbol(string text, string expectation, bool skipSpaces = true)
     {
-        var line = (LineInput)input;
+        string[] expected = Expectations(expectation);
+        return input => ScanSymbol((LineInput)input, text, expected, skipSpaces);
+    }
+
+    private static IResult<TextSpan> ScanSymbol(LineInput line, string text, string[] expected, bool skipSpaces)
+    {
         int start = line.Position;
         if (line.End - start >= text.Length && string.CompareOrdinal(line.Source, start, text, 0, text.Length) == 0)
         {
@@ -157,11 +170,32 @@ internal static class FlowTokens
             return Result.Success(TextSpan.FromBounds(start, end), line.Seek(skipSpaces ? SkipSpaces(line.Source, end, line.End) : end));
         }
 
-        return Fail<TextSpan>(line, expectation);
-    };
+        return Result.Failure<TextSpan>(line, FailureMessage, expected);
+    }
+
+    /// <summary>
+    /// The message of every failure. Alternatives fail many times per line by design, so failures allocate
+    /// nothing: what stands at the failing position is described only when a whole line fails.
+    /// </summary>
+    internal const string FailureMessage = "unexpected input";
 
     internal static IResult<T> Fail<T>(LineInput line, string expectation) =>
-        Result.Failure<T>(line, "unexpected " + Describe(line), [expectation]);
+        Result.Failure<T>(line, FailureMessage, Expectations(expectation));
+
+    /// <summary>One shared array per expectation text (built while the static parsers are built, single-threaded).</summary>
+    internal static string[] Expectations(string expectation)
+    {
+        lock (ExpectationCache)
+        {
+            if (!ExpectationCache.TryGetValue(expectation, out string[]? array))
+            {
+                array = [expectation];
+                ExpectationCache.Add(expectation, array);
+            }
+
+            return array;
+        }
+    }
 
     /// <summary>Names what stands at the input: a word, a symbol, or the end of the line.</summary>
     internal static string Describe(LineInput line)

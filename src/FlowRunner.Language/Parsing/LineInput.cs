@@ -11,8 +11,9 @@ internal sealed class LineInput : IInput
     private readonly int _lineStart;
     private Dictionary<object, object>? _memos;
 
-    public LineInput(string source, int position, int end, int line, int lineStart)
+    public LineInput(string source, int position, int end, int line, int lineStart, StringPool pool)
     {
+        Pool = pool;
         Source = source;
         Position = position;
         End = end;
@@ -21,6 +22,9 @@ internal sealed class LineInput : IInput
     }
 
     public string Source { get; }
+
+    /// <summary>The parse's identifier pool: "circle", "label" and node ids repeat on thousands of lines.</summary>
+    public StringPool Pool { get; }
 
     public int Position { get; }
 
@@ -44,12 +48,12 @@ internal sealed class LineInput : IInput
             throw new InvalidOperationException("The input is already at its end.");
         }
 
-        return new LineInput(Source, Position + 1, End, Line, _lineStart);
+        return new LineInput(Source, Position + 1, End, Line, _lineStart, Pool);
     }
 
     /// <summary>A new input at <paramref name="position"/> on the same line.</summary>
     public LineInput Seek(int position) =>
-        position == Position ? this : new LineInput(Source, position, End, Line, _lineStart);
+        position == Position ? this : new LineInput(Source, position, End, Line, _lineStart, Pool);
 
     public bool Equals(IInput? other) => other is LineInput o && ReferenceEquals(o.Source, Source) && o.Position == Position;
 

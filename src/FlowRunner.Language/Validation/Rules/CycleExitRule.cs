@@ -13,13 +13,13 @@ internal sealed class CycleExitRule : IFlowRule
         FlowModel model = context.Model;
         foreach (List<string> component in StronglyConnectedComponents(model))
         {
-            var members = new HashSet<string>(component, StringComparer.Ordinal);
             bool isCycle = component.Count > 1 || model.Outgoing(component[0]).Any(e => e.To == component[0]);
             if (!isCycle)
             {
                 continue;
             }
 
+            var members = new HashSet<string>(component, StringComparer.Ordinal);
             bool hasExit = component.Any(id => model.Outgoing(id).Any(e => !members.Contains(e.To)));
             if (!hasExit)
             {
@@ -31,50 +31,69 @@ internal sealed class CycleExitRule : IFlowRule
         }
     }
 
-    /// <summary>Tarjan's algorithm, iterative so deep flows cannot overflow the stack.</summary>
+    /// <summary>Tarjan's algorithm over integer indexes, iterative so deep flows cannot overflow the stack.</summary>
     internal static List<List<string>> StronglyConnectedComponents(FlowModel model)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var low = new Dictionary<string, int>(StringComparer.Ordinal);
-        var onStack = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>();
+        int count = model.Nodes.Length;
+        var indexOf = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            indexOf[model.Nodes[i].Id] = i;
+        }
+
+        var successors = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            IReadOnlyList<EdgeModel> outgoing = model.Outgoing(model.Nodes[i].Id);
+            successors[i] = new int[outgoing.Count];
+            for (int e = 0; e < outgoing.Count; e++)
+            {
+                successors[i][e] = indexOf[outgoing[e].To];
+            }
+        }
+
+        var index = new int[count];
+        var low = new int[count];
+        var onStack = new bool[count];
+        Array.Fill(index, -1);
+        var stack = new Stack<int>();
+        var work = new Stack<(int Node, int Edge)>();
         var result = new List<List<string>>();
         int counter = 0;
-        var work = new Stack<(string Node, int Edge)>();
-        foreach (NodeModel root in model.Nodes)
+        for (int root = 0; root < count; root++)
         {
-            if (index.ContainsKey(root.Id))
+            if (index[root] >= 0)
             {
                 continue;
             }
 
-            work.Push((root.Id, 0));
+            work.Push((root, 0));
             while (work.Count > 0)
             {
-                (string node, int edge) = work.Pop();
+                (int node, int edge) = work.Pop();
                 if (edge == 0)
                 {
                     index[node] = low[node] = counter++;
                     stack.Push(node);
-                    onStack.Add(node);
+                    onStack[node] = true;
                 }
 
-                IReadOnlyList<EdgeModel> outgoing = model.Outgoing(node);
                 bool descended = false;
-                for (int i = edge; i < outgoing.Count; i++)
+                int[] next = successors[node];
+                for (int e = edge; e < next.Length; e++)
                 {
-                    string next = outgoing[i].To;
-                    if (!index.ContainsKey(next))
+                    int target = next[e];
+                    if (index[target] < 0)
                     {
-                        work.Push((node, i + 1));
-                        work.Push((next, 0));
+                        work.Push((node, e + 1));
+                        work.Push((target, 0));
                         descended = true;
                         break;
                     }
 
-                    if (onStack.Contains(next))
+                    if (onStack[target])
                     {
-                        low[node] = Math.Min(low[node], index[next]);
+                        low[node] = Math.Min(low[node], index[target]);
                     }
                 }
 
@@ -86,12 +105,12 @@ internal sealed class CycleExitRule : IFlowRule
                 if (low[node] == index[node])
                 {
                     var component = new List<string>();
-                    string member;
+                    int member;
                     do
                     {
                         member = stack.Pop();
-                        onStack.Remove(member);
-                        component.Add(member);
+                        onStack[member] = false;
+                        component.Add(model.Nodes[member].Id);
                     }
                     while (member != node);
                     result.Add(component);
@@ -99,7 +118,7 @@ internal sealed class CycleExitRule : IFlowRule
 
                 if (work.Count > 0)
                 {
-                    string parent = work.Peek().Node;
+                    int parent = work.Peek().Node;
                     low[parent] = Math.Min(low[parent], low[node]);
                 }
             }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using FlowRunner.Benchmarks;
+using FlowRunner.Language;
+using FlowRunner.Language.Diagnostics;
+
+// Parse + validate benchmark (issue 2): generated flows of 1k, 10k and 100k nodes. Prints the median time
+// of several warm runs, MB/s, the growth ratio 100k/10k (linear when about 10), and the ratio to a
+// baseline measured in the same run: splitting the same text into lines and scanning every character,
+// the least any line parser must do.
+int[] sizes = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1_000, 10_000, 100_000];
+var results = new Dictionary<int, double>();
+Console.WriteLine("nodes     size(MB)  parse(ms)  parse+validate(ms)  MB/s    baseline(ms)  ratio-to-baseline");
+foreach (int size in sizes)
+{
+    string text = FlowGenerator.Generate(size);
+    FlowAnalysis check = FlowAnalysis.Analyze(text, "generated.flow");
+    if (check.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || check.Model.Nodes.Length != size)
+    {
+        Console.Error.WriteLine($"generated flow of {size} nodes is invalid: {string.Join("; ", check.Diagnostics.Take(3))}");
+        return 1;
+    }
+
+    int repeats = size >= 100_000 ? 5 : 15;
+    double parseOnly = Median(repeats, () => FlowRunner.Language.Parsing.FlowParser.Parse(text, "generated.flow"));
+    double median = Median(repeats, () => FlowAnalysis.Analyze(text, "generated.flow"));
+    double baseline = Median(repeats, () => Scan(text));
+    double megabytes = text.Length / 1_000_000.0;
+    results[size] = median;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{size,-9} {megabytes,8:F2}  {parseOnly,9:F1}  {median,18:F1}  {megabytes / (median / 1000),6:F1}  {baseline,12:F2}  {median / baseline,17:F1}"));
+}
+
+if (results.TryGetValue(10_000, out double tenK) && results.TryGetValue(100_000, out double hundredK))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth 100k/10k: {hundredK / tenK:F2}x (linear = 10x; target <= 11x)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"10k nodes warm: {tenK:F1} ms (target < 150 ms)"));
+}
+
+return 0;
+
+static double Median(int repeats, Func<object> action)
+{
+    for (int i = 0; i < 3; i++)
+    {
+        GC.KeepAlive(action()); // warm-up: JIT and tiering
+    }
+
+    var times = new List<double>();
+    for (int i = 0; i < repeats; i++)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var watch = Stopwatch.StartNew();
+        GC.KeepAlive(action());
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    times.Sort();
+    return times[times.Count / 2];
+}
+
+static object Scan(string text)
+{
+    int lines = 0;
+    int letters = 0;
+    foreach (string line in text.Split('\n'))
+    {
+        lines++;
+        foreach (char c in line)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                letters++;
+            }
+        }
+    }
+
+    return lines + letters;
+}

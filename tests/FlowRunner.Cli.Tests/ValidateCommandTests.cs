@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace FlowRunner.Cli.Tests;
+
+public sealed class ValidateCommandTests
+{
+    [Fact]
+    public void Clean_files_exit_0()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("ok.flow", TempFlows.Valid);
+        var (code, output, _) = CliRunner.Run("validate", file);
+        Assert.Equal(0, code);
+        Assert.Contains("0 errors, 0 warnings in 1 file", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_exit_1_with_place_caret_and_hint()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("bad.flow", TempFlows.WithError);
+        var (code, output, _) = CliRunner.Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains("bad.flow(2,7): error FZ0003: unknown shape 'circel': did you mean 'circle'?", output, StringComparison.Ordinal);
+        Assert.Contains(" 2 |   n1: circel label:\"Start\"\n   |       ^^^^^^\n   = hint: ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warnings_pass_unless_over_max_warnings()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("warn.flow", TempFlows.WithWarning);
+        Assert.Equal(0, CliRunner.Run("validate", file).ExitCode);
+        Assert.Equal(0, CliRunner.Run("validate", file, "--max-warnings", "1").ExitCode);
+        var (code, _, error) = CliRunner.Run("validate", file, "--max-warnings", "0");
+        Assert.Equal(1, code);
+        Assert.Contains("exceed --max-warnings 0", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Folders_are_searched_recursively_for_flow_and_fz()
+    {
+        using var flows = new TempFlows();
+        flows.Write("a.flow", TempFlows.Valid);
+        flows.Write("sub/deeper/b.fz", TempFlows.Valid);
+        flows.Write("sub/notes.txt", "not a flow");
+        flows.Write("bin/c.flow", TempFlows.WithError);
+        var (code, output, _) = CliRunner.Run("validate", flows.Root);
+        Assert.Equal(0, code);
+        Assert.Contains("in 2 files", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dash_reads_standard_input()
+    {
+        var (code, output, _) = CliRunner.RunWithInput(TempFlows.WithError, "validate", "-");
+        Assert.Equal(1, code);
+        Assert.Contains("<stdin>(2,7): error FZ0003", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_file_and_bad_usage_exit_2()
+    {
+        var missing = CliRunner.Run("validate", "/no/such/file.flow");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("'/no/such/file.flow' does not exist", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.Run("validate").ExitCode);
+        Assert.Equal(2, CliRunner.Run("validate", "x.flow", "--format", "xml").ExitCode);
+        Assert.Equal(2, CliRunner.Run("validate", "x.flow", "--max-warnings", "-1").ExitCode);
+        Assert.Equal(2, CliRunner.Run("frobnicate").ExitCode);
+    }
+
+    [Fact]
+    public void Invalid_configuration_exits_2_naming_the_file()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("ok.flow", TempFlows.Valid);
+        flows.Write("flowrunner.json", """{ "diagnostics": { "FZ3001": "loud" } }""");
+        var (code, _, error) = CliRunner.Run("validate", file);
+        Assert.Equal(2, code);
+        Assert.Contains("flowrunner.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configuration_beside_the_flows_changes_severity()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("warn.flow", TempFlows.WithWarning);
+        flows.Write("flowrunner.json", """{ "diagnostics": { "FZ3001": "error" } }""");
+        var (code, output, _) = CliRunner.Run("validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains("error FZ3001", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_output_has_the_documented_shape()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("bad.flow", TempFlows.WithError);
+        var (code, output, _) = CliRunner.Run("validate", file, "--format", "json");
+        Assert.Equal(1, code);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(1, root.GetProperty("errors").GetInt32());
+        JsonElement fileElement = root.GetProperty("files")[0];
+        Assert.EndsWith("bad.flow", fileElement.GetProperty("path").GetString(), StringComparison.Ordinal);
+        JsonElement diagnostic = fileElement.GetProperty("diagnostics").EnumerateArray().Single(d => d.GetProperty("id").GetString() == "FZ0003");
+        Assert.Equal("error", diagnostic.GetProperty("severity").GetString());
+        Assert.Equal((2, 7, 2, 13), (diagnostic.GetProperty("line").GetInt32(), diagnostic.GetProperty("column").GetInt32(),
+            diagnostic.GetProperty("endLine").GetInt32(), diagnostic.GetProperty("endColumn").GetInt32()));
+        Assert.Contains("circle", diagnostic.GetProperty("hint").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'circel'", diagnostic.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sarif_output_is_sarif_2_1_0_with_rules_and_regions()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("bad.flow", TempFlows.WithError);
+        var (code, output, _) = CliRunner.Run("validate", file, "--format", "sarif");
+        Assert.Equal(1, code);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal("2.1.0", root.GetProperty("version").GetString());
+        Assert.Contains("sarif-2.1.0", root.GetProperty("$schema").GetString(), StringComparison.Ordinal);
+        JsonElement run = root.GetProperty("runs")[0];
+        JsonElement driver = run.GetProperty("tool").GetProperty("driver");
+        Assert.Equal("flowrunner", driver.GetProperty("name").GetString());
+        JsonElement[] rules = [.. driver.GetProperty("rules").EnumerateArray()];
+        JsonElement result = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == "FZ0003");
+        Assert.Equal("FZ0003", rules[result.GetProperty("ruleIndex").GetInt32()].GetProperty("id").GetString());
+        Assert.Equal("error", result.GetProperty("level").GetString());
+        JsonElement location = result.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.EndsWith("bad.flow", location.GetProperty("artifactLocation").GetProperty("uri").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, location.GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal(7, location.GetProperty("region").GetProperty("startColumn").GetInt32());
+        Assert.False(string.IsNullOrEmpty(result.GetProperty("message").GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public void Shipped_flows_validate_clean_through_the_cli()
+    {
+        string flows = Path.Combine(RepoRoot(), "flows");
+        var (code, output, error) = CliRunner.Run("validate", flows, "--max-warnings", "0");
+        Assert.True(code == 0, error);
+        Assert.Equal(0, code);
+        Assert.Contains("0 errors, 0 warnings", output, StringComparison.Ordinal);
+    }
+
+    internal static string RepoRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FlowRunner.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FlowRunner.sln not found");
+    }
+}
