@@ -27,13 +27,9 @@ internal static class FlowGenerator
                 string handles = crossLane ? ".handle(bottom) -> " + target + ".handle(top)" : ".handle(right) -> " + target + ".handle(left)";
                 string label = i % 10 == 0 ? " [label=\"Yes\"]" : string.Empty;
                 builder.Append(CultureInfo.InvariantCulture, $"  n{i}{handles}{label}\n");
-                if (i % 10 == 0 && !crossLane)
+                if (i % 10 == 0)
                 {
                     // The decision's other exit goes back one step: a loop with an exit.
-                    builder.Append(CultureInfo.InvariantCulture, $"  n{i}.handle(top) -> n{i - 1}.handle(top) [label=\"No\"]\n");
-                }
-                else if (i % 10 == 0)
-                {
                     builder.Append(CultureInfo.InvariantCulture, $"  n{i}.handle(top) -> n{i - 1}.handle(top) [label=\"No\"]\n");
                 }
             }

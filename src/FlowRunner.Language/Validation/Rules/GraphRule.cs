@@ -28,7 +28,7 @@ internal sealed class GraphRule : IFlowRule
         NodeModel[] starts = [.. model.Starts];
         if (starts.Length == 0)
         {
-            context.Report(Descriptors.NoStart, firstNode.Syntax.Span, "add 'n0: circle label:\"Start\"' with an edge to the first step");
+            context.Report(Descriptors.NoStart, firstNode.Syntax.Span, "add a start circle (e.g. 'n9: circle label:\"Start\"' with the next free id) and an edge from it to the first step");
         }
 
         if (!model.Ends.Any())
