@@ -8,19 +8,8 @@ namespace FlowRunner.Language.Tests;
 
 public sealed class FormatterTests
 {
-    public static TheoryData<string> CorpusFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in RepoPaths.CorpusFiles())
-        {
-            data.Add(Path.GetFileName(file));
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CorpusFiles))]
+    [MemberData(nameof(CorpusTests.Files), MemberType = typeof(CorpusTests))]
     public void Formatting_is_idempotent_and_keeps_the_graph_and_comments(string name)
     {
         string text = File.ReadAllText(Path.Combine(RepoPaths.Corpus, name));
