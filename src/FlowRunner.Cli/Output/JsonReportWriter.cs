@@ -44,16 +44,15 @@ internal static class JsonReportWriter
 
     private static void WriteDiagnostic(Utf8JsonWriter json, Diagnostic diagnostic, SourceText source)
     {
-        LinePosition start = source.GetLinePosition(diagnostic.Location.Start);
-        LinePosition end = source.GetLinePosition(diagnostic.Location.Start + diagnostic.Location.Length);
+        DiagnosticRegion region = DiagnosticRegion.Of(diagnostic, source);
         json.WriteStartObject();
         json.WriteString("id", diagnostic.Id);
         json.WriteString("severity", DiagnosticFormatter.SeverityName(diagnostic.Severity));
         json.WriteString("message", diagnostic.Message);
-        json.WriteNumber("line", start.Line + 1);
-        json.WriteNumber("column", start.Character + 1);
-        json.WriteNumber("endLine", end.Line + 1);
-        json.WriteNumber("endColumn", end.Character + 1);
+        json.WriteNumber("line", region.Line);
+        json.WriteNumber("column", region.Column);
+        json.WriteNumber("endLine", region.EndLine);
+        json.WriteNumber("endColumn", region.EndColumn);
         if (diagnostic.Hint is null)
         {
             json.WriteNull("hint");

@@ -66,8 +66,7 @@ internal static class SarifReportWriter
 
     private static void WriteResult(Utf8JsonWriter json, Diagnostic diagnostic, SourceText source, string path, int index)
     {
-        LinePosition start = source.GetLinePosition(diagnostic.Location.Start);
-        LinePosition end = source.GetLinePosition(diagnostic.Location.Start + diagnostic.Location.Length);
+        DiagnosticRegion region = DiagnosticRegion.Of(diagnostic, source);
         json.WriteStartObject();
         json.WriteString("ruleId", diagnostic.Id);
         json.WriteNumber("ruleIndex", index);
@@ -82,10 +81,10 @@ internal static class SarifReportWriter
         json.WriteString("uri", Uri(path));
         json.WriteEndObject();
         json.WriteStartObject("region");
-        json.WriteNumber("startLine", start.Line + 1);
-        json.WriteNumber("startColumn", start.Character + 1);
-        json.WriteNumber("endLine", end.Line + 1);
-        json.WriteNumber("endColumn", end.Character + 1);
+        json.WriteNumber("startLine", region.Line);
+        json.WriteNumber("startColumn", region.Column);
+        json.WriteNumber("endLine", region.EndLine);
+        json.WriteNumber("endColumn", region.EndColumn);
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();

@@ -29,11 +29,11 @@ internal sealed class LabelRule : IFlowRule
             }
         }
 
-        foreach (EdgeModel edge in context.Model.Edges)
+        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
         {
-            if (edge.Syntax.Label is { } label && edge.Syntax.Path[0].Node.Text == edge.From)
+            if (statement is EdgeSyntax { Label: { } label } edge)
             {
-                Check(context, $"{edge.From} -> {edge.To}", label);
+                Check(context, $"{edge.Path[0].Node.Text} -> {edge.Path[^1].Node.Text}", label);
             }
         }
     }
