@@ -19,4 +19,11 @@ public sealed record EdgeModel(
     HandleDirection FromHandle,
     HandleDirection ToHandle,
     bool HandlesInferred,
-    EdgeSyntax Syntax);
+    EdgeSyntax Syntax)
+{
+    /// <summary>The index of the source node in <see cref="FlowModel.Nodes"/>.</summary>
+    public int FromIndex { get; init; }
+
+    /// <summary>The index of the target node in <see cref="FlowModel.Nodes"/>.</summary>
+    public int ToIndex { get; init; }
+}

@@ -10,27 +10,30 @@ public sealed class FlowModel
 {
     private readonly Dictionary<string, NodeModel> _nodes;
     private readonly Dictionary<string, LaneModel> _lanes;
-    private readonly Dictionary<string, List<EdgeModel>> _outgoing = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<EdgeModel>> _incoming = new(StringComparer.Ordinal);
+    private readonly Adjacency _outgoing;
+    private readonly Adjacency _incoming;
 
-    internal FlowModel(ImmutableArray<LaneModel> lanes, ImmutableArray<NodeModel> nodes, ImmutableArray<EdgeModel> edges, ImmutableArray<LoopModel> loops)
+    internal FlowModel(
+        ImmutableArray<LaneModel> lanes,
+        ImmutableArray<NodeModel> nodes,
+        Dictionary<string, NodeModel> nodesById,
+        ImmutableArray<EdgeModel> edges,
+        ImmutableArray<LoopModel> loops)
     {
         Lanes = lanes;
         Nodes = nodes;
         Edges = edges;
         Loops = loops;
-        _nodes = nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        _nodes = nodesById;
+
         _lanes = new Dictionary<string, LaneModel>(StringComparer.Ordinal);
         foreach (LaneModel lane in lanes)
         {
             _lanes.TryAdd(lane.Id, lane);
         }
 
-        foreach (EdgeModel edge in edges)
-        {
-            Add(_outgoing, edge.From, edge);
-            Add(_incoming, edge.To, edge);
-        }
+        _outgoing = new Adjacency(edges, nodes.Length, e => e.FromIndex);
+        _incoming = new Adjacency(edges, nodes.Length, e => e.ToIndex);
     }
 
     /// <summary>Lanes in declaration order (a duplicated id appears once, at its first declaration).</summary>
@@ -52,25 +55,58 @@ public sealed class FlowModel
     public LaneModel? FindLane(string id) => _lanes.GetValueOrDefault(id);
 
     /// <summary>Edges leaving a node, in definition order.</summary>
-    public IReadOnlyList<EdgeModel> Outgoing(string nodeId) => _outgoing.TryGetValue(nodeId, out List<EdgeModel>? list) ? list : [];
+    public IReadOnlyList<EdgeModel> Outgoing(string nodeId) => _nodes.TryGetValue(nodeId, out NodeModel? node) ? _outgoing.Of(node.Index) : [];
 
     /// <summary>Edges entering a node, in definition order.</summary>
-    public IReadOnlyList<EdgeModel> Incoming(string nodeId) => _incoming.TryGetValue(nodeId, out List<EdgeModel>? list) ? list : [];
+    public IReadOnlyList<EdgeModel> Incoming(string nodeId) => _nodes.TryGetValue(nodeId, out NodeModel? node) ? _incoming.Of(node.Index) : [];
+
+    /// <summary>Edges leaving a node, in definition order (no lookup: the node knows its index).</summary>
+    public IReadOnlyList<EdgeModel> Outgoing(NodeModel node) => _outgoing.Of(node.Index);
+
+    /// <summary>Edges entering a node, in definition order.</summary>
+    public IReadOnlyList<EdgeModel> Incoming(NodeModel node) => _incoming.Of(node.Index);
+
+    /// <summary>Number of edges leaving a node.</summary>
+    public int OutDegree(NodeModel node) => _outgoing.Count(node.Index);
+
+    /// <summary>Number of edges entering a node.</summary>
+    public int InDegree(NodeModel node) => _incoming.Count(node.Index);
 
     /// <summary>Circles without incoming edges: where instances start.</summary>
-    public IEnumerable<NodeModel> Starts => Nodes.Where(n => n.Shape == NodeShape.Circle && Incoming(n.Id).Count == 0);
+    public IEnumerable<NodeModel> Starts => Nodes.Where(n => n.Shape == NodeShape.Circle && InDegree(n) == 0);
 
     /// <summary>Circles without outgoing edges: where instances end.</summary>
-    public IEnumerable<NodeModel> Ends => Nodes.Where(n => n.Shape == NodeShape.Circle && Outgoing(n.Id).Count == 0);
+    public IEnumerable<NodeModel> Ends => Nodes.Where(n => n.Shape == NodeShape.Circle && OutDegree(n) == 0);
 
-    private static void Add(Dictionary<string, List<EdgeModel>> map, string key, EdgeModel edge)
+    /// <summary>Edges grouped by node in one array (compressed sparse rows), in definition order within a node.</summary>
+    private sealed class Adjacency
     {
-        if (!map.TryGetValue(key, out List<EdgeModel>? list))
+        private readonly EdgeModel[] _edges;
+        private readonly int[] _start;
+
+        public Adjacency(ImmutableArray<EdgeModel> edges, int nodeCount, Func<EdgeModel, int> key)
         {
-            list = [];
-            map.Add(key, list);
+            _start = new int[nodeCount + 1];
+            foreach (EdgeModel edge in edges)
+            {
+                _start[key(edge) + 1]++;
+            }
+
+            for (int i = 0; i < nodeCount; i++)
+            {
+                _start[i + 1] += _start[i];
+            }
+
+            _edges = new EdgeModel[edges.Length];
+            int[] next = (int[])_start.Clone();
+            foreach (EdgeModel edge in edges)
+            {
+                _edges[next[key(edge)]++] = edge;
+            }
         }
 
-        list.Add(edge);
+        public int Count(int node) => _start[node + 1] - _start[node];
+
+        public ArraySegment<EdgeModel> Of(int node) => new ArraySegment<EdgeModel>(_edges, _start[node], _start[node + 1] - _start[node]);
     }
 }

@@ -21,7 +21,7 @@ public static class FlowModelBuilder
             switch (statement)
             {
                 case NodeSyntax node when !nodeIds.ContainsKey(node.Id.Text):
-                    var model = new NodeModel(node.Id.Text, lane, ParseShape(node.Shape.Text), Attributes(node), node);
+                    var model = new NodeModel(node.Id.Text, lane, ParseShape(node.Shape.Text), new AttributeMap(node.Attributes), node) { Index = nodes.Count };
                     nodeIds.Add(model.Id, model);
                     nodes.Add(model);
                     break;
@@ -68,7 +68,8 @@ public static class FlowModelBuilder
                     HandleDirection fromHandle = ParseDirection(from.Handle) ?? (sameLane ? HandleDirection.Right : HandleDirection.Bottom);
                     HandleDirection toHandle = ParseDirection(to.Handle) ?? (sameLane ? HandleDirection.Left : HandleDirection.Top);
                     edges.Add(new EdgeModel(edges.Count, source.Id, target.Id, label, fromHandle, toHandle,
-                        from.Handle is null || to.Handle is null, edge));
+                        from.Handle is null || to.Handle is null, edge)
+                    { FromIndex = source.Index, ToIndex = target.Index });
                 }
             }
         }
@@ -79,7 +80,7 @@ public static class FlowModelBuilder
             loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(nodeIds.ContainsKey)], loop));
         }
 
-        return new FlowModel(lanes.ToImmutable(), nodes.ToImmutable(), edges.ToImmutable(), loops.ToImmutable());
+        return new FlowModel(lanes.ToImmutable(), nodes.ToImmutable(), nodeIds, edges.ToImmutable(), loops.ToImmutable());
     }
 
     /// <summary>The shape named by a word; shapes are lower case as FlowZap writes them.</summary>
@@ -93,24 +94,15 @@ public static class FlowModelBuilder
     };
 
     /// <summary>The direction of a handle (any case), or null when absent or invalid.</summary>
-    public static HandleDirection? ParseDirection(HandleSyntax? handle) => handle?.Direction.Text.ToUpperInvariant() switch
+    public static HandleDirection? ParseDirection(HandleSyntax? handle)
     {
-        "LEFT" => HandleDirection.Left,
-        "RIGHT" => HandleDirection.Right,
-        "TOP" => HandleDirection.Top,
-        "BOTTOM" => HandleDirection.Bottom,
-        _ => null,
-    };
-
-    // A plain dictionary: nodes have one to four attributes, and the model is never mutated after building.
-    private static Dictionary<string, string> Attributes(NodeSyntax node)
-    {
-        var attributes = new Dictionary<string, string>(node.Attributes.Length, StringComparer.Ordinal);
-        foreach (AttributeSyntax attribute in node.Attributes)
-        {
-            attributes[attribute.Key.Text] = attribute.Value.Value;
-        }
-
-        return attributes;
+        string? text = handle?.Direction.Text;
+        return text is null ? null
+            : text.Equals("right", StringComparison.OrdinalIgnoreCase) ? HandleDirection.Right
+            : text.Equals("left", StringComparison.OrdinalIgnoreCase) ? HandleDirection.Left
+            : text.Equals("bottom", StringComparison.OrdinalIgnoreCase) ? HandleDirection.Bottom
+            : text.Equals("top", StringComparison.OrdinalIgnoreCase) ? HandleDirection.Top
+            : null;
     }
+
 }

@@ -6,6 +6,9 @@ namespace FlowRunner.Language.Model;
 /// <summary>A declared node with its lane (null outside every lane), shape and attributes (last value wins).</summary>
 public sealed record NodeModel(string Id, string? Lane, NodeShape Shape, IReadOnlyDictionary<string, string> Attributes, NodeSyntax Syntax)
 {
+    /// <summary>The node's position in <see cref="FlowModel.Nodes"/>.</summary>
+    public int Index { get; init; }
+
     /// <summary>The <c>label</c> attribute, if written.</summary>
     public string? Label => Attributes.GetValueOrDefault("label");
 

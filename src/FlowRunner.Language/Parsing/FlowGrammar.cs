@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using FlowRunner.Language.Syntax;
 using FlowRunner.Language.Text;
 using Sprache;
@@ -11,56 +10,89 @@ namespace FlowRunner.Language.Parsing;
 /// dispatched by its first token and the character after it (<c>:</c> node, <c>{</c> lane, <c>[</c> loop,
 /// <c>.</c> or <c>-&gt;</c> edge), so no alternative re-reads more than that one character.
 /// </summary>
+/// <remarks>
+/// Every sub-parser is a static field. In a query <c>from a in A from b in B</c>, the expression <c>B</c> is
+/// evaluated inside a lambda on every parse, so writing a combinator there (<c>X.Or(Y)</c>, <c>.Named</c>,
+/// <c>.Select</c>) would rebuild it for every line; naming a field costs nothing. Fields are declared before
+/// the fields that use them, because static fields initialise in textual order.
+/// </remarks>
 internal static class FlowGrammar
 {
+    private static readonly Parser<SyntaxToken> AttributeKey = Identifier.Named("attribute");
+    private static readonly Parser<SyntaxToken> Shape = Identifier.Named("shape");
+    private static readonly Parser<SyntaxToken?> OptionalDirection = Identifier.Named("handle direction").Select(t => (SyntaxToken?)t).XOptionalOrDefault();
+    private static readonly Parser<SyntaxToken> HandleKeyword = Identifier.Named("'handle'");
+    private static readonly Parser<SyntaxToken> NodeOrHandle = Identifier.Named("node id or 'handle'");
+    private static readonly Parser<SyntaxToken> NodeId = Identifier.Named("node id");
+    private static readonly Parser<IEnumerable<SyntaxToken>> NodeIds = NodeId.XMany();
+    private static readonly Parser<SyntaxToken> StatementStart = Identifier.Named("node, edge, lane or loop");
+    private static readonly Parser<TextSpan> SlashMarker = Symbol("//", "comment", skipSpaces: false);
+    private static readonly Parser<TextSpan> HashMarker = Symbol("#", "comment", skipSpaces: false);
+    private static readonly Parser<TextSpan> LabelMarker = Symbol("#", "'#'");
+
     /// <summary><c>key:"value"</c> or <c>key="value"</c>.</summary>
     internal static readonly Parser<AttributeSyntax> Attribute =
-        from key in Identifier.Named("attribute")
+        from key in AttributeKey
         from separator in Separator
         from value in QuotedString
         select new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
 
+    private static readonly Parser<IEnumerable<AttributeSyntax>> Attributes = Attribute.XMany();
+
     /// <summary><c>(direction)</c> after a handle keyword; the keyword is checked later, so typos get a hint.</summary>
     internal static readonly Parser<Func<SyntaxToken, HandleSyntax>> HandleArguments =
         from open in OpenParen
-        from direction in Identifier.Named("handle direction").XOptional()
+        from direction in OptionalDirection
         from close in CloseParen
         select new Func<SyntaxToken, HandleSyntax>(keyword => new HandleSyntax(
             keyword,
-            direction.GetOrElse(new SyntaxToken(string.Empty, new TextSpan(open.End, 0))),
+            direction ?? new SyntaxToken(string.Empty, new TextSpan(open.End, 0)),
             TextSpan.FromBounds(keyword.Span.Start, close.End)));
 
     /// <summary><c>.handle(direction)</c>.</summary>
     internal static readonly Parser<HandleSyntax> HandleSuffix =
         from dot in Dot
-        from keyword in Identifier.Named("'handle'")
+        from keyword in HandleKeyword
         from handle in HandleArguments
         select handle(keyword);
 
+    private static readonly Parser<HandleSyntax?> OptionalHandleSuffix = HandleSuffix.XOptionalOrDefault();
+
+    /// <summary>After <c>first.second</c>: either <c>(dir)</c> (second was the handle keyword) or an optional <c>.handle(dir)</c>.</summary>
+    private static readonly Parser<Func<SyntaxToken, SyntaxToken, EndpointSyntax>> AfterSecondWord =
+        HandleArguments.Select(arguments => new Func<SyntaxToken, SyntaxToken, EndpointSyntax>((first, keyword) =>
+            {
+                HandleSyntax handle = arguments(keyword);
+                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
+            }))
+        .XOr(OptionalHandleSuffix.Select(handle => new Func<SyntaxToken, SyntaxToken, EndpointSyntax>((lane, node) => new EndpointSyntax(
+            lane,
+            node,
+            handle,
+            TextSpan.FromBounds(lane.Span.Start, handle?.Span.End ?? node.Span.End)))));
+
     /// <summary>
     /// What may follow an endpoint's first identifier: <c>.handle(d)</c>, <c>.nX</c>, <c>.nX.handle(d)</c> or nothing.
-    /// Returns a function of that first identifier, so the parser is built once, not once per line.
+    /// Returns a function of that first identifier.
     /// </summary>
     internal static readonly Parser<Func<SyntaxToken, EndpointSyntax>> EndpointSuffix =
         (from dot in Dot
-         from second in Identifier.Named("node id or 'handle'")
-         from endpoint in HandleArguments.Select(h => new Func<SyntaxToken, EndpointSyntax>(first =>
-            {
-                HandleSyntax handle = h(second);
-                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
-            }))
-            .XOr(HandleSuffix.XOptional().Select(h => new Func<SyntaxToken, EndpointSyntax>(first => new EndpointSyntax(
-                first,
-                second,
-                h.GetOrDefault(),
-                TextSpan.FromBounds(first.Span.Start, h.IsDefined ? h.Get().Span.End : second.Span.End)))))
-         select endpoint)
+         from second in NodeOrHandle
+         from build in AfterSecondWord
+         select new Func<SyntaxToken, EndpointSyntax>(first => build(first, second)))
         .XOr(Parse.Return(new Func<SyntaxToken, EndpointSyntax>(first => new EndpointSyntax(null, first, null, first.Span))));
 
     internal static readonly Parser<EndpointSyntax> Endpoint =
-        from first in Identifier.Named("node id")
+        from first in NodeId
         from suffix in EndpointSuffix
         select suffix(first);
+
+    private static readonly Parser<EndpointSyntax> ArrowTarget =
+        from arrow in Arrow
+        from target in Endpoint
+        select target;
+
+    private static readonly Parser<IEnumerable<EndpointSyntax>> Targets = ArrowTarget.AtLeastOnce();
 
     /// <summary><c>[label="text"]</c> (or <c>[label:"text"]</c>).</summary>
     internal static readonly Parser<AttributeSyntax> EdgeLabel =
@@ -69,18 +101,22 @@ internal static class FlowGrammar
         from close in CloseBracket
         select attribute with { Span = TextSpan.FromBounds(open.Start, close.End) };
 
-    /// <summary>A trailing <c>// text</c> or <c># text</c> after a statement.</summary>
+    private static readonly Parser<AttributeSyntax?> OptionalEdgeLabel = EdgeLabel.XOptionalOrDefault();
+
+    /// <summary>A <c>// text</c> or <c># text</c> comment, to the end of the line.</summary>
     internal static readonly Parser<CommentSyntax> Comment =
-        Symbol("//", "comment", skipSpaces: false).Then(marker => RestOfLine.Select(text =>
-            new CommentSyntax(CommentKind.Slash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) }))
-        .Or(Symbol("#", "comment", skipSpaces: false).Then(marker => RestOfLine.Select(text =>
-            new CommentSyntax(CommentKind.Hash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) })));
+        (from marker in SlashMarker
+         from text in RestOfLine
+         select new CommentSyntax(CommentKind.Slash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) })
+        .Or(from marker in HashMarker
+            from text in RestOfLine
+            select new CommentSyntax(CommentKind.Hash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) });
 
     /// <summary>The rest of a node line after its id: <c>: shape attr...</c>.</summary>
     internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> NodeTail =
         from colon in Colon
-        from shape in Identifier.Named("shape")
-        from attributes in Attribute.XMany()
+        from shape in Shape
+        from attributes in Attributes
         select new Func<SyntaxToken, StatementSyntax>(id => new NodeSyntax(id, shape, [.. attributes])
         {
             Span = TextSpan.FromBounds(id.Span.Start, attributes.LastOrDefault()?.Span.End ?? shape.Span.End),
@@ -89,57 +125,71 @@ internal static class FlowGrammar
     /// <summary>The rest of an edge line after its first identifier.</summary>
     internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> EdgeTail =
         from source in EndpointSuffix
-        from targets in Arrow.Then(_ => Endpoint).AtLeastOnce()
-        from label in EdgeLabel.XOptional()
-        select new Func<SyntaxToken, StatementSyntax>(first => BuildEdge(source(first), targets, label.GetOrDefault()));
+        from targets in Targets
+        from label in OptionalEdgeLabel
+        select new Func<SyntaxToken, StatementSyntax>(first => BuildEdge(source(first), targets, label));
 
     /// <summary>The rest of a loop line after the keyword: <c>[condition] n1 n2</c>.</summary>
     internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LoopTail =
         from open in OpenBracket
         from condition in TextUntilBracket
         from close in CloseBracket
-        from nodes in Identifier.Named("node id").XMany()
+        from nodes in NodeIds
         select new Func<SyntaxToken, StatementSyntax>(keyword => new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
         {
             Span = TextSpan.FromBounds(keyword.Span.Start, nodes.Any() ? nodes.Last().Span.End : close.End),
         });
 
+    private static readonly Parser<LaneLabelSyntax?> OptionalLaneLabel =
+        (from hash in LabelMarker
+         from text in RestOfLine
+         select LaneLabel(hash, text, isOnOwnLine: false)).XOptionalOrDefault();
+
     /// <summary>The rest of a lane header after its id: <c>{</c> and an optional <c># Display label</c>.</summary>
     internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LaneTail =
         from brace in OpenBrace
-        from label in Symbol("#", "'#'").Then(hash => RestOfLine.Select(text => LaneLabel(hash, text, isOnOwnLine: false))).XOptional()
-        select new Func<SyntaxToken, StatementSyntax>(id => new LaneOpenLine(id, brace, label.GetOrDefault())
+        from label in OptionalLaneLabel
+        select new Func<SyntaxToken, StatementSyntax>(id => new LaneOpenLine(id, brace, label)
         {
-            Span = TextSpan.FromBounds(id.Span.Start, label.IsDefined ? label.Get().Span.End : brace.End),
+            Span = TextSpan.FromBounds(id.Span.Start, label?.Span.End ?? brace.End),
         });
+
+    // Only the word "loop" may start a loop; any other word chooses among node, lane and edge.
+    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> Tail = NodeTail.Or(LaneTail).Or(EdgeTail);
+    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> TailAfterLoopWord = NodeTail.Or(LaneTail).Or(LoopTail).Or(EdgeTail);
 
     /// <summary>Statements that begin with an identifier, told apart by the character after it.</summary>
     internal static readonly Parser<StatementSyntax> IdentifierStatement =
-        from id in Identifier.Named("node, edge, lane or loop")
-        from statement in NodeTail
-            .Or(LaneTail)
-            .Or(id.Text == "loop" ? LoopTail : NeverLoop)
-            .Or(EdgeTail)
+        from id in StatementStart
+        from statement in id.Text == "loop" ? TailAfterLoopWord : Tail
         select statement(id);
 
     internal static readonly Parser<StatementSyntax> CloseLine =
         CloseBrace.Select(span => (StatementSyntax)new LaneCloseLine { Span = span });
 
-    /// <summary>One whole line. Lane headers and comments own the rest of their line; other statements may carry a trailing comment.</summary>
+    private static readonly Parser<CommentSyntax?> OptionalTrailingComment = Comment.OptionalOrDefault();
+
+    private static readonly Parser<CommentSyntax?> NoTrailingComment = Parse.Return<CommentSyntax?>(null);
+
+    private static readonly Parser<StatementSyntax> Statement = CloseLine.Or(IdentifierStatement);
+
+    // Lane headers own the rest of their line (the label); other statements may carry a trailing comment.
+    private static readonly Parser<StatementSyntax> StatementWithComment =
+        from statement in Statement
+        from trailing in statement is LaneOpenLine ? NoTrailingComment : OptionalTrailingComment
+        select trailing is null ? statement : statement with { TrailingComment = trailing };
+
+    private static readonly Parser<StatementSyntax> LineBody =
+        EndOfLine.Select(_ => (StatementSyntax)new BlankLineSyntax())
+            .Or(Comment.Select(c => (StatementSyntax)c))
+            .Or(StatementWithComment);
+
+    /// <summary>One whole line.</summary>
     internal static readonly Parser<StatementSyntax> Line =
         from leading in Spaces
-        from statement in
-            EndOfLine.Select(_ => (StatementSyntax)new BlankLineSyntax())
-            .Or(Comment.Select(c => (StatementSyntax)c))
-            .Or(from s in CloseLine.Or(IdentifierStatement)
-                from trailing in s is LaneOpenLine ? Parse.Return<CommentSyntax?>(null) : Comment.Select(c => (CommentSyntax?)c).Optional().Select(o => o.GetOrDefault())
-                select trailing is null ? s : s with { TrailingComment = trailing })
+        from statement in LineBody
         from end in EndOfLine
         select statement;
-
-    // Only "loop" starts a loop; for other words this alternative fails without adding an expectation.
-    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> NeverLoop = input =>
-        Result.Failure<Func<SyntaxToken, StatementSyntax>>(input, FailureMessage, []);
 
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
     internal static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)
@@ -151,14 +201,13 @@ internal static class FlowGrammar
             label = label[..^1].TrimEnd();
         }
 
-        int end = text.Span.End;
-        return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, end), isOnOwnLine, closes);
+        return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, text.Span.End), isOnOwnLine, closes);
     }
 
     private static EdgeSyntax BuildEdge(EndpointSyntax source, IEnumerable<EndpointSyntax> targets, AttributeSyntax? label)
     {
-        ImmutableArray<EndpointSyntax> path = [source, .. targets];
+        EndpointSyntax[] path = [source, .. targets];
         int end = label?.Span.End ?? path[^1].Span.End;
-        return new EdgeSyntax(path, label) { Span = TextSpan.FromBounds(source.Span.Start, end) };
+        return new EdgeSyntax([.. path], label) { Span = TextSpan.FromBounds(source.Span.Start, end) };
     }
 }

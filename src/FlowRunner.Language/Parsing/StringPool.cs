@@ -1,27 +1,26 @@
 namespace FlowRunner.Language.Parsing;
 
 /// <summary>
-/// Hands out one string instance per distinct identifier text in a parse (Roslyn's StringTable, simplified),
-/// so repeated words and node ids referenced by many edges are allocated once.
+/// A small direct-mapped cache of identifier strings: words that repeat on many lines ("circle", "label",
+/// "handle", "right", lane ids) are allocated once. Fixed size, so it stays in the CPU cache whatever the
+/// file's size; a growing table of every node id made each lookup a memory miss on large files.
 /// </summary>
 internal sealed class StringPool
 {
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
-    public StringPool()
-    {
-        _lookup = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    private const int Size = 512; // a power of two
+    private readonly string?[] _slots = new string?[Size];
 
     public string Get(ReadOnlySpan<char> text)
     {
-        if (_lookup.TryGetValue(text, out string? existing))
+        int slot = string.GetHashCode(text) & (Size - 1);
+        string? cached = _slots[slot];
+        if (cached is not null && text.SequenceEqual(cached))
         {
-            return existing;
+            return cached;
         }
 
         string created = text.ToString();
-        _lookup[created] = created;
+        _slots[slot] = created;
         return created;
     }
 }

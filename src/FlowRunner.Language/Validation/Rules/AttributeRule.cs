@@ -34,11 +34,25 @@ internal sealed class AttributeRule : IFlowRule
         }
     }
 
+    // Nodes have at most a few attributes: a scan beats a hash set allocated per node.
+    private static bool IsRepeated(NodeSyntax node, int index)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (node.Attributes[i].Key.Text == node.Attributes[index].Key.Text)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void AnalyzeNode(RuleContext context, NodeSyntax node)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (AttributeSyntax attribute in node.Attributes)
+        for (int i = 0; i < node.Attributes.Length; i++)
         {
+            AttributeSyntax attribute = node.Attributes[i];
             string key = attribute.Key.Text;
             if (!NodeKeys.Contains(key))
             {
@@ -47,7 +61,7 @@ internal sealed class AttributeRule : IFlowRule
                     key, Suggestions.DidYouMean(key, NodeKeys));
             }
 
-            if (!seen.Add(key))
+            if (IsRepeated(node, i))
             {
                 context.Report(Descriptors.DuplicateAttribute, attribute.Span, "remove one of them", key, node.Id.Text);
             }

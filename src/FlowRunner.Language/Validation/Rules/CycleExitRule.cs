@@ -11,44 +11,39 @@ internal sealed class CycleExitRule : IFlowRule
     public void Analyze(RuleContext context)
     {
         FlowModel model = context.Model;
-        foreach (List<string> component in StronglyConnectedComponents(model))
+        foreach (List<int> component in StronglyConnectedComponents(model))
         {
-            bool isCycle = component.Count > 1 || model.Outgoing(component[0]).Any(e => e.To == component[0]);
+            NodeModel single = model.Nodes[component[0]];
+            bool isCycle = component.Count > 1 || model.Outgoing(single).Any(e => e.ToIndex == single.Index);
             if (!isCycle)
             {
                 continue;
             }
 
-            var members = new HashSet<string>(component, StringComparer.Ordinal);
-            bool hasExit = component.Any(id => model.Outgoing(id).Any(e => !members.Contains(e.To)));
+            var members = new HashSet<int>(component);
+            bool hasExit = component.Any(i => model.Outgoing(model.Nodes[i]).Any(e => !members.Contains(e.ToIndex)));
             if (!hasExit)
             {
-                NodeModel first = model.Nodes.First(n => members.Contains(n.Id));
-                string names = string.Join(", ", model.Nodes.Where(n => members.Contains(n.Id)).Take(6).Select(n => "'" + n.Id + "'"));
-                context.Report(Descriptors.LoopWithoutExit, first.Syntax.Id.Span,
+                int[] ordered = [.. component.Order()];
+                string names = string.Join(", ", ordered.Take(6).Select(i => "'" + model.Nodes[i].Id + "'"));
+                context.Report(Descriptors.LoopWithoutExit, model.Nodes[ordered[0]].Syntax.Id.Span,
                     "add an exit, e.g. a decision with an edge to an end circle", names);
             }
         }
     }
 
     /// <summary>Tarjan's algorithm over integer indexes, iterative so deep flows cannot overflow the stack.</summary>
-    internal static List<List<string>> StronglyConnectedComponents(FlowModel model)
+    internal static List<List<int>> StronglyConnectedComponents(FlowModel model)
     {
         int count = model.Nodes.Length;
-        var indexOf = new Dictionary<string, int>(count, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
-        {
-            indexOf[model.Nodes[i].Id] = i;
-        }
-
         var successors = new int[count][];
         for (int i = 0; i < count; i++)
         {
-            IReadOnlyList<EdgeModel> outgoing = model.Outgoing(model.Nodes[i].Id);
+            IReadOnlyList<EdgeModel> outgoing = model.Outgoing(model.Nodes[i]);
             successors[i] = new int[outgoing.Count];
             for (int e = 0; e < outgoing.Count; e++)
             {
-                successors[i][e] = indexOf[outgoing[e].To];
+                successors[i][e] = outgoing[e].ToIndex;
             }
         }
 
@@ -58,7 +53,7 @@ internal sealed class CycleExitRule : IFlowRule
         Array.Fill(index, -1);
         var stack = new Stack<int>();
         var work = new Stack<(int Node, int Edge)>();
-        var result = new List<List<string>>();
+        var result = new List<List<int>>();
         int counter = 0;
         for (int root = 0; root < count; root++)
         {
@@ -104,13 +99,13 @@ internal sealed class CycleExitRule : IFlowRule
 
                 if (low[node] == index[node])
                 {
-                    var component = new List<string>();
+                    var component = new List<int>();
                     int member;
                     do
                     {
                         member = stack.Pop();
                         onStack[member] = false;
-                        component.Add(model.Nodes[member].Id);
+                        component.Add(member);
                     }
                     while (member != node);
                     result.Add(component);

@@ -17,7 +17,7 @@ internal sealed class DecisionRule : IFlowRule
                 continue;
             }
 
-            IReadOnlyList<EdgeModel> exits = context.Model.Outgoing(node.Id);
+            IReadOnlyList<EdgeModel> exits = context.Model.Outgoing(node);
             if (exits.Count == 0)
             {
                 continue; // a dead end or an orphan, reported by GraphRule

@@ -36,11 +36,11 @@ internal sealed class GraphRule : IFlowRule
             context.Report(Descriptors.NoEnd, model.Nodes[^1].Syntax.Span, "add a circle such as 'nN: circle label:\"End\"' after the last step");
         }
 
-        HashSet<string> reached = starts.Length == 0 ? [] : Reach(model, starts);
+        bool[] reached = Reach(model, starts);
         foreach (NodeModel node in model.Nodes)
         {
-            bool hasIn = model.Incoming(node.Id).Count > 0;
-            bool hasOut = model.Outgoing(node.Id).Count > 0;
+            bool hasIn = model.InDegree(node) > 0;
+            bool hasOut = model.OutDegree(node) > 0;
             if (!hasIn && !hasOut)
             {
                 if (model.Nodes.Length > 1)
@@ -48,7 +48,7 @@ internal sealed class GraphRule : IFlowRule
                     context.Report(Descriptors.OrphanNode, node.Syntax.Id.Span, "connect it with an edge or remove it", node.Id);
                 }
             }
-            else if (starts.Length > 0 && !reached.Contains(node.Id))
+            else if (starts.Length > 0 && !reached[node.Index])
             {
                 context.Report(Descriptors.UnreachableNode, node.Syntax.Id.Span, "add an edge into it from a node on the path from a start", node.Id);
             }
@@ -68,16 +68,17 @@ internal sealed class GraphRule : IFlowRule
         _ => "activity",
     };
 
-    /// <summary>Breadth-first search; iterative so very large flows cannot overflow the stack.</summary>
-    internal static HashSet<string> Reach(FlowModel model, IEnumerable<NodeModel> from)
+    /// <summary>Breadth-first search over node indexes; iterative so very large flows cannot overflow the stack.</summary>
+    internal static bool[] Reach(FlowModel model, IEnumerable<NodeModel> from)
     {
-        var reached = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>();
+        bool[] reached = new bool[model.Nodes.Length];
+        var queue = new Queue<NodeModel>();
         foreach (NodeModel start in from)
         {
-            if (reached.Add(start.Id))
+            if (!reached[start.Index])
             {
-                queue.Enqueue(start.Id);
+                reached[start.Index] = true;
+                queue.Enqueue(start);
             }
         }
 
@@ -85,9 +86,10 @@ internal sealed class GraphRule : IFlowRule
         {
             foreach (EdgeModel edge in model.Outgoing(queue.Dequeue()))
             {
-                if (reached.Add(edge.To))
+                if (!reached[edge.ToIndex])
                 {
-                    queue.Enqueue(edge.To);
+                    reached[edge.ToIndex] = true;
+                    queue.Enqueue(model.Nodes[edge.ToIndex]);
                 }
             }
         }

@@ -58,7 +58,7 @@ internal sealed class HandleRule : IFlowRule
                     context.Report(Descriptors.InvalidHandleDirection, direction.Length == 0 ? handle.Span : handle.Direction.Span,
                         "a handle is one of left, right, top, bottom", direction, Suggestions.DidYouMean(direction, Directions));
                 }
-                else if (direction.Any(char.IsUpper))
+                else if (direction.AsSpan().IndexOfAnyInRange('A', 'Z') >= 0)
                 {
                     context.Report(Descriptors.HandleCase, handle.Direction.Span, $"write '{direction.ToLowerInvariant()}'", direction);
                 }

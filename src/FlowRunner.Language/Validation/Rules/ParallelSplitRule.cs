@@ -8,6 +8,24 @@ internal sealed class ParallelSplitRule : IFlowRule
 {
     public bool NeedsCompleteTree => true;
 
+    // Nodes have a handful of exits: a quadratic scan beats a hash set allocated per node.
+    private static int DistinctTargets(IReadOnlyList<EdgeModel> exits)
+    {
+        int distinct = 0;
+        for (int i = 0; i < exits.Count; i++)
+        {
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+            {
+                seen = exits[j].ToIndex == exits[i].ToIndex;
+            }
+
+            distinct += seen ? 0 : 1;
+        }
+
+        return distinct;
+    }
+
     public void Analyze(RuleContext context)
     {
         foreach (NodeModel node in context.Model.Nodes)
@@ -17,7 +35,7 @@ internal sealed class ParallelSplitRule : IFlowRule
                 continue;
             }
 
-            int exits = context.Model.Outgoing(node.Id).Select(e => e.To).Distinct(StringComparer.Ordinal).Count();
+            int exits = DistinctTargets(context.Model.Outgoing(node));
             if (exits > 1)
             {
                 context.Report(Descriptors.ImplicitParallelSplit, node.Syntax.Id.Span,
