@@ -35,7 +35,10 @@ public static class FlowCompiler
             n.Attributes.ToImmutableSortedDictionary(StringComparer.Ordinal),
             [.. model.Outgoing(n).Select(e => e.Index)],
             [.. model.Incoming(n).Select(e => e.Index)],
-            Line(n.Syntax.Span.Start)))];
+            Line(n.Syntax.Span.Start))
+        {
+            IdSpan = n.Syntax.Id.Span,
+        })];
         ImmutableArray<FlowLoop> loops = [.. model.Loops.Select(l =>
         {
             int? bound = LoopBounds.FromText(l.Condition);
@@ -43,7 +46,7 @@ public static class FlowCompiler
         })];
 
         string hash = Hash(lanes, nodes, edges, loops);
-        return new CompileResult(new FlowGraph(name, hash, lanes, nodes, edges, loops), analysis.Diagnostics);
+        return new CompileResult(new FlowGraph(name, analysis.Source.Path, hash, lanes, nodes, edges, loops), analysis.Diagnostics);
     }
 
     // Product design §4: start = circle without incoming edges, end = circle without outgoing, else milestone.

@@ -11,9 +11,10 @@ public sealed class FlowGraph
 {
     private readonly FrozenDictionary<string, FlowNode> _nodes;
 
-    internal FlowGraph(string name, string hash, ImmutableArray<FlowLane> lanes, ImmutableArray<FlowNode> nodes, ImmutableArray<FlowEdge> edges, ImmutableArray<FlowLoop> loops)
+    internal FlowGraph(string name, string sourcePath, string hash, ImmutableArray<FlowLane> lanes, ImmutableArray<FlowNode> nodes, ImmutableArray<FlowEdge> edges, ImmutableArray<FlowLoop> loops)
     {
         Name = name;
+        SourcePath = sourcePath;
         Hash = hash;
         Lanes = lanes;
         Nodes = nodes;
@@ -24,6 +25,9 @@ public sealed class FlowGraph
 
     /// <summary>The flow's name (its path under the flows folder, without extension).</summary>
     public string Name { get; }
+
+    /// <summary>The file the flow was read from, as given to the parser.</summary>
+    public string SourcePath { get; }
 
     /// <summary>SHA-256 (hex) of the canonical form of the graph.</summary>
     public string Hash { get; }

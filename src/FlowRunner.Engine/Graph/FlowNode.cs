@@ -14,4 +14,8 @@ public sealed record FlowNode(
     ImmutableSortedDictionary<string, string> Attributes,
     ImmutableArray<int> Outgoing,
     ImmutableArray<int> Incoming,
-    int Line);
+    int Line)
+{
+    /// <summary>The span of the node's id in the source, for diagnostics.</summary>
+    public Language.Text.TextSpan IdSpan { get; init; }
+}

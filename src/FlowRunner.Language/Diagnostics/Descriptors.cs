@@ -122,6 +122,32 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor LoopWithoutExit = Structure("FZ1018", "Loop without exit",
         "the cycle through {0} has no way out: no edge leaves it and it holds no end", DiagnosticSeverity.Warning);
 
+    // FZ2xxx: binding nodes to activity handlers, and execution.
+
+    /// <summary>FZ2001: a node no handler is bound to; it runs as a manual task.</summary>
+    public static readonly DiagnosticDescriptor UnboundNode = Binding("FZ2001", "Unbound node",
+        "{0} '{1}' (\"{2}\") is bound to no activity: it runs as a manual task that waits for input", DiagnosticSeverity.Info);
+
+    /// <summary>FZ2002: a decision whose exits match none of the outcomes that can reach it.</summary>
+    public static readonly DiagnosticDescriptor DecisionOutcomeMismatch = Binding("FZ2002", "Decision outcome mismatch",
+        "no exit label of decision '{0}' matches an outcome of {1} ({2})", DiagnosticSeverity.Error);
+
+    /// <summary>FZ2003: options a handler rejects.</summary>
+    public static readonly DiagnosticDescriptor InvalidHandlerOptions = Binding("FZ2003", "Invalid handler options",
+        "options of '{0}' for activity '{1}' are invalid: {2}", DiagnosticSeverity.Error);
+
+    /// <summary>FZ2004: a binding naming an activity type no handler has.</summary>
+    public static readonly DiagnosticDescriptor UnknownActivity = Binding("FZ2004", "Unknown activity",
+        "node '{0}' is bound to activity '{1}', which no registered handler provides{2}", DiagnosticSeverity.Error);
+
+    /// <summary>FZ2005: a binding naming a node the flow does not declare.</summary>
+    public static readonly DiagnosticDescriptor BindingUnknownNode = Binding("FZ2005", "Binding for unknown node",
+        "{0} binds node '{1}', which the flow does not declare{2}", DiagnosticSeverity.Error);
+
+    /// <summary>FZ2006: a bindings file that is not valid.</summary>
+    public static readonly DiagnosticDescriptor InvalidBindingFile = Binding("FZ2006", "Invalid bindings file",
+        "{0} is not valid: {1}", DiagnosticSeverity.Error);
+
     // FZ3xxx: style, FlowZap deviations (reference §10) and advice.
 
     /// <summary>FZ3001: <c>[label:"x"]</c> on an edge.</summary>
@@ -220,6 +246,9 @@ public static class Descriptors
 
     private static DiagnosticDescriptor Structure(string id, string title, string format, DiagnosticSeverity severity) =>
         new(id, title, format, DiagnosticCategory.Structure, severity, IsConfigurable: severity != DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Binding(string id, string title, string format, DiagnosticSeverity severity) =>
+        new(id, title, format, DiagnosticCategory.Binding, severity);
 
     private static DiagnosticDescriptor Style(string id, string title, string format) =>
         new(id, title, format, DiagnosticCategory.Style, DiagnosticSeverity.Warning);

@@ -1,0 +1,23 @@
+namespace FlowRunner.Engine.Activities;
+
+/// <summary>
+/// Runs one kind of node. Handlers are stateless singletons; per-run state comes in through the context.
+/// A node binds to a handler by its label (normalised) or by an explicit mapping in the flow's bindings file.
+/// </summary>
+public interface IActivityHandler
+{
+    /// <summary>The stable key nodes bind to, e.g. <c>identity.totp-verify</c>.</summary>
+    string Type { get; }
+
+    /// <summary>The outcomes it can produce, matched against decision exit labels (e.g. "valid", "invalid").</summary>
+    IReadOnlyList<string> Outcomes { get; }
+
+    /// <summary>Node labels it binds to without a bindings file, e.g. "Verify OTP code".</summary>
+    IReadOnlyList<string> Labels => [];
+
+    /// <summary>Checks a node's options before anything runs; returns the problem, or null when they are valid.</summary>
+    string? ValidateOptions(System.Text.Json.JsonElement options) => null;
+
+    /// <summary>Runs the node. Throwing faults the instance with an incident; use <see cref="ActivityResult.Fail"/> for expected failures.</summary>
+    ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken);
+}
