@@ -1,0 +1,4 @@
+namespace FlowRunner.Engine.Persistence;
+
+/// <summary>A wait's deadline that has passed.</summary>
+public sealed record DueTimer(string InstanceId, string BranchId, DateTimeOffset DueAt);

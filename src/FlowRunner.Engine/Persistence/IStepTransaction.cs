@@ -1,0 +1,42 @@
+using System.Text.Json;
+using FlowRunner.Engine.Runtime;
+
+namespace FlowRunner.Engine.Persistence;
+
+/// <summary>One step's transaction: load, change, save with a version check, journal, outbox, timers, commit.</summary>
+public interface IStepTransaction : IUnitOfWork, IAsyncDisposable
+{
+    /// <summary>The instance as committed, or null.</summary>
+    Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a new instance.</summary>
+    Task InsertAsync(InstanceState state, CancellationToken cancellationToken);
+
+    /// <summary>Saves the instance if its stored version is still <paramref name="expectedVersion"/>, and increments it.</summary>
+    /// <exception cref="ConcurrencyException">Another step saved the instance first.</exception>
+    Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Appends a journal entry (its sequence is assigned by the store).</summary>
+    Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Writes a message for an edge the engine cannot reach (email, SMS).</summary>
+    Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken);
+
+    /// <summary>Sets a branch's deadline timer (replacing any earlier one).</summary>
+    Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>Removes a branch's timer (its wait was answered).</summary>
+    Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a point the step can roll back to (around a handler's own writes).</summary>
+    Task SavepointAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Undoes everything written since the savepoint, keeping the transaction open.</summary>
+    Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Keeps what was written since the savepoint.</summary>
+    Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Commits everything written in the step.</summary>
+    Task CommitAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Graph;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Language;
+using FlowRunner.Language.Configuration;
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Text;
+
+namespace FlowRunner.Engine.Runtime;
+
+/// <summary>
+/// Loads flow files (parse, validate, compile, bind) and finds the version an instance is pinned to: the
+/// current file when its hash matches, else the source stored when that version first ran.
+/// </summary>
+public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore store) : IFlowResolver
+{
+    private readonly ConcurrentDictionary<string, BoundFlow> _byHash = new(StringComparer.Ordinal);
+
+    /// <summary>The registry flows bind against.</summary>
+    public ActivityRegistry Registry { get; } = registry;
+
+    /// <summary>Reads and prepares one flow file; the flow is null when it has errors.</summary>
+    public LoadedFlow Load(string flowsFolder, string file, LintConfiguration? configuration = null)
+    {
+        string source = File.ReadAllText(file, Encoding.UTF8);
+        LoadedFlow loaded = Prepare(FlowCompiler.NameFor(flowsFolder, file), file, source, configuration);
+        if (loaded.Flow is { } flow)
+        {
+            _byHash[flow.Graph.Hash] = flow;
+        }
+
+        return loaded;
+    }
+
+    /// <summary>Prepares flow text: analysis, compilation, bindings (from the file beside it) and binding diagnostics.</summary>
+    public LoadedFlow Prepare(string name, string path, string source, LintConfiguration? configuration = null)
+    {
+        FlowAnalysis analysis = FlowAnalysis.Analyze(SourceText.From(source, path), configuration);
+        CompileResult compiled = FlowCompiler.Compile(analysis, name);
+        if (compiled.Graph is not { } graph)
+        {
+            return new LoadedFlow(name, source, null, compiled.Diagnostics);
+        }
+
+        var diagnostics = compiled.Diagnostics.ToBuilder();
+        FlowBindings? bindings = null;
+        string bindingsPath = FlowBindings.PathFor(path);
+        if (File.Exists(bindingsPath))
+        {
+            try
+            {
+                if (new FileInfo(bindingsPath).Length > FlowBindings.MaxBytes)
+                {
+                    throw new FormatException($"larger than {FlowBindings.MaxBytes} bytes");
+                }
+
+                bindings = FlowBindings.Parse(File.ReadAllText(bindingsPath, Encoding.UTF8), bindingsPath);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(Diagnostic.Create(Descriptors.InvalidBindingFile, new SourceSpan(path, 0, 0),
+                    $"fix {Path.GetFileName(bindingsPath)}; until then the flow runs without bindings", Path.GetFileName(bindingsPath), e.Message));
+            }
+        }
+
+        BindResult bound = FlowBinder.Bind(graph, Registry, bindings);
+        diagnostics.AddRange(bound.Diagnostics);
+        ImmutableArray<Diagnostic> all = (configuration ?? LintConfiguration.Default).Apply(diagnostics.ToImmutable());
+        bool failed = all.Any(d => d.Severity == DiagnosticSeverity.Error);
+        return new LoadedFlow(name, source, failed ? null : bound.Flow, [.. all.OrderBy(d => d.Location.Start).ThenBy(d => d.Id, StringComparer.Ordinal)]);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<BoundFlow?> ResolveAsync(string name, string hash, CancellationToken cancellationToken)
+    {
+        if (_byHash.TryGetValue(hash, out BoundFlow? flow))
+        {
+            return flow;
+        }
+
+        if (await store.LoadFlowVersionAsync(hash, cancellationToken).ConfigureAwait(false) is not { } stored)
+        {
+            return null;
+        }
+
+        LoadedFlow loaded = Prepare(name, stored.SourcePath, stored.Source);
+        if (loaded.Flow is not { } restored || restored.Graph.Hash != hash)
+        {
+            return null;
+        }
+
+        _byHash[hash] = restored;
+        return restored;
+    }
+}
+
+/// <summary>A prepared flow file: the bound flow (null when it has errors), its source and every diagnostic.</summary>
+public sealed record LoadedFlow(string Name, string Source, BoundFlow? Flow, ImmutableArray<Diagnostic> Diagnostics);

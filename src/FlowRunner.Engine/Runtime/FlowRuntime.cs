@@ -1,0 +1,205 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Graph;
+using FlowRunner.Engine.Persistence;
+
+namespace FlowRunner.Engine.Runtime;
+
+/// <summary>
+/// Runs instances step by step. A step runs one ready branch's node and commits, in one transaction, the new
+/// state, the journal, the outbox, timers and the handler's own writes; a crash between steps loses nothing
+/// and a crash inside one leaves nothing half done. Start-up recovery runs what was interrupted.
+/// </summary>
+public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flows, TimeProvider time, RuntimeOptions? options = null)
+{
+    private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
+
+    /// <summary>Starts an instance (one branch per start circle) and runs it until it waits or ends.</summary>
+    /// <exception cref="FlowNotRunnableException">The flow has no start circle.</exception>
+    public async Task<RunResult> StartAsync(BoundFlow flow, string source, CancellationToken cancellationToken)
+    {
+        FlowGraph graph = flow.Graph;
+        FlowNode[] starts = [.. graph.Starts];
+        if (starts.Length == 0)
+        {
+            throw new FlowNotRunnableException($"{graph.SourcePath}: the flow has no start (FZ1006): add a circle without incoming edges");
+        }
+
+        await store.SaveFlowVersionAsync(graph.Name, graph.Hash, graph.SourcePath, source, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = time.GetUtcNow();
+        var state = new InstanceState
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            FlowName = graph.Name,
+            FlowHash = graph.Hash,
+            Status = InstanceStatus.Running,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        foreach (FlowNode start in starts)
+        {
+            state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = start.Id, Status = BranchStatus.Ready });
+        }
+
+        await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, graph.Name + "@" + graph.Hash[..12], now), cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await RunAsync(state.Id, cancellationToken).ConfigureAwait(false);
+        return await GetResultAsync(state.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers the wait at <paramref name="nodeId"/> and runs on. The answered node runs in the same transaction
+    /// that accepts the answer, so answers (passwords, codes) are never stored between steps.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="nodeId">The waiting node.</param>
+    /// <param name="input">The answer: input fields, or <c>{"outcome": "..."}</c> for a choice.</param>
+    /// <param name="expectedVersion">When given, the answer is refused if the instance changed since the caller read it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InstanceNotFoundException">No such instance.</exception>
+    /// <exception cref="NotWaitingException">The node is not waiting (already answered: only one of racing answers wins).</exception>
+    /// <exception cref="ConcurrencyException">The instance changed since <paramref name="expectedVersion"/>.</exception>
+    /// <exception cref="InvalidInputException">The answer does not fit what the wait expects.</exception>
+    public async Task<RunResult> ResumeAsync(string instanceId, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+        {
+            InstanceState state = await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InstanceNotFoundException(instanceId);
+            if (expectedVersion is { } expected && expected != state.Version)
+            {
+                throw new ConcurrencyException(instanceId, $"instance '{instanceId}' is at version {state.Version}, not {expected}: read it again and answer what it waits for now");
+            }
+
+            Branch branch = state.Branches.FirstOrDefault(b => b.NodeId == nodeId && b.Status == BranchStatus.Waiting)
+                ?? throw new NotWaitingException(instanceId, nodeId,
+                    $"node '{nodeId}' of instance '{instanceId}' is not waiting ({Describe(state)}); it may have been answered already");
+            WaitRequest wait = branch.Wait ?? WaitRequest.Confirmation;
+            InputValidation.Check(nodeId, wait, input);
+
+            BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+            int loaded = state.Version;
+            DateTimeOffset now = time.GetUtcNow();
+            await tx.ClearTimerAsync(state.Id, branch.Id, cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, nodeId, flow?.Graph.FindNode(nodeId)?.Lane, "answer", null,
+                InputValidation.Redact(wait, input), now), cancellationToken).ConfigureAwait(false);
+            branch.Status = BranchStatus.Ready;
+            branch.Wait = null;
+            branch.Answer = input;
+            if (flow is null)
+            {
+                Fault(state, new Incident("missing-version", nodeId, $"flow '{state.FlowName}' version {state.FlowHash[..12]} is not stored; it cannot run"));
+            }
+            else
+            {
+                await RunBranchAsync(tx, flow, state, branch, cancellationToken).ConfigureAwait(false);
+            }
+
+            await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RunAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return await GetResultAsync(instanceId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs steps until no branch is ready.</summary>
+    public async Task RunAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < _options.MaxStepsPerRun; i++)
+        {
+            if (!await StepAsync(instanceId, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Start-up recovery: runs every instance that was interrupted, then fires due timers.</summary>
+    /// <returns>How many instances were resumed.</returns>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> runnable = await store.FindRunnableAsync(cancellationToken).ConfigureAwait(false);
+        foreach (string id in runnable)
+        {
+            await RunAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await FireDueTimersAsync(cancellationToken).ConfigureAwait(false);
+        return runnable.Count;
+    }
+
+    /// <summary>Fires every timer that is due: the waiting node times out and the instance runs on.</summary>
+    /// <returns>How many timers fired.</returns>
+    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DueTimer> due = await store.FindDueTimersAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        int fired = 0;
+        foreach (DueTimer timer in due)
+        {
+            await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+            {
+                InstanceState? state = await tx.LoadAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
+                Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
+                await tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, cancellationToken).ConfigureAwait(false);
+                if (state is null || branch is null)
+                {
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+                int loaded = state.Version;
+                await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, "timeout", null,
+                    "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                TimeOut(flow, state, branch);
+                await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+                fired++;
+            }
+
+            await RunAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return fired;
+    }
+
+    /// <summary>The instance as callers see it.</summary>
+    /// <exception cref="InstanceNotFoundException">No such instance.</exception>
+    public async Task<RunResult> GetResultAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InstanceNotFoundException(instanceId);
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        ImmutableArray<WaitingNode> waiting = [.. state.Branches
+            .Where(b => b.Status == BranchStatus.Waiting)
+            .Select(b =>
+            {
+                FlowNode? node = flow?.Graph.FindNode(b.NodeId);
+                return new WaitingNode(b.NodeId, node?.Lane, node?.Label ?? b.NodeId, b.Wait ?? WaitRequest.Confirmation);
+            })];
+        return new RunResult(
+            state.Id,
+            state.Status,
+            state.Version,
+            [.. journal.Where(e => e.Event == "enter").Select(e => e.NodeId!)],
+            waiting,
+            state.Outputs.ToImmutableDictionary(StringComparer.Ordinal),
+            state.Incident);
+    }
+
+    private static string Describe(InstanceState state) => state.Status switch
+    {
+        InstanceStatus.Completed => "the instance has completed",
+        InstanceStatus.Faulted => "the instance has faulted",
+        _ when state.Branches.Any(b => b.Status == BranchStatus.Waiting) =>
+            "it waits at " + string.Join(", ", state.Branches.Where(b => b.Status == BranchStatus.Waiting).Select(b => b.NodeId)),
+        _ => "nothing waits",
+    };
+}

@@ -1,0 +1,24 @@
+namespace FlowRunner.Engine.Runtime;
+
+/// <summary>No instance has this id.</summary>
+public sealed class InstanceNotFoundException(string instanceId) : Exception($"instance '{instanceId}' does not exist")
+{
+    /// <summary>The id asked for.</summary>
+    public string InstanceId { get; } = instanceId;
+}
+
+/// <summary>The node is not waiting: answered already (a raced or repeated answer), or never waited.</summary>
+public sealed class NotWaitingException(string instanceId, string nodeId, string message) : Exception(message)
+{
+    /// <summary>The instance.</summary>
+    public string InstanceId { get; } = instanceId;
+
+    /// <summary>The node.</summary>
+    public string NodeId { get; } = nodeId;
+}
+
+/// <summary>An answer that does not fit what the wait expects.</summary>
+public sealed class InvalidInputException(string message) : Exception(message);
+
+/// <summary>A flow that cannot run as drawn (no start circle).</summary>
+public sealed class FlowNotRunnableException(string message) : Exception(message);

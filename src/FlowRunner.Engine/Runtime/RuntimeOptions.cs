@@ -1,0 +1,11 @@
+namespace FlowRunner.Engine.Runtime;
+
+/// <summary>Runtime limits.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>How many times a node outside any loop region may run in one instance.</summary>
+    public int DefaultVisitBound { get; init; } = Graph.LoopBounds.Default;
+
+    /// <summary>Steps one <c>RunAsync</c> call takes before yielding (a guard; loop bounds stop real loops first).</summary>
+    public int MaxStepsPerRun { get; init; } = 10_000;
+}

@@ -1,0 +1,173 @@
+using System.Reflection;
+using Dapper;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode, numbered migrations, and one IMMEDIATE transaction
+/// per step, so writers (threads or processes) queue instead of interleaving.
+/// </summary>
+public sealed partial class SqliteInstanceStore : IInstanceStore
+{
+    private static int _initialised;
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
+    public SqliteInstanceStore(string path)
+    {
+        if (Interlocked.Exchange(ref _initialised, 1) == 0)
+        {
+            SQLitePCL.Batteries_V2.Init();
+        }
+
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = 60, // seconds a writer waits for another's transaction
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);").ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations;").ConfigureAwait(false)).ToHashSet();
+        foreach ((int version, string name, string sql) in Migrations())
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at);",
+                new { version, name, at = SqliteTime.Format(DateTimeOffset.UtcNow) },
+                transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES (@hash, @name, @sourcePath, @source, @at) ON CONFLICT (hash) DO NOTHING;",
+            new { hash, name, sourcePath, source, at = SqliteTime.Format(DateTimeOffset.UtcNow) }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<(string SourcePath, string Source)?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        FlowVersionRow? row = await connection.QuerySingleOrDefaultAsync<FlowVersionRow>(
+            "SELECT source_path AS SourcePath, source AS Source FROM flow_versions WHERE hash = @hash;", new { hash }).ConfigureAwait(false);
+        return row is null ? null : (row.SourcePath, row.Source);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
+    {
+        SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is taken now.
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+            return new SqliteStepTransaction(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return [.. await connection.QueryAsync<string>(
+            "SELECT id FROM instances WHERE status = 'Running' ORDER BY created_at;").ConfigureAwait(false)];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(
+            "SELECT instance_id AS InstanceId, branch_id AS BranchId, due_at AS DueAt FROM timers WHERE due_at <= @now ORDER BY due_at;",
+            new { now = SqliteTime.Format(now) }).ConfigureAwait(false);
+        return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, SqliteTime.Parse(r.DueAt)))];
+    }
+
+    /// <inheritdoc/>
+    public async Task<InstanceState?> GetAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteStepTransaction.LoadAsync(connection, null, instanceId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
+            "SELECT id, flow_name, flow_hash, status, version, created_at, updated_at FROM instances ORDER BY created_at DESC LIMIT @limit;",
+            new { limit }).ConfigureAwait(false);
+        return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
+            SqliteTime.Parse(r.CreatedAt), SqliteTime.Parse(r.UpdatedAt)))];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long Seq, string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
+            "SELECT seq, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq;",
+            new { instanceId }).ConfigureAwait(false);
+        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, SqliteTime.Parse(r.At)))];
+    }
+
+    /// <summary>Opens a connection with foreign keys on.</summary>
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").ConfigureAwait(false);
+        return connection;
+    }
+
+    private sealed class FlowVersionRow
+    {
+        public string SourcePath { get; set; } = string.Empty;
+
+        public string Source { get; set; } = string.Empty;
+    }
+
+    private static IEnumerable<(int Version, string Name, string Sql)> Migrations()
+    {
+        Assembly assembly = typeof(SqliteInstanceStore).Assembly;
+        foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            string name = resource["Migrations.".Length..];
+            int version = int.Parse(name.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture);
+            using Stream stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (version, name, reader.ReadToEnd());
+        }
+    }
+}

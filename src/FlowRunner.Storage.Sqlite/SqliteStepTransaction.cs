@@ -1,0 +1,232 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Storage.Sqlite;
+
+/// <summary>One step's IMMEDIATE transaction. Disposing without committing rolls everything back, handler writes included.</summary>
+internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction) : IStepTransaction
+{
+    public DbConnection Connection => connection;
+
+    public DbTransaction Transaction => transaction;
+
+    public Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken) => LoadAsync(connection, transaction, instanceId);
+
+    public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at)
+            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt);
+            """,
+            Row(state), transaction).ConfigureAwait(false);
+        await WriteChildrenAsync(state).ConfigureAwait(false);
+    }
+
+    public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
+    {
+        state.Version = expectedVersion + 1;
+        int updated = await connection.ExecuteAsync(
+            """
+            UPDATE instances
+            SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
+                incident = @Incident, updated_at = @UpdatedAt
+            WHERE id = @Id AND version = @Expected;
+            """,
+            new DynamicParameters(Row(state)).With("Expected", expectedVersion), transaction).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            state.Version = expectedVersion;
+            throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
+        }
+
+        await connection.ExecuteAsync("DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, transaction).ConfigureAwait(false);
+        await WriteChildrenAsync(state).ConfigureAwait(false);
+    }
+
+    public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            "INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES (@InstanceId, @NodeId, @Lane, @Event, @Outcome, @Detail, @At);",
+            new { entry.InstanceId, entry.NodeId, entry.Lane, entry.Event, entry.Outcome, entry.Detail, At = SqliteTime.Format(entry.At) },
+            transaction);
+
+    public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@instanceId, @kind, @payload, @at);",
+            new { instanceId, kind, payload = payload.GetRawText(), at = SqliteTime.Format(DateTimeOffset.UtcNow) },
+            transaction);
+
+    public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;",
+            new { instanceId, branchId, dueAt = SqliteTime.Format(dueAt) },
+            transaction);
+
+    public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, transaction);
+
+    public Task SavepointAsync(string name, CancellationToken cancellationToken) => transaction.SaveAsync(name, cancellationToken);
+
+    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => transaction.RollbackAsync(name, cancellationToken);
+
+    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => transaction.ReleaseAsync(name, cancellationToken);
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync().ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static async Task<InstanceState?> LoadAsync(SqliteConnection connection, SqliteTransaction? transaction, string instanceId)
+    {
+        InstanceRow? row = await connection.QuerySingleOrDefaultAsync<InstanceRow>(
+            """
+            SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
+                   visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt
+            FROM instances WHERE id = @instanceId;
+            """,
+            new { instanceId }, transaction).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var state = new InstanceState
+        {
+            Id = row.Id,
+            FlowName = row.FlowName,
+            FlowHash = row.FlowHash,
+            Status = Enum.Parse<InstanceStatus>(row.Status),
+            Version = (int)row.Version,
+            NextBranch = (int)row.NextBranch,
+            Visits = SqliteJson.Read<Dictionary<string, int>>(row.Visits),
+            Outputs = SqliteJson.Read<Dictionary<string, JsonElement>>(row.Outputs),
+            Incident = row.Incident is null ? null : SqliteJson.Read<Incident>(row.Incident),
+            CreatedAt = SqliteTime.Parse(row.CreatedAt),
+            UpdatedAt = SqliteTime.Parse(row.UpdatedAt),
+        };
+        var branches = await connection.QueryAsync<BranchRow>(
+            "SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut FROM branches WHERE instance_id = @instanceId ORDER BY rowid;",
+            new { instanceId }, transaction).ConfigureAwait(false);
+        foreach (BranchRow branch in branches)
+        {
+            state.Branches.Add(new Branch
+            {
+                Id = branch.Id,
+                NodeId = branch.NodeId,
+                Status = Enum.Parse<BranchStatus>(branch.Status),
+                PreviousOutcome = branch.PreviousOutcome,
+                Wait = branch.Wait is null ? null : SqliteJson.Read<WaitRequest>(branch.Wait),
+                TimedOut = branch.TimedOut != 0,
+            });
+        }
+
+        var variables = await connection.QueryAsync<(string Name, string Value)>(
+            "SELECT name, value FROM variables WHERE instance_id = @instanceId;", new { instanceId }, transaction).ConfigureAwait(false);
+        foreach ((string name, string value) in variables)
+        {
+            state.Variables[name] = JsonDocument.Parse(value).RootElement.Clone();
+        }
+
+        return state;
+    }
+
+    private async Task WriteChildrenAsync(InstanceState state)
+    {
+        foreach (Branch branch in state.Branches)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out) VALUES (@instanceId, @Id, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
+                new
+                {
+                    instanceId = state.Id,
+                    branch.Id,
+                    branch.NodeId,
+                    Status = branch.Status.ToString(),
+                    branch.PreviousOutcome,
+                    Wait = branch.Wait is null ? null : SqliteJson.Write(branch.Wait),
+                    TimedOut = branch.TimedOut ? 1 : 0,
+                },
+                transaction).ConfigureAwait(false);
+        }
+
+        foreach ((string name, JsonElement value) in state.Variables)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO variables (instance_id, name, value) VALUES (@instanceId, @name, @value);",
+                new { instanceId = state.Id, name, value = value.GetRawText() }, transaction).ConfigureAwait(false);
+        }
+    }
+
+    private static object Row(InstanceState state) => new
+    {
+        state.Id,
+        state.FlowName,
+        state.FlowHash,
+        Status = state.Status.ToString(),
+        state.Version,
+        state.NextBranch,
+        Visits = SqliteJson.Write(state.Visits),
+        Outputs = SqliteJson.Write(state.Outputs),
+        Incident = state.Incident is null ? null : SqliteJson.Write(state.Incident),
+        CreatedAt = SqliteTime.Format(state.CreatedAt),
+        UpdatedAt = SqliteTime.Format(state.UpdatedAt),
+    };
+
+    private sealed class InstanceRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string FlowName { get; set; } = string.Empty;
+
+        public string FlowHash { get; set; } = string.Empty;
+
+        public string Status { get; set; } = string.Empty;
+
+        public long Version { get; set; }
+
+        public long NextBranch { get; set; }
+
+        public string Visits { get; set; } = "{}";
+
+        public string Outputs { get; set; } = "{}";
+
+        public string? Incident { get; set; }
+
+        public string CreatedAt { get; set; } = string.Empty;
+
+        public string UpdatedAt { get; set; } = string.Empty;
+    }
+
+    private sealed class BranchRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string NodeId { get; set; } = string.Empty;
+
+        public string Status { get; set; } = string.Empty;
+
+        public string? PreviousOutcome { get; set; }
+
+        public string? Wait { get; set; }
+
+        public long TimedOut { get; set; }
+    }
+}
+
+/// <summary>Dapper parameter helpers.</summary>
+internal static class DynamicParametersExtensions
+{
+    public static DynamicParameters With(this DynamicParameters parameters, string name, object? value)
+    {
+        parameters.Add(name, value);
+        return parameters;
+    }
+}

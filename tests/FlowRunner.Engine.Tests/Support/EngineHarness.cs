@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Engine.Tests.Support;
+
+/// <summary>A real SQLite file in a temp folder, the real runtime, and a clock the test controls.</summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+
+    private EngineHarness(string folder)
+    {
+        Folder = folder;
+        Store = new SqliteInstanceStore(Path.Combine(folder, "flowrunner.db"));
+        Registry = new ActivityRegistry().Add(new OutcomeActivity()).Add(new RecordActivity()).Add(new AskCodeActivity());
+        Restart();
+    }
+
+    public string Folder { get; }
+
+    public SqliteInstanceStore Store { get; }
+
+    public ActivityRegistry Registry { get; }
+
+    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+
+    public FlowCatalog Catalog { get; private set; } = null!;
+
+    public FlowRuntime Runtime { get; private set; } = null!;
+
+    public static async Task<EngineHarness> CreateAsync()
+    {
+        var harness = new EngineHarness(Directory.CreateTempSubdirectory("flowrunner-engine-").FullName);
+        await harness.Store.MigrateAsync(CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>A new catalog and runtime on the same database: what a process restart gives.</summary>
+    public void Restart()
+    {
+        Catalog = new FlowCatalog(Registry, Store);
+        Runtime = new FlowRuntime(Store, Catalog, Time);
+    }
+
+    /// <summary>Writes the flow (and bindings) to the folder and loads it; fails the test on errors.</summary>
+    public BoundFlow Load(string name, string flow, string? bindings = null)
+    {
+        string path = Path.Combine(Folder, name + ".flow");
+        File.WriteAllText(path, flow);
+        string bindingsPath = FlowBindings.PathFor(path);
+        if (bindings is not null)
+        {
+            File.WriteAllText(bindingsPath, bindings);
+        }
+        else if (File.Exists(bindingsPath))
+        {
+            File.Delete(bindingsPath);
+        }
+
+        LoadedFlow loaded = Catalog.Load(Folder, path);
+        Assert.True(loaded.Flow is not null, string.Join("\n", loaded.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        _sources[loaded.Flow.Graph.Hash] = loaded.Source;
+        return loaded.Flow;
+    }
+
+    public Task<RunResult> StartAsync(BoundFlow flow) => Runtime.StartAsync(flow, _sources[flow.Graph.Hash], CancellationToken.None);
+
+    public Task<RunResult> ResumeAsync(RunResult run, string node, object? input = null, int? expectedVersion = null) =>
+        Runtime.ResumeAsync(run.InstanceId, node, Input(input), expectedVersion, CancellationToken.None);
+
+    public static ImmutableDictionary<string, JsonElement> Input(object? input) =>
+        input is null
+            ? ImmutableDictionary<string, JsonElement>.Empty
+            : JsonSerializer.SerializeToElement(input).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
+
+    public async ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        await Task.Yield();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
