@@ -13,6 +13,9 @@ internal static class CliApp
             ValidateCommand.Create(console),
             FormatCommand.Create(console),
             ExportCommand.Create(console),
+            RunCommand.Create(console),
+            ResumeCommand.Create(console),
+            InstancesCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using FlowRunner.Cli.Output;
-using FlowRunner.Language;
+using System.Collections.Immutable;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Configuration;
 using FlowRunner.Language.Text;
 
@@ -34,19 +36,25 @@ internal static class ValidateCommand
             }
         });
 
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Treat unbound nodes (FZ2001) as errors: every activity must be bound to a handler.",
+        };
         var command = new Command("validate", "Check flow files and report every problem with its place and a fix.")
         {
             paths,
             format,
             maxWarnings,
+            strict,
         };
-        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(maxWarnings)));
+        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(maxWarnings), result.GetValue(strict)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] paths, string format, int? maxWarnings)
+    private static int Run(CliConsole console, string[] paths, string format, int? maxWarnings, bool strict)
     {
         var inputs = new FlowInputs(console);
+        var catalog = new FlowCatalog(EngineSetup.Registry);
         var report = new DiagnosticReport();
         foreach (string path in inputs.Expand(paths))
         {
@@ -57,7 +65,14 @@ internal static class ValidateCommand
                 continue;
             }
 
-            report.Files.Add((source.Path, FlowAnalysis.Analyze(source, configuration)));
+            // Parse, validate, compile and bind: FZ0xxx to FZ3xxx in one list.
+            ImmutableArray<Diagnostic> diagnostics = catalog.Prepare(Path.GetFileNameWithoutExtension(source.Path), source.Path, source.Text, configuration).Diagnostics;
+            if (strict)
+            {
+                diagnostics = [.. diagnostics.Select(d => d.Id == Descriptors.UnboundNode.Id ? d with { Severity = DiagnosticSeverity.Error } : d)];
+            }
+
+            report.Files.Add((source.Path, source, diagnostics));
         }
 
         switch (format)

@@ -1,12 +1,13 @@
-using FlowRunner.Language;
+using System.Collections.Immutable;
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Output;
 
 /// <summary>The validated files of one run, with counts.</summary>
 internal sealed class DiagnosticReport
 {
-    public List<(string DisplayPath, FlowAnalysis Analysis)> Files { get; } = [];
+    public List<(string DisplayPath, SourceText Source, ImmutableArray<Diagnostic> Diagnostics)> Files { get; } = [];
 
     public int Errors => Count(DiagnosticSeverity.Error);
 
@@ -14,5 +15,5 @@ internal sealed class DiagnosticReport
 
     public int Infos => Count(DiagnosticSeverity.Info);
 
-    private int Count(DiagnosticSeverity severity) => Files.Sum(f => f.Analysis.Diagnostics.Count(d => d.Severity == severity));
+    private int Count(DiagnosticSeverity severity) => Files.Sum(f => f.Diagnostics.Count(d => d.Severity == severity));
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlowRunner.Language;
+using System.Collections.Immutable;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;
 
@@ -18,14 +18,14 @@ internal static class JsonReportWriter
         {
             json.WriteStartObject();
             json.WriteStartArray("files");
-            foreach ((string path, FlowAnalysis analysis) in report.Files)
+            foreach ((string path, SourceText source, ImmutableArray<Diagnostic> diagnostics) in report.Files)
             {
                 json.WriteStartObject();
                 json.WriteString("path", path);
                 json.WriteStartArray("diagnostics");
-                foreach (Diagnostic diagnostic in analysis.Diagnostics)
+                foreach (Diagnostic diagnostic in diagnostics)
                 {
-                    WriteDiagnostic(json, diagnostic, analysis.Source);
+                    WriteDiagnostic(json, diagnostic, source);
                 }
 
                 json.WriteEndArray();

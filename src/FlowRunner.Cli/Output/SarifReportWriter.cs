@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlowRunner.Language;
+using System.Collections.Immutable;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;
 
@@ -47,11 +47,11 @@ internal static class SarifReportWriter
             json.WriteEndObject();
             json.WriteString("columnKind", "utf16CodeUnits");
             json.WriteStartArray("results");
-            foreach ((string path, FlowAnalysis analysis) in report.Files)
+            foreach ((string path, SourceText source, ImmutableArray<Diagnostic> diagnostics) in report.Files)
             {
-                foreach (Diagnostic diagnostic in analysis.Diagnostics)
+                foreach (Diagnostic diagnostic in diagnostics)
                 {
-                    WriteResult(json, diagnostic, analysis.Source, path, ruleIndex[diagnostic.Id]);
+                    WriteResult(json, diagnostic, source, path, ruleIndex[diagnostic.Id]);
                 }
             }
 

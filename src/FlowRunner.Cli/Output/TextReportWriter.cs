@@ -1,5 +1,6 @@
-using FlowRunner.Language;
+using System.Collections.Immutable;
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Output;
 
@@ -8,11 +9,11 @@ internal static class TextReportWriter
 {
     public static void Write(DiagnosticReport report, TextWriter writer)
     {
-        foreach ((string path, FlowAnalysis analysis) in report.Files)
+        foreach ((string path, SourceText source, ImmutableArray<Diagnostic> diagnostics) in report.Files)
         {
-            foreach (Diagnostic diagnostic in analysis.Diagnostics)
+            foreach (Diagnostic diagnostic in diagnostics)
             {
-                writer.Write(DiagnosticFormatter.Format(diagnostic, analysis.Source, path));
+                writer.Write(DiagnosticFormatter.Format(diagnostic, source, path));
             }
         }
 

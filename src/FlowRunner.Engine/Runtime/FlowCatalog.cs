@@ -16,7 +16,7 @@ namespace FlowRunner.Engine.Runtime;
 /// Loads flow files (parse, validate, compile, bind) and finds the version an instance is pinned to: the
 /// current file when its hash matches, else the source stored when that version first ran.
 /// </summary>
-public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore store) : IFlowResolver
+public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store = null) : IFlowResolver
 {
     private readonly ConcurrentDictionary<string, BoundFlow> _byHash = new(StringComparer.Ordinal);
 
@@ -82,7 +82,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore store)
             return flow;
         }
 
-        if (await store.LoadFlowVersionAsync(hash, cancellationToken).ConfigureAwait(false) is not { } stored)
+        if (store is null || await store.LoadFlowVersionAsync(hash, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }

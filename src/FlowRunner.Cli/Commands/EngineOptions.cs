@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace FlowRunner.Cli.Commands;
+
+/// <summary>Options the engine commands share.</summary>
+internal static class EngineOptions
+{
+    public static Option<string> Database() => new("--db")
+    {
+        Description = $"The SQLite database file (created when missing). Default: {EngineSetup.DefaultDatabase} in the current folder.",
+        DefaultValueFactory = _ => EngineSetup.DefaultDatabase,
+    };
+
+    public static Option<string> Format() => Validated(new Option<string>("--format", "-f")
+    {
+        Description = "Output format: text or json.",
+        DefaultValueFactory = _ => "text",
+    });
+
+    private static Option<string> Validated(Option<string> option)
+    {
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using FlowRunner.Cli.Output;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+
+namespace FlowRunner.Cli.Commands;
+
+/// <summary><c>flowrunner instances [--db path]</c> and <c>flowrunner instances show &lt;id&gt;</c>.</summary>
+internal static class InstancesCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<string> database = EngineOptions.Database();
+        database.Recursive = true;
+        var limit = new Option<int>("--limit") { Description = "How many instances to list, newest first.", DefaultValueFactory = _ => 50 };
+        var id = new Argument<string>("instanceId") { Description = "The instance." };
+        var show = new Command("show", "Print an instance's state and journal.") { id };
+        show.SetAction((result, cancellationToken) => ShowAsync(console, result.GetValue(id)!, result.GetValue(database)!, cancellationToken));
+        var command = new Command("instances", "List instances, newest first.") { database, limit, show };
+        command.SetAction((result, cancellationToken) => ListAsync(console, result.GetValue(database)!, result.GetValue(limit), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ListAsync(CliConsole console, string database, int limit, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(database))
+        {
+            console.Error.WriteLine($"flowrunner: database '{database}' does not exist");
+            return ExitCodes.UsageOrIo;
+        }
+
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<InstanceSummary> instances = await engine.Store.ListAsync(limit, cancellationToken).ConfigureAwait(false);
+        console.Out.WriteLine($"{"INSTANCE",-32}  {"FLOW",-24}  {"STATUS",-9}  {"VERSION",7}  UPDATED");
+        foreach (InstanceSummary instance in instances)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{instance.Id,-32}  {instance.FlowName,-24}  {RunResultWriter.Status(instance.Status),-9}  {instance.Version,7}  {instance.UpdatedAt:u}"));
+        }
+
+        console.Out.WriteLine($"{instances.Count} instance(s)");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ShowAsync(CliConsole console, string id, string database, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(database))
+        {
+            console.Error.WriteLine($"flowrunner: database '{database}' does not exist");
+            return ExitCodes.UsageOrIo;
+        }
+
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        RunResult result;
+        try
+        {
+            result = await engine.Runtime.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InstanceNotFoundException e)
+        {
+            console.Error.WriteLine($"flowrunner: {e.Message}");
+            return ExitCodes.UsageOrIo;
+        }
+
+        RunResultWriter.WriteText(result, console.Out);
+        console.Out.WriteLine("journal:");
+        foreach (JournalEntry entry in await engine.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {entry.Sequence,5}  {entry.At:u}  {entry.Event,-17} {entry.NodeId,-6} {entry.Lane,-14} {entry.Outcome} {entry.Detail}"));
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Text.Json;
+using FlowRunner.Cli.Output;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+
+namespace FlowRunner.Cli.Commands;
+
+/// <summary><c>flowrunner resume &lt;instanceId&gt; --node nX [--input json] [--format text|json] [--db path]</c>.</summary>
+internal static class ResumeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var instance = new Argument<string>("instanceId") { Description = "The instance to answer." };
+        var node = new Option<string>("--node") { Description = "The waiting node, e.g. n4.", Required = true };
+        var input = new Option<string>("--input") { Description = "The answer as a JSON object, e.g. {\"outcome\": \"Yes\"}.", DefaultValueFactory = _ => "{}" };
+        Option<string> format = EngineOptions.Format();
+        Option<string> database = EngineOptions.Database();
+        var command = new Command("resume", "Answer one wait of an instance and run on.") { instance, node, input, format, database };
+        command.SetAction((result, cancellationToken) => RunAsync(console, result.GetValue(instance)!, result.GetValue(node)!, result.GetValue(input)!,
+            result.GetValue(format)!, result.GetValue(database)!, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string instanceId, string node, string inputJson, string format, string database, CancellationToken cancellationToken)
+    {
+        ImmutableDictionary<string, JsonElement> input;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(inputJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("the answer must be a JSON object");
+            }
+
+            input = document.RootElement.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
+        }
+        catch (JsonException e)
+        {
+            console.Error.WriteLine($"flowrunner: --input is not a JSON object: {e.Message}");
+            return ExitCodes.UsageOrIo;
+        }
+
+        if (!File.Exists(database))
+        {
+            console.Error.WriteLine($"flowrunner: database '{database}' does not exist; pass --db with the file 'flowrunner run' used");
+            return ExitCodes.UsageOrIo;
+        }
+
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        RunResult result;
+        try
+        {
+            result = await engine.Runtime.ResumeAsync(instanceId, node, input, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InstanceNotFoundException e)
+        {
+            console.Error.WriteLine($"flowrunner: {e.Message}");
+            return ExitCodes.UsageOrIo;
+        }
+        catch (Exception e) when (e is NotWaitingException or ConcurrencyException or InvalidInputException)
+        {
+            console.Error.WriteLine($"flowrunner: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        if (format == "json")
+        {
+            RunResultWriter.WriteJson(result, console.Out);
+        }
+        else
+        {
+            RunResultWriter.WriteText(result, console.Out);
+        }
+
+        return result.Status == InstanceStatus.Faulted ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+}
