@@ -1,9 +1,9 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using FlowRunner.Cli.Output;
-using System.Collections.Immutable;
 using FlowRunner.Engine.Runtime;
-using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Configuration;
+using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Commands;
