@@ -32,6 +32,7 @@ public static class FlowBinder
         }
 
         var nodes = new Dictionary<string, NodeBinding>(StringComparer.Ordinal);
+        var misbound = new HashSet<string>(StringComparer.Ordinal);
         foreach (FlowNode node in graph.Nodes)
         {
             FlowBindings.NodeSpec? spec = bindings?.Nodes.GetValueOrDefault(node.Id);
@@ -41,6 +42,7 @@ public static class FlowBinder
                 handler = registry.Find(type);
                 if (handler is null)
                 {
+                    misbound.Add(node.Id);
                     Report(Descriptors.UnknownActivity, node.IdSpan, $"register a handler of type '{type}' or fix the name in {bindingsName}",
                         node.Id, type, Suggestions.DidYouMean(type, registry.Handlers.Select(h => h.Type)));
                 }
@@ -64,16 +66,16 @@ public static class FlowBinder
 
         var roles = graph.Lanes.ToDictionary(l => l.Id, l => bindings?.Lanes.GetValueOrDefault(l.Id, l.Role) ?? l.Role, StringComparer.Ordinal);
         var flow = new BoundFlow(graph, nodes.ToFrozenDictionary(StringComparer.Ordinal), roles.ToFrozenDictionary(StringComparer.Ordinal));
-        ReportUnbound(graph, flow, Report);
+        ReportUnbound(graph, flow, misbound, Report);
         ReportOutcomeMismatches(graph, flow, Report);
         return new BindResult(flow, diagnostics.ToImmutable());
     }
 
     private delegate void Reporter(DiagnosticDescriptor descriptor, TextSpan span, string? hint, params object?[] args);
 
-    private static void ReportUnbound(FlowGraph graph, BoundFlow flow, Reporter report)
+    private static void ReportUnbound(FlowGraph graph, BoundFlow flow, HashSet<string> misbound, Reporter report)
     {
-        foreach (FlowNode node in graph.Nodes)
+        foreach (FlowNode node in graph.Nodes.Where(n => !misbound.Contains(n.Id)))
         {
             bool needsHandler = node.Kind == NodeKind.Activity
                 || (node.Kind == NodeKind.Decision && PredecessorOutcomes(graph, flow, node).Count == 0);

@@ -63,7 +63,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 diagnostics.Add(Diagnostic.Create(Descriptors.InvalidBindingFile, new SourceSpan(path, 0, 0),
-                    $"fix {Path.GetFileName(bindingsPath)}; until then the flow runs without bindings", Path.GetFileName(bindingsPath), e.Message));
+                    $"fix {Path.GetFileName(bindingsPath)}; the flow cannot run until it is valid", Path.GetFileName(bindingsPath), e.Message));
             }
         }
 

@@ -1,0 +1,118 @@
+using System.Text.Json;
+
+namespace FlowRunner.Cli.Tests;
+
+public sealed class EngineCommandTests
+{
+    private const string Approval = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Review\"\n  n3: diamond label:\"Approved?\"\n  n4: circle label:\"Done\"\n  n5: circle label:\"Rejected\"\n"
+        + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left) [label=\"Yes\"]\n  n3.handle(bottom) -> n5.handle(top) [label=\"No\"]\n}\n";
+
+    [Fact]
+    public void Run_with_answers_completes_and_prints_the_documented_json()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        string answers = flows.Write("answers.json", """{"answers": {"n2": [{}], "n3": [{"outcome": "No"}]}}""");
+        var (code, output, error) = CliRunner.Run("run", flow, "--answers", answers, "--format", "json", "--db", Path.Combine(flows.Root, "f.db"));
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal("completed", root.GetProperty("status").GetString());
+        Assert.Equal(["n1", "n2", "n3", "n5"], root.GetProperty("path").EnumerateArray().Select(p => p.GetString()));
+        Assert.Empty(root.GetProperty("waitingAt").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("incident").ValueKind);
+        Assert.Equal(32, root.GetProperty("instanceId").GetString()!.Length);
+    }
+
+    [Fact]
+    public void Run_stops_at_a_wait_without_answer_and_resume_continues_it()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        string db = Path.Combine(flows.Root, "f.db");
+        var (code, output, _) = CliRunner.Run("run", flow, "--format", "json", "--db", db);
+        Assert.Equal(0, code);
+        using JsonDocument started = JsonDocument.Parse(output);
+        string id = started.RootElement.GetProperty("instanceId").GetString()!;
+        JsonElement wait = started.RootElement.GetProperty("waitingAt")[0];
+        Assert.Equal(("waiting", "n2", "Main", "Review"), (started.RootElement.GetProperty("status").GetString(), wait.GetProperty("node").GetString(),
+            wait.GetProperty("lane").GetString(), wait.GetProperty("label").GetString()));
+
+        Assert.Equal(0, CliRunner.Run("resume", id, "--node", "n2", "--db", db).ExitCode);
+        var choice = CliRunner.Run("resume", id, "--node", "n3", "--input", "{\"outcome\": \"Maybe\"}", "--db", db);
+        Assert.Equal(1, choice.ExitCode);
+        Assert.Contains("\"Yes\", \"No\"", choice.Error, StringComparison.Ordinal);
+
+        var (done, text, _) = CliRunner.Run("resume", id, "--node", "n3", "--input", "{\"outcome\": \"yes\"}", "--db", db);
+        Assert.Equal(0, done);
+        Assert.Contains("completed", text, StringComparison.Ordinal);
+        Assert.Contains("n1 -> n2 -> n3 -> n4", text, StringComparison.Ordinal);
+
+        var again = CliRunner.Run("resume", id, "--node", "n3", "--input", "{\"outcome\": \"yes\"}", "--db", db);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("is not waiting", again.Error, StringComparison.Ordinal);
+
+        var (listed, list, _) = CliRunner.Run("instances", "--db", db);
+        Assert.Equal(0, listed);
+        Assert.Contains(id, list, StringComparison.Ordinal);
+        var (shown, show, _) = CliRunner.Run("instances", "show", id, "--db", db);
+        Assert.Equal(0, shown);
+        Assert.Contains("journal:", show, StringComparison.Ordinal);
+        Assert.Contains("complete-instance", show, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_refuses_bad_input_with_clear_errors()
+    {
+        using var flows = new TempFlows();
+        string db = Path.Combine(flows.Root, "f.db");
+        Assert.Equal(2, CliRunner.Run("run", Path.Combine(flows.Root, "missing.flow"), "--db", db).ExitCode);
+
+        var broken = CliRunner.Run("run", flows.Write("bad.flow", TempFlows.WithError), "--db", db);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("FZ0003", broken.Error, StringComparison.Ordinal);
+
+        var noStart = CliRunner.Run("run", flows.Write("nostart.flow", "A { # A\n  n1: rectangle label:\"x\"\n}\n"), "--db", db);
+        Assert.Equal(1, noStart.ExitCode);
+        Assert.Contains("no start", noStart.Error, StringComparison.Ordinal);
+
+        string flow = flows.Write("approval.flow", Approval);
+        var badAnswers = CliRunner.Run("run", flow, "--answers", flows.Write("a.json", """{"answers": {"n2": {}}}"""), "--db", db);
+        Assert.Equal(2, badAnswers.ExitCode);
+        Assert.Contains("must be an array of objects", badAnswers.Error, StringComparison.Ordinal);
+
+        Assert.Equal(2, CliRunner.Run("resume", "nope", "--node", "n2", "--db", db).ExitCode);
+        Assert.Equal(2, CliRunner.Run("resume", "nope", "--node", "n2", "--input", "[1]", "--db", db).ExitCode);
+    }
+
+    [Fact]
+    public void Strict_validation_makes_unbound_nodes_errors()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        var (code, output, _) = CliRunner.Run("validate", flow);
+        Assert.Equal(0, code);
+        Assert.Contains("info FZ2001: activity 'n2' (\"Review\") is bound to no activity", output, StringComparison.Ordinal);
+
+        var strict = CliRunner.Run("validate", "--strict", flow);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("error FZ2001", strict.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bindings_file_errors_are_reported_against_the_flow()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        flows.Write("approval.bindings.json", """{ "nodes": { "n2": { "activity": "nope.missing" }, "n9": { } } }""");
+        var (code, output, _) = CliRunner.Run("validate", flow);
+        Assert.Equal(1, code);
+        Assert.Contains("error FZ2004: node 'n2' is bound to activity 'nope.missing'", output, StringComparison.Ordinal);
+        Assert.Contains("error FZ2005: approval.bindings.json binds node 'n9'", output, StringComparison.Ordinal);
+
+        flows.Write("approval.bindings.json", """{ "nodes": { "n2": { "input": { "x": "colour" } } } }""");
+        var invalid = CliRunner.Run("validate", flow);
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("error FZ2006: approval.bindings.json is not valid", invalid.Out, StringComparison.Ordinal);
+    }
+}
