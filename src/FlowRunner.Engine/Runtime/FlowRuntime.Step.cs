@@ -236,7 +236,10 @@ public sealed partial class FlowRuntime
         await Journal(tx, state, node, "wait", null, detail, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Exactly one exit: the only one, or the one whose label matches the outcome; no match is an incident.</summary>
+    /// <summary>
+    /// Exactly one exit: the only one; else the one whose label matches the outcome; else the unlabeled exit to the
+    /// node the caller named; else the single unlabeled exit (the default branch). Anything else is an incident.
+    /// </summary>
     private static void Decide(FlowGraph graph, InstanceState state, Branch branch, FlowNode node, string? outcome)
     {
         FlowEdge[] exits = [.. node.Outgoing.Select(i => graph.Edges[i])];
@@ -246,7 +249,11 @@ public sealed partial class FlowRuntime
             return;
         }
 
-        FlowEdge? chosen = exits.Length == 1 ? exits[0] : exits.FirstOrDefault(e => outcome is not null && Outcomes.Matches(outcome, e.Label));
+        FlowEdge[] unlabeled = [.. exits.Where(e => e.Label is null)];
+        FlowEdge? chosen = exits.Length == 1 ? exits[0]
+            : exits.FirstOrDefault(e => outcome is not null && Outcomes.Matches(outcome, e.Label))
+            ?? unlabeled.FirstOrDefault(e => outcome is not null && ActivityRegistry.Normalize(outcome) == ActivityRegistry.Normalize(e.To)) // the caller named the target
+            ?? (unlabeled.Length == 1 ? unlabeled[0] : null); // a single unlabeled exit is the decision's default branch
         if (chosen is null)
         {
             string labels = string.Join(", ", exits.Select(e => e.Label is null ? "(unlabeled)" : "\"" + e.Label + "\""));

@@ -143,6 +143,20 @@ public sealed class ConformanceScenario
     }
 
     [Fact]
+    public async Task Single_unlabeled_exit_of_a_decision_is_its_default_branch()
+    {
+        //  (n1) -> [n2 Check it -> "maybe"] -> <n3> -Yes-> (n4)
+        //                                           -----> (n5)   (unlabeled: default)
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        BoundFlow flow = h.Load("f", Header + "n1: circle label:\"Start\"\nn2: rectangle label:\"Check it\"\nn3: diamond label:\"Valid?\"\nn4: circle label:\"Ok\"\nn5: circle label:\"Other\"\n"
+            + "n1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left) [label=\"Yes\"]\nn3.handle(bottom) -> n5.handle(top)\n}\n",
+            """{ "nodes": { "n2": { "activity": "test.outcome", "options": { "outcome": "maybe" } } } }""");
+        RunResult run = await h.StartAsync(flow);
+        Assert.Equal(InstanceStatus.Completed, run.Status);
+        Assert.Equal(["n1", "n2", "n3", "n5"], run.Path.ToArray());
+    }
+
+    [Fact]
     public async Task Taskbox_runs_as_an_activity()
     {
         //  (n1) -> [n2 taskbox Review|Check docs] -> (n3)

@@ -1,0 +1,22 @@
+using Dapper;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Engine.Worker;
+
+/// <summary>Writes one effect row per run of a node, in the step's transaction: a duplicate would show a step done twice.</summary>
+internal sealed class EffectActivity : IActivityHandler
+{
+    public string Type => "worker.effect";
+
+    public IReadOnlyList<string> Outcomes => [];
+
+    public IReadOnlyList<string> Labels => ["Effect"];
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        await context.Data.Connection.ExecuteAsync(
+            "INSERT INTO effects (instance_id, node_id) VALUES (@i, @n);",
+            new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+        return ActivityResult.Done();
+    }
+}
