@@ -11,11 +11,22 @@ namespace FlowRunner.Storage.Sqlite;
 /// <summary>One step's IMMEDIATE transaction. Disposing without committing rolls everything back, handler writes included.</summary>
 internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction) : IStepTransaction
 {
+    // Journal rows are written together, in one statement, when the step saves or commits.
+    private readonly List<JournalEntry> _journal = [];
+
+    // The variables as loaded, to skip rewriting them when a step did not change them.
+    private string? _loadedVariables;
+
     public DbConnection Connection => connection;
 
     public DbTransaction Transaction => transaction;
 
-    public Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken) => LoadAsync(connection, transaction, instanceId);
+    public async Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        InstanceState? state = await LoadAsync(connection, transaction, instanceId).ConfigureAwait(false);
+        _loadedVariables = state is null ? null : SqliteJson.Write(state.Variables);
+        return state;
+    }
 
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
@@ -25,7 +36,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt);
             """,
             Row(state), transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state).ConfigureAwait(false);
+        await WriteChildrenAsync(state, writeVariables: true).ConfigureAwait(false);
+        await FlushJournalAsync().ConfigureAwait(false);
     }
 
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
@@ -45,15 +57,19 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
         }
 
-        await connection.ExecuteAsync("DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state).ConfigureAwait(false);
+        bool variablesChanged = _loadedVariables != SqliteJson.Write(state.Variables);
+        await connection.ExecuteAsync(
+            variablesChanged ? "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;" : "DELETE FROM branches WHERE instance_id = @Id;",
+            new { state.Id }, transaction).ConfigureAwait(false);
+        await WriteChildrenAsync(state, variablesChanged).ConfigureAwait(false);
+        await FlushJournalAsync().ConfigureAwait(false);
     }
 
-    public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(
-            "INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES (@InstanceId, @NodeId, @Lane, @Event, @Outcome, @Detail, @At);",
-            new { entry.InstanceId, entry.NodeId, entry.Lane, entry.Event, entry.Outcome, entry.Detail, At = SqliteTime.Format(entry.At) },
-            transaction);
+    public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        _journal.Add(entry);
+        return Task.CompletedTask;
+    }
 
     public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
@@ -76,7 +92,38 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
 
     public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => transaction.ReleaseAsync(name, cancellationToken);
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await FlushJournalAsync().ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FlushJournalAsync()
+    {
+        if (_journal.Count == 0)
+        {
+            return;
+        }
+
+        var parameters = new DynamicParameters();
+        var values = new System.Text.StringBuilder();
+        for (int i = 0; i < _journal.Count; i++)
+        {
+            JournalEntry entry = _journal[i];
+            values.Append(i == 0 ? string.Empty : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"(@i{i}, @n{i}, @l{i}, @e{i}, @o{i}, @d{i}, @a{i})");
+            parameters.Add("i" + i, entry.InstanceId);
+            parameters.Add("n" + i, entry.NodeId);
+            parameters.Add("l" + i, entry.Lane);
+            parameters.Add("e" + i, entry.Event);
+            parameters.Add("o" + i, entry.Outcome);
+            parameters.Add("d" + i, entry.Detail);
+            parameters.Add("a" + i, SqliteTime.Format(entry.At));
+        }
+
+        _journal.Clear();
+        await connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, transaction).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -86,13 +133,17 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
 
     internal static async Task<InstanceState?> LoadAsync(SqliteConnection connection, SqliteTransaction? transaction, string instanceId)
     {
-        InstanceRow? row = await connection.QuerySingleOrDefaultAsync<InstanceRow>(
+        using SqlMapper.GridReader reader = await connection.QueryMultipleAsync(
             """
             SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
                    visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt
             FROM instances WHERE id = @instanceId;
+            SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut
+            FROM branches WHERE instance_id = @instanceId ORDER BY rowid;
+            SELECT name AS Name, value AS Value FROM variables WHERE instance_id = @instanceId;
             """,
             new { instanceId }, transaction).ConfigureAwait(false);
+        InstanceRow? row = await reader.ReadSingleOrDefaultAsync<InstanceRow>().ConfigureAwait(false);
         if (row is null)
         {
             return null;
@@ -112,9 +163,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             CreatedAt = SqliteTime.Parse(row.CreatedAt),
             UpdatedAt = SqliteTime.Parse(row.UpdatedAt),
         };
-        var branches = await connection.QueryAsync<BranchRow>(
-            "SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut FROM branches WHERE instance_id = @instanceId ORDER BY rowid;",
-            new { instanceId }, transaction).ConfigureAwait(false);
+        IEnumerable<BranchRow> branches = await reader.ReadAsync<BranchRow>().ConfigureAwait(false);
         foreach (BranchRow branch in branches)
         {
             state.Branches.Add(new Branch
@@ -128,17 +177,16 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             });
         }
 
-        var variables = await connection.QueryAsync<(string Name, string Value)>(
-            "SELECT name, value FROM variables WHERE instance_id = @instanceId;", new { instanceId }, transaction).ConfigureAwait(false);
-        foreach ((string name, string value) in variables)
+        foreach (VariableRow variable in await reader.ReadAsync<VariableRow>().ConfigureAwait(false))
         {
-            state.Variables[name] = JsonDocument.Parse(value).RootElement.Clone();
+            using JsonDocument value = JsonDocument.Parse(variable.Value);
+            state.Variables[variable.Name] = value.RootElement.Clone();
         }
 
         return state;
     }
 
-    private async Task WriteChildrenAsync(InstanceState state)
+    private async Task WriteChildrenAsync(InstanceState state, bool writeVariables)
     {
         foreach (Branch branch in state.Branches)
         {
@@ -157,7 +205,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
                 transaction).ConfigureAwait(false);
         }
 
-        foreach ((string name, JsonElement value) in state.Variables)
+        foreach ((string name, JsonElement value) in writeVariables ? state.Variables : [])
         {
             await connection.ExecuteAsync(
                 "INSERT INTO variables (instance_id, name, value) VALUES (@instanceId, @name, @value);",
@@ -203,6 +251,13 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         public string CreatedAt { get; set; } = string.Empty;
 
         public string UpdatedAt { get; set; } = string.Empty;
+    }
+
+    private sealed class VariableRow
+    {
+        public string Name { get; set; } = string.Empty;
+
+        public string Value { get; set; } = string.Empty;
     }
 
     private sealed class BranchRow

@@ -4,10 +4,16 @@ using FlowRunner.Benchmarks;
 using FlowRunner.Language;
 using FlowRunner.Language.Diagnostics;
 
+// Two benchmarks: the parser (default) and the durable engine ("engine", see EngineBenchmark.cs).
 // Parse + validate benchmark (issue 2): generated flows of 1k, 10k and 100k nodes. Prints the median time
 // of several warm runs, MB/s, the growth ratio 100k/10k (linear when about 10), and the ratio to a
 // baseline measured in the same run: splitting the same text into lines and scanning every character,
 // the least any line parser must do.
+if (args.Length > 0 && args[0] == "engine")
+{
+    return await EngineBenchmark.RunAsync(args.Skip(1).ToArray());
+}
+
 int[] sizes = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1_000, 10_000, 100_000];
 var results = new Dictionary<int, double>();
 Console.WriteLine("nodes     size(MB)  parse(ms)  parse+validate(ms)  MB/s    baseline(ms)  ratio-to-baseline");

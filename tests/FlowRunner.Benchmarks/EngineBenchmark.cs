@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Benchmarks;
+
+/// <summary>
+/// The durable engine on SQLite (issue 3, product design §7): start-to-complete of a small bound flow
+/// (instances/s, p50, p99), allocation per step, and resume latency with 1k and 100k stored instances. The
+/// baseline, measured in the same run on the same file system, is a bare SQLite write transaction.
+/// </summary>
+internal static class EngineBenchmark
+{
+    //  (n1) -> [n2 Work] -> [n3 Work] -> (n4): four steps with the insert.
+    private const string SmallFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Work\"\n  n3: rectangle label:\"Work\"\n  n4: circle label:\"End\"\n"
+        + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left)\n}\n";
+
+    //  (n1) -> [n2 manual] -> (n3): waits once, for the resume benchmark.
+    private const string WaitingFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: circle label:\"End\"\n"
+        + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int instances = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000;
+        string folder = Directory.CreateTempSubdirectory("flowrunner-bench-").FullName;
+        try
+        {
+            double bare = await BareTransactionsAsync(Path.Combine(folder, "bare.db"), 2_000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: bare SQLite write transaction p50 {bare:F3} ms"));
+
+            await StartToCompleteAsync(folder, instances, bare);
+            foreach (int stored in new[] { 1_000, 100_000 })
+            {
+                await ResumeLatencyAsync(folder, stored);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return 0;
+    }
+
+    private static async Task StartToCompleteAsync(string folder, int count, double bare)
+    {
+        (FlowRuntime runtime, BoundFlow flow, string source, _) = await SetUpAsync(Path.Combine(folder, "small.db"), folder, "small", SmallFlow);
+        for (int i = 0; i < 50; i++)
+        {
+            await runtime.StartAsync(flow, source, CancellationToken.None); // warm-up
+        }
+
+        var latencies = new double[count];
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var total = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            RunResult result = await runtime.StartAsync(flow, source, CancellationToken.None);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (result.Status != InstanceStatus.Completed)
+            {
+                throw new InvalidOperationException("the benchmark flow did not complete");
+            }
+        }
+
+        total.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Array.Sort(latencies);
+        double p50 = latencies[count / 2];
+        double p99 = latencies[(int)(count * 0.99)];
+        const int steps = 4; // insert + n1 + n2 + n3 ... the end is the 4th step's branch end
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"start-to-complete (4 steps, durable): {count / total.Elapsed.TotalSeconds:F0} instances/s, p50 {p50:F2} ms, p99 {p99:F2} ms; per step p50 {p50 / steps:F2} ms = {p50 / steps / bare:F1}x a bare write transaction"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"allocation: {allocated / count / 1024.0:F1} KiB per instance, {allocated / count / steps / 1024.0:F1} KiB per step (one thread)"));
+    }
+
+    private static async Task ResumeLatencyAsync(string folder, int stored)
+    {
+        string database = Path.Combine(folder, $"resume-{stored}.db");
+        (FlowRuntime runtime, BoundFlow flow, string source, SqliteInstanceStore store) = await SetUpAsync(database, folder, "waiting", WaitingFlow);
+        RunResult template = await runtime.StartAsync(flow, source, CancellationToken.None);
+        await CloneWaitingInstancesAsync(database, template.InstanceId, stored - 1);
+
+        var ids = (await store.ListAsync(stored, CancellationToken.None)).Select(i => i.Id).ToArray();
+        var random = new Random(7);
+        const int samples = 300;
+        var latencies = new double[samples];
+        for (int i = 0; i < samples + 20; i++)
+        {
+            string id = ids[random.Next(ids.Length)];
+            ids = [.. ids.Where(x => x != id)];
+            long start = Stopwatch.GetTimestamp();
+            await runtime.ResumeAsync(id, "n2", EmptyInput, null, CancellationToken.None);
+            if (i >= 20)
+            {
+                latencies[i - 20] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"resume with {stored,7} stored instances: p50 {latencies[samples / 2]:F2} ms, p99 {latencies[(int)(samples * 0.99)]:F2} ms"));
+    }
+
+    private static readonly System.Collections.Immutable.ImmutableDictionary<string, System.Text.Json.JsonElement> EmptyInput =
+        System.Collections.Immutable.ImmutableDictionary<string, System.Text.Json.JsonElement>.Empty;
+
+    private static async Task<(FlowRuntime Runtime, BoundFlow Flow, string Source, SqliteInstanceStore Store)> SetUpAsync(string database, string folder, string name, string text)
+    {
+        var store = new SqliteInstanceStore(database);
+        await store.MigrateAsync(CancellationToken.None);
+        string file = Path.Combine(folder, name + ".flow");
+        await File.WriteAllTextAsync(file, text);
+        var catalog = new FlowCatalog(new ActivityRegistry().Add(new WorkActivity()), store);
+        LoadedFlow loaded = catalog.Load(folder, file);
+        return (new FlowRuntime(store, catalog, TimeProvider.System), loaded.Flow!, loaded.Source, store);
+    }
+
+    // Copies one waiting instance's rows N times in one transaction: the same rows StartAsync writes, fast.
+    private static async Task CloneWaitingInstancesAsync(string database, string templateId, int copies)
+    {
+        await using var connection = new SqliteConnection("Data Source=" + database);
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        for (int i = 0; i < copies; i++)
+        {
+            string id = Guid.NewGuid().ToString("N");
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at)
+                SELECT @id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at FROM instances WHERE id = @t;
+                INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out)
+                SELECT @id, id, node_id, status, previous_outcome, wait, timed_out FROM branches WHERE instance_id = @t;
+                INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at)
+                SELECT @id, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @t ORDER BY seq;
+                """,
+                new { id, t = templateId }, transaction);
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<double> BareTransactionsAsync(string database, int count)
+    {
+        var store = new SqliteInstanceStore(database); // same connection settings and WAL
+        await store.MigrateAsync(CancellationToken.None);
+        await using (SqliteConnection setup = await store.OpenAsync(CancellationToken.None))
+        {
+            await setup.ExecuteAsync("CREATE TABLE bare (id INTEGER PRIMARY KEY, value TEXT);");
+        }
+
+        var latencies = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await using (SqliteConnection connection = await store.OpenAsync(CancellationToken.None))
+            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync())
+            {
+                await connection.ExecuteAsync("INSERT INTO bare (value) VALUES (@v);", new { v = "x" }, transaction);
+                await transaction.CommitAsync();
+            }
+
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(latencies);
+        return latencies[count / 2];
+    }
+
+    private sealed class WorkActivity : IActivityHandler
+    {
+        public string Type => "bench.work";
+
+        public IReadOnlyList<string> Outcomes => [];
+
+        public IReadOnlyList<string> Labels => ["Work"];
+
+        public ValueTask<ActivityResult> ExecuteAsync(FlowRunner.Engine.Activities.ActivityContext context, CancellationToken cancellationToken) => ValueTask.FromResult(ActivityResult.Done());
+    }
+}
