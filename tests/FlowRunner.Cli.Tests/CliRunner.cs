@@ -12,6 +12,15 @@ internal static class CliRunner
     }
 
     public static (int ExitCode, string Out, string Error) Run(params string[] args) => RunWithInput(string.Empty, args);
+
+    /// <summary>Runs as on a terminal (input not redirected), typing <paramref name="typed"/> at the prompts.</summary>
+    public static (int ExitCode, string Out, string Error) RunInteractive(string typed, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, new CliConsole(new StringReader(typed), output, error, IsInputRedirected: false));
+        return (code, output.ToString(), error.ToString());
+    }
 }
 
 /// <summary>A temporary folder of flow files, deleted afterwards.</summary>

@@ -62,6 +62,20 @@ public sealed class EngineCommandTests
     }
 
     [Fact]
+    public void Run_on_a_terminal_prompts_at_each_wait_and_lists_the_exits_of_a_choice()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        flows.Write("approval.bindings.json", """{ "nodes": { "n2": { "input": { "reviewer": "string", "score": "number" } } } }""");
+        var (code, output, error) = CliRunner.RunInteractive("ann\n7\n2\n", "run", flow, "--db", Path.Combine(flows.Root, "f.db"));
+        Assert.True(code == 0, error);
+        Assert.Contains("n2 [Main] \"Review\" waits: fields reviewer (string), score (number)", output, StringComparison.Ordinal);
+        Assert.Contains("reviewer (string)> ", output, StringComparison.Ordinal);
+        Assert.Contains("  1. Yes\n  2. No\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("path: n1 -> n2 -> n3 -> n5", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_refuses_bad_input_with_clear_errors()
     {
         using var flows = new TempFlows();
