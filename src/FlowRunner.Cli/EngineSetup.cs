@@ -25,6 +25,18 @@ internal sealed class EngineSetup
 
     public FlowRuntime Runtime { get; }
 
+    /// <summary>Opens an existing database, or explains on standard error that it does not exist and returns null.</summary>
+    public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(database))
+        {
+            console.Error.WriteLine($"flowrunner: database '{database}' does not exist; pass --db with the file 'flowrunner run' used");
+            return null;
+        }
+
+        return await OpenAsync(database, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Opens the database (migrating it) and recovers interrupted instances and due timers.</summary>
     public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken)
     {

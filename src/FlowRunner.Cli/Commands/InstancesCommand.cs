@@ -24,13 +24,11 @@ internal static class InstancesCommand
 
     private static async Task<int> ListAsync(CliConsole console, string database, int limit, CancellationToken cancellationToken)
     {
-        if (!File.Exists(database))
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
         {
-            console.Error.WriteLine($"flowrunner: database '{database}' does not exist");
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<InstanceSummary> instances = await engine.Store.ListAsync(limit, cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"{"INSTANCE",-32}  {"FLOW",-24}  {"STATUS",-9}  {"VERSION",7}  UPDATED");
         foreach (InstanceSummary instance in instances)
@@ -45,13 +43,11 @@ internal static class InstancesCommand
 
     private static async Task<int> ShowAsync(CliConsole console, string id, string database, CancellationToken cancellationToken)
     {
-        if (!File.Exists(database))
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
         {
-            console.Error.WriteLine($"flowrunner: database '{database}' does not exist");
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         RunResult result;
         try
         {

@@ -42,13 +42,11 @@ internal static class ResumeCommand
             return ExitCodes.UsageOrIo;
         }
 
-        if (!File.Exists(database))
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
         {
-            console.Error.WriteLine($"flowrunner: database '{database}' does not exist; pass --db with the file 'flowrunner run' used");
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         RunResult result;
         try
         {
@@ -65,14 +63,7 @@ internal static class ResumeCommand
             return ExitCodes.Failed;
         }
 
-        if (format == "json")
-        {
-            RunResultWriter.WriteJson(result, console.Out);
-        }
-        else
-        {
-            RunResultWriter.WriteText(result, console.Out);
-        }
+        RunResultWriter.Write(result, format, console.Out);
 
         return result.Status == InstanceStatus.Faulted ? ExitCodes.Failed : ExitCodes.Ok;
     }

@@ -103,14 +103,7 @@ internal static class RunCommand
             }
         }
 
-        if (format == "json")
-        {
-            RunResultWriter.WriteJson(result, console.Out);
-        }
-        else
-        {
-            RunResultWriter.WriteText(result, console.Out);
-        }
+        RunResultWriter.Write(result, format, console.Out);
 
         return result.Status == InstanceStatus.Faulted ? ExitCodes.Failed : ExitCodes.Ok;
     }

@@ -10,6 +10,19 @@ namespace FlowRunner.Cli.Output;
 /// </summary>
 internal static class RunResultWriter
 {
+    /// <summary>Writes in the format a command was given: "json", else text.</summary>
+    public static void Write(RunResult result, string format, TextWriter writer)
+    {
+        if (format == "json")
+        {
+            WriteJson(result, writer);
+        }
+        else
+        {
+            WriteText(result, writer);
+        }
+    }
+
     public static void WriteJson(RunResult result, TextWriter writer)
     {
         using var stream = new MemoryStream();

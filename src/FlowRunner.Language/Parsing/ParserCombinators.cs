@@ -12,47 +12,10 @@ namespace FlowRunner.Language.Parsing;
 internal static class ParserCombinators
 {
     /// <summary>First, or else second from the same input; on two failures, the one that got further.</summary>
-    public static Parser<T> Or<T>(this Parser<T> first, Parser<T> second) => input =>
-    {
-        IResult<T> result = first(input);
-        if (!result.WasSuccessful)
-        {
-            IResult<T> other = second(input);
-            return other.WasSuccessful ? other : BestError(result, other);
-        }
-
-        if (result.Remainder.Equals(input))
-        {
-            IResult<T> other = second(input);
-            return other.WasSuccessful ? other : result;
-        }
-
-        return result;
-    };
+    public static Parser<T> Or<T>(this Parser<T> first, Parser<T> second) => input => Choose(first, second, input, failAfterConsuming: false);
 
     /// <summary>Like <see cref="Or{T}"/>, but a failure of <paramref name="first"/> after consuming input is final.</summary>
-    public static Parser<T> XOr<T>(this Parser<T> first, Parser<T> second) => input =>
-    {
-        IResult<T> result = first(input);
-        if (!result.WasSuccessful)
-        {
-            if (!result.Remainder.Equals(input))
-            {
-                return result;
-            }
-
-            IResult<T> other = second(input);
-            return other.WasSuccessful ? other : BestError(result, other);
-        }
-
-        if (result.Remainder.Equals(input))
-        {
-            IResult<T> other = second(input);
-            return other.WasSuccessful ? other : result;
-        }
-
-        return result;
-    };
+    public static Parser<T> XOr<T>(this Parser<T> first, Parser<T> second) => input => Choose(first, second, input, failAfterConsuming: true);
 
     /// <summary>Names what the parser expects when it fails without consuming input.</summary>
     public static Parser<T> Named<T>(this Parser<T> parser, string name)
@@ -120,6 +83,29 @@ internal static class ParserCombinators
             items.Add(next.Value);
             remainder = next.Remainder;
         }
+    }
+
+    private static IResult<T> Choose<T>(Parser<T> first, Parser<T> second, IInput input, bool failAfterConsuming)
+    {
+        IResult<T> result = first(input);
+        if (!result.WasSuccessful)
+        {
+            if (failAfterConsuming && !result.Remainder.Equals(input))
+            {
+                return result;
+            }
+
+            IResult<T> other = second(input);
+            return other.WasSuccessful ? other : BestError(result, other);
+        }
+
+        if (result.Remainder.Equals(input))
+        {
+            IResult<T> other = second(input);
+            return other.WasSuccessful ? other : result;
+        }
+
+        return result;
     }
 
     // Sprache's DetermineBestError: the failure that got further; at the same place, both expectations.
