@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Crypto.Generators;
+
+namespace FlowRunner.Activities.Identity.Passwords;
+
+/// <summary>
+/// bcrypt on Portable.BouncyCastle's <c>OpenBsdBCrypt</c>, wrapped as auth-security.md §4.1 says:
+/// new hashes are <c>$2b$</c> with a 16-byte salt from the CSPRNG; verification recomputes and compares in
+/// constant time (BouncyCastle compares with <c>string.Equals</c>); a malformed stored hash is an ordinary
+/// failure, never an exception; passwords over 72 UTF-8 bytes are refused (bcrypt would silently ignore the
+/// rest, so two different passwords would match), and unknown users get a dummy verify of the same cost.
+/// </summary>
+public sealed class PasswordHasher
+{
+    /// <summary>The cost FlowRunner uses unless configured: 12, as the seed asks.</summary>
+    public const int DefaultCost = 12;
+
+    /// <summary>bcrypt reads at most this many bytes of a password.</summary>
+    public const int MaxPasswordBytes = 72;
+
+    private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private readonly string _dummyHash;
+
+    /// <summary>A hasher of the given cost (4 to 31; 10 or more in production).</summary>
+    public PasswordHasher(int cost = DefaultCost)
+    {
+        if (cost is < 4 or > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cost), cost, "bcrypt cost must be between 4 and 31.");
+        }
+
+        Cost = cost;
+        _dummyHash = Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+    }
+
+    /// <summary>The cost of new hashes.</summary>
+    public int Cost { get; }
+
+    /// <summary>Why a password cannot be hashed, or null when it can.</summary>
+    public static string? PolicyProblem(string password) =>
+        password.Length == 0 ? "the password is empty"
+        : Encoding.UTF8.GetByteCount(password) > MaxPasswordBytes ? $"the password is longer than {MaxPasswordBytes} bytes (UTF-8), which bcrypt cannot tell apart"
+        : null;
+
+    /// <summary>A new <c>$2b$</c> hash.</summary>
+    /// <exception cref="ArgumentException">The password breaks the policy (<see cref="PolicyProblem"/>).</exception>
+    public string Hash(string password)
+    {
+        if (PolicyProblem(password) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(password));
+        }
+
+        return OpenBsdBCrypt.Generate("2b", password.ToCharArray(), RandomNumberGenerator.GetBytes(16), Cost);
+    }
+
+    /// <summary>
+    /// True when <paramref name="password"/> matches <paramref name="storedHash"/> ($2a$, $2b$ or $2y$, as htpasswd,
+    /// libxcrypt and PHP write them). A malformed hash, or a password bcrypt would truncate, is false.
+    /// </summary>
+    public static bool Verify(string? storedHash, string password)
+    {
+        if (storedHash is null || !TryParse(storedHash, out string version, out int cost, out byte[] salt)
+            || Encoding.UTF8.GetByteCount(password) > MaxPasswordBytes)
+        {
+            return false;
+        }
+
+        string computed;
+        try
+        {
+            computed = OpenBsdBCrypt.Generate(version, password.ToCharArray(), salt, cost);
+        }
+        catch (Exception e) when (e is ArgumentException or Org.BouncyCastle.Crypto.DataLengthException)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(computed));
+    }
+
+    /// <summary>Runs a verify of the same cost against a hash no password matches: unknown users cost as much as known ones.</summary>
+    public void DummyVerify(string password) => _ = Verify(_dummyHash, password.Length > 0 && Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes ? password : "x");
+
+    /// <summary>True when a stored hash should be replaced after a successful login (another cost or version).</summary>
+    public bool NeedsRehash(string storedHash) =>
+        !TryParse(storedHash, out string version, out int cost, out _) || cost != Cost || version != "2b";
+
+    /// <summary>The cost written in a stored hash, or null when it is malformed.</summary>
+    public static int? CostOf(string storedHash) => TryParse(storedHash, out _, out int cost, out _) ? cost : null;
+
+    private static bool TryParse(string hash, out string version, out int cost, out byte[] salt)
+    {
+        version = string.Empty;
+        cost = 0;
+        salt = [];
+        if (hash.Length != 60 || hash[0] != '$' || hash[3] != '$' || hash[6] != '$'
+            || !char.IsAsciiDigit(hash[4]) || !char.IsAsciiDigit(hash[5]))
+        {
+            return false;
+        }
+
+        version = hash.Substring(1, 2);
+        cost = ((hash[4] - '0') * 10) + (hash[5] - '0');
+        if (version is not ("2a" or "2b" or "2y") || cost is < 4 or > 31)
+        {
+            return false;
+        }
+
+        byte[]? decoded = DecodeSalt(hash.AsSpan(7, 22));
+        if (decoded is null)
+        {
+            return false;
+        }
+
+        salt = decoded;
+        return true;
+    }
+
+    // bcrypt's own Base64 (alphabet ./A-Za-z0-9, no padding): 22 characters carry the 16-byte salt.
+    private static byte[]? DecodeSalt(ReadOnlySpan<char> text)
+    {
+        var bytes = new byte[16];
+        int buffer = 0;
+        int bits = 0;
+        int written = 0;
+        foreach (char c in text)
+        {
+            int value = Alphabet.IndexOf(c, StringComparison.Ordinal);
+            if (value < 0)
+            {
+                return null;
+            }
+
+            buffer = (buffer << 6) | value;
+            bits += 6;
+            if (bits >= 8 && written < 16)
+            {
+                bytes[written++] = (byte)(buffer >> (bits - 8));
+                bits -= 8;
+            }
+        }
+
+        return written == 16 ? bytes : null;
+    }
+}
