@@ -1,4 +1,3 @@
-using System.Reflection;
 using Dapper;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
@@ -37,25 +36,30 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>Creates or upgrades the runtime's schema.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync([], cancellationToken);
+
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(IEnumerable<MigrationScript> packScripts, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);").ConfigureAwait(false);
-        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations;").ConfigureAwait(false)).ToHashSet();
-        foreach ((int version, string name, string sql) in Migrations())
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (source, version));").ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<(string Source, long Version)>("SELECT source, version FROM schema_migrations;").ConfigureAwait(false)).ToHashSet();
+        foreach (MigrationScript script in MigrationScript.FromResources(typeof(SqliteInstanceStore).Assembly, "runtime").Concat(packScripts))
         {
-            if (applied.Contains(version))
+            if (applied.Contains((script.Source, script.Version)))
             {
                 continue;
             }
 
+            // Each script and its record commit together: a failed script leaves no half schema and runs again next time.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync(script.Sql, transaction: transaction).ConfigureAwait(false);
             await connection.ExecuteAsync(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at);",
-                new { version, name, at = SqliteTime.Format(DateTimeOffset.UtcNow) },
+                "INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (@Source, @Version, @Name, @at);",
+                new { script.Source, script.Version, script.Name, at = SqliteTime.Format(DateTimeOffset.UtcNow) },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -158,18 +162,5 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         public string SourcePath { get; set; } = string.Empty;
 
         public string Source { get; set; } = string.Empty;
-    }
-
-    private static IEnumerable<(int Version, string Name, string Sql)> Migrations()
-    {
-        Assembly assembly = typeof(SqliteInstanceStore).Assembly;
-        foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            string name = resource["Migrations.".Length..];
-            int version = int.Parse(name.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture);
-            using Stream stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (version, name, reader.ReadToEnd());
-        }
     }
 }

@@ -10,6 +10,7 @@ public sealed class ActivityContext
 {
     private readonly Dictionary<string, JsonElement> _variables;
     private readonly List<(string Kind, JsonElement Payload)> _outbox = [];
+    private readonly Runtime.TransientSecrets _secrets;
 
     internal ActivityContext(
         string instanceId,
@@ -21,8 +22,10 @@ public sealed class ActivityContext
         string? previousOutcome,
         Dictionary<string, JsonElement> variables,
         TimeProvider time,
-        IUnitOfWork data)
+        IUnitOfWork data,
+        Runtime.TransientSecrets secrets)
     {
+        _secrets = secrets;
         InstanceId = instanceId;
         Graph = graph;
         Node = node;
@@ -66,6 +69,15 @@ public sealed class ActivityContext
     public IReadOnlyDictionary<string, JsonElement> Variables => _variables;
 
     internal IReadOnlyList<(string Kind, JsonElement Payload)> Outbox => _outbox;
+
+    /// <summary>
+    /// A secret answered at an earlier wait of this instance (a password, a code), held in memory only; null when
+    /// it was never given or is gone (a restart, or its lifetime passed): then ask for it again.
+    /// </summary>
+    public string? Secret(string name) => _secrets.Get(InstanceId, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>Keeps a secret for later nodes of this instance, in memory only (e.g. backup codes until they are shown).</summary>
+    public void KeepSecret(string name, JsonElement value) => _secrets.Put(InstanceId, [KeyValuePair.Create(name, value)]);
 
     /// <summary>Sets a variable; it is saved with the step.</summary>
     public void SetVariable(string name, JsonElement value) => _variables[name] = value.Clone();

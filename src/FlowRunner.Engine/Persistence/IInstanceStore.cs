@@ -5,8 +5,11 @@ namespace FlowRunner.Engine.Persistence;
 /// <summary>Durable storage of flow versions, instances, journal, outbox and timers. One implementation per database.</summary>
 public interface IInstanceStore
 {
-    /// <summary>Creates or upgrades the schema (numbered migrations).</summary>
-    Task MigrateAsync(CancellationToken cancellationToken);
+    /// <summary>Creates or upgrades the runtime's schema (numbered migrations).</summary>
+    Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync([], cancellationToken);
+
+    /// <summary>Creates or upgrades the runtime's schema and the activity packs' (each source numbered on its own).</summary>
+    Task MigrateAsync(IEnumerable<MigrationScript> packScripts, CancellationToken cancellationToken);
 
     /// <summary>Remembers a flow version's source, so instances pinned to it can run after the file changes.</summary>
     Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken);

@@ -64,6 +64,10 @@ public sealed partial class FlowRuntime
         state.UpdatedAt = now;
         await tx.SaveAsync(state, loadedVersion, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Status is InstanceStatus.Completed or InstanceStatus.Faulted)
+        {
+            Secrets.Clear(state.Id);
+        }
     }
 
     private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, CancellationToken cancellationToken)
@@ -144,7 +148,7 @@ public sealed partial class FlowRuntime
         if (binding.Handler is { } handler)
         {
             var context = new ActivityContext(state.Id, graph, node, binding.Options, answer ?? ImmutableDictionary<string, JsonElement>.Empty,
-                answer is not null, branch.PreviousOutcome, state.Variables, time, tx);
+                answer is not null, branch.PreviousOutcome, state.Variables, time, tx, Secrets);
             ActivityResult result;
             await tx.SavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
             try

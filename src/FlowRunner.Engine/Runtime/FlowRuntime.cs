@@ -16,6 +16,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 {
     private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
 
+    /// <summary>Secret answer fields, in memory only (never in the database or the journal).</summary>
+    public TransientSecrets Secrets { get; } = new(time);
+
     /// <summary>Starts an instance (one branch per start circle) and runs it until it waits or ends.</summary>
     /// <exception cref="FlowNotRunnableException">The flow has no start circle.</exception>
     public async Task<RunResult> StartAsync(BoundFlow flow, string source, CancellationToken cancellationToken)
@@ -93,6 +96,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             branch.Status = BranchStatus.Ready;
             branch.Wait = null;
             branch.Answer = input;
+            Secrets.Put(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
             if (flow is null)
             {
                 Fault(state, new Incident("missing-version", nodeId, $"flow '{state.FlowName}' version {state.FlowHash[..12]} is not stored; it cannot run"));
