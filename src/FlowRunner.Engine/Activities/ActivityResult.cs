@@ -14,7 +14,7 @@ public sealed record ActivityResult
     /// <summary>The outcome a following decision matches against its exit labels; null for plain completion.</summary>
     public string? Outcome { get; private init; }
 
-    /// <summary>Values delivered to the caller (e.g. an access token), merged into the instance's outputs.</summary>
+    /// <summary>Values delivered to the caller (e.g. an access token), merged into the instance's outputs; a null value removes one.</summary>
     public ImmutableDictionary<string, JsonElement> Outputs { get; private init; } = ImmutableDictionary<string, JsonElement>.Empty;
 
     /// <summary>What the handler waits for, when <see cref="Kind"/> is <see cref="ActivityResultKind.Wait"/>.</summary>

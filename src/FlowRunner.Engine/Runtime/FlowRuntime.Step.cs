@@ -185,7 +185,14 @@ public sealed partial class FlowRuntime
 
             foreach ((string key, JsonElement value) in result.Outputs)
             {
-                state.Outputs[key] = value;
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    state.Outputs.Remove(key); // a null output withdraws an earlier one (e.g. an error after a retry succeeds)
+                }
+                else
+                {
+                    state.Outputs[key] = value;
+                }
             }
 
             outcome = result.Outcome;

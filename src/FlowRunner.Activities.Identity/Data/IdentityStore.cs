@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using Dapper;
+using FlowRunner.Engine.Persistence;
+
+namespace FlowRunner.Activities.Identity.Data;
+
+/// <summary>
+/// The identity tables, through the step's transaction. Every check-and-change that races (failed-attempt
+/// counting, TOTP one-time use, backup-code redemption, refresh-token rotation) is one conditional statement.
+/// </summary>
+public static class IdentityStore
+{
+    private const string UserColumns = """
+        id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_attempts AS FailedAttempts,
+        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, created_at AS CreatedAt
+        """;
+
+    /// <summary>The canonical form of an email address: trimmed and lower-cased.</summary>
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>A new random id (128 bits from the CSPRNG).</summary>
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static async Task<string> CreateUserAsync(IUnitOfWork data, string email, string passwordHash, string role, DateTimeOffset now)
+    {
+        string id = NewId();
+        await data.Connection.ExecuteAsync(
+            "INSERT INTO identity_users (id, email, password_hash, role, created_at, updated_at) VALUES (@id, @email, @passwordHash, @role, @now, @now);",
+            new { id, email = NormalizeEmail(email), passwordHash, role, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+        return id;
+    }
+
+    public static Task<UserRecord?> FindByEmailAsync(IUnitOfWork data, string email) =>
+        data.Connection.QuerySingleOrDefaultAsync<UserRecord>(
+            $"SELECT {UserColumns} FROM identity_users WHERE email = @email;", new { email = NormalizeEmail(email) }, data.Transaction);
+
+    public static Task<UserRecord?> FindAsync(IUnitOfWork data, string id) =>
+        data.Connection.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {UserColumns} FROM identity_users WHERE id = @id;", new { id }, data.Transaction);
+
+    public static async Task<IReadOnlyList<UserRecord>> ListAsync(IUnitOfWork data) =>
+        [.. await data.Connection.QueryAsync<UserRecord>($"SELECT {UserColumns} FROM identity_users ORDER BY email;", transaction: data.Transaction).ConfigureAwait(false)];
+
+    /// <summary>Counts a failed attempt and locks the account when it reaches the limit; returns the new count.</summary>
+    public static Task<long> RecordFailureAsync(IUnitOfWork data, string userId, DateTimeOffset now, int maxAttempts, TimeSpan lockout) =>
+        data.Connection.ExecuteScalarAsync<long>(
+            """
+            UPDATE identity_users
+            SET failed_attempts = failed_attempts + 1,
+                locked_until = CASE WHEN failed_attempts + 1 >= @maxAttempts THEN @lockedUntil ELSE locked_until END,
+                updated_at = @now
+            WHERE id = @userId
+            RETURNING failed_attempts;
+            """,
+            new { userId, maxAttempts, lockedUntil = IdentityTime.Format(now + lockout), now = IdentityTime.Format(now) }, data.Transaction);
+
+    public static Task ResetFailuresAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE id = @userId;",
+            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Lifts a lock and clears the counter; false when no user has the email.</summary>
+    public static async Task<bool> UnlockAsync(IUnitOfWork data, string email, DateTimeOffset now) =>
+        await data.Connection.ExecuteAsync(
+            "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE email = @email;",
+            new { email = NormalizeEmail(email), now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
+
+    public static Task SetPasswordHashAsync(IUnitOfWork data, string userId, string hash, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            "UPDATE identity_users SET password_hash = @hash, updated_at = @now WHERE id = @userId;",
+            new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Accepts a TOTP step once: true only if it is later than every step used before (RFC 6238 §5.2).</summary>
+    public static async Task<bool> TryUseTotpStepAsync(IUnitOfWork data, string userId, long step) =>
+        await data.Connection.ExecuteAsync(
+            "UPDATE identity_users SET totp_last_step = @step WHERE id = @userId AND (totp_last_step IS NULL OR totp_last_step < @step);",
+            new { userId, step }, data.Transaction).ConfigureAwait(false) == 1;
+
+    public static Task SetPendingSecretAsync(IUnitOfWork data, string userId, string protectedSecret, DateTimeOffset expires) =>
+        data.Connection.ExecuteAsync(
+            "INSERT INTO identity_totp_pending (user_id, secret, expires_at) VALUES (@userId, @protectedSecret, @expires) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at;",
+            new { userId, protectedSecret, expires = IdentityTime.Format(expires) }, data.Transaction);
+
+    /// <summary>The pending secret if it has not expired.</summary>
+    public static Task<string?> GetPendingSecretAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
+        data.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT secret FROM identity_totp_pending WHERE user_id = @userId AND expires_at > @now;",
+            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Turns the pending secret into the active one; the step that proved it is marked used.</summary>
+    public static async Task ActivateTotpAsync(IUnitOfWork data, string userId, string protectedSecret, long usedStep, DateTimeOffset now)
+    {
+        await data.Connection.ExecuteAsync(
+            """
+            UPDATE identity_users SET mfa_enabled = 1, totp_secret = @protectedSecret, totp_last_step = @usedStep, updated_at = @now WHERE id = @userId;
+            DELETE FROM identity_totp_pending WHERE user_id = @userId;
+            """,
+            new { userId, protectedSecret, usedStep, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the whole set of backup codes (the previous set stops working).</summary>
+    public static async Task ReplaceBackupCodesAsync(IUnitOfWork data, string userId, IEnumerable<string> hashes, DateTimeOffset now)
+    {
+        await data.Connection.ExecuteAsync("DELETE FROM identity_backup_codes WHERE user_id = @userId;", new { userId }, data.Transaction).ConfigureAwait(false);
+        foreach (string hash in hashes)
+        {
+            await data.Connection.ExecuteAsync(
+                "INSERT INTO identity_backup_codes (user_id, code_hash, created_at) VALUES (@userId, @hash, @now);",
+                new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Uses a backup code: true for exactly one caller, however many try it at once.</summary>
+    public static async Task<bool> TryRedeemBackupCodeAsync(IUnitOfWork data, string userId, string hash, DateTimeOffset now) =>
+        await data.Connection.ExecuteAsync(
+            "UPDATE identity_backup_codes SET used_at = @now WHERE user_id = @userId AND code_hash = @hash AND used_at IS NULL;",
+            new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
+
+    public static Task<long> CountUnusedBackupCodesAsync(IUnitOfWork data, string userId) =>
+        data.Connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM identity_backup_codes WHERE user_id = @userId AND used_at IS NULL;", new { userId }, data.Transaction);
+
+    public static async Task<string> CreateSessionAsync(IUnitOfWork data, string userId, DateTimeOffset now, DateTimeOffset expires)
+    {
+        string id = NewId();
+        await data.Connection.ExecuteAsync(
+            "INSERT INTO identity_sessions (id, user_id, created_at, expires_at) VALUES (@id, @userId, @now, @expires);",
+            new { id, userId, now = IdentityTime.Format(now), expires = IdentityTime.Format(expires) }, data.Transaction).ConfigureAwait(false);
+        return id;
+    }
+
+    public static Task AddRefreshTokenAsync(IUnitOfWork data, string tokenHash, string familyId, string sessionId, string userId, DateTimeOffset now, DateTimeOffset expires) =>
+        data.Connection.ExecuteAsync(
+            "INSERT INTO identity_refresh_tokens (token_hash, family_id, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @familyId, @sessionId, @userId, @now, @expires);",
+            new { tokenHash, familyId, sessionId, userId, now = IdentityTime.Format(now), expires = IdentityTime.Format(expires) }, data.Transaction);
+
+    /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
+    public static Task AuditAsync(IUnitOfWork data, string? userId, string @event, string? detail, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            "INSERT INTO identity_audit (at, user_id, event, detail) VALUES (@now, @userId, @event, @detail);",
+            new { now = IdentityTime.Format(now), userId, @event, detail }, data.Transaction);
+}

@@ -1,0 +1,28 @@
+namespace FlowRunner.Activities.Identity.Data;
+
+/// <summary>A row of identity_users.</summary>
+public sealed class UserRecord
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Email { get; set; } = string.Empty;
+
+    public string PasswordHash { get; set; } = string.Empty;
+
+    public string Role { get; set; } = "user";
+
+    public long FailedAttempts { get; set; }
+
+    public string? LockedUntil { get; set; }
+
+    public long MfaEnabled { get; set; }
+
+    public string? TotpSecret { get; set; }
+
+    public long? TotpLastStep { get; set; }
+
+    public string CreatedAt { get; set; } = string.Empty;
+
+    /// <summary>True while a lock is in force.</summary>
+    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && IdentityTime.Parse(until) > now;
+}

@@ -1,0 +1,34 @@
+using FlowRunner.Activities.Identity.Tokens;
+
+namespace FlowRunner.Activities.Identity;
+
+/// <summary>Policy and keys of the identity activities. Keys come from configuration, never from the repository.</summary>
+public sealed record IdentityOptions
+{
+    /// <summary>bcrypt cost of new password hashes (12 by default, as the seed says).</summary>
+    public int BcryptCost { get; init; } = Passwords.PasswordHasher.DefaultCost;
+
+    /// <summary>Access-token settings, including the HS256 key.</summary>
+    public required JwtOptions Jwt { get; init; }
+
+    /// <summary>AES-256 key that encrypts TOTP secrets at rest (32 bytes).</summary>
+    public required byte[] SecretKey { get; init; }
+
+    /// <summary>Server-side pepper of backup-code and refresh-token hashes.</summary>
+    public required byte[] Pepper { get; init; }
+
+    /// <summary>The issuer shown in authenticator apps.</summary>
+    public string TotpIssuer { get; init; } = "FlowRunner";
+
+    /// <summary>Failed attempts (password, TOTP, backup code) before the account locks.</summary>
+    public int MaxFailedAttempts { get; init; } = 5;
+
+    /// <summary>How long a lock lasts.</summary>
+    public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Absolute lifetime of a refresh-token family from the original login.</summary>
+    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a TOTP secret waits for its first code before it is dropped.</summary>
+    public TimeSpan PendingSecretLifetime { get; init; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,15 @@
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.Login;
+
+/// <summary>Steps of the seed flows that hand work on without doing any (a form submit, a message received, a result shown).</summary>
+public sealed class ContinueActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.continue";
+
+    public override IReadOnlyList<string> Labels =>
+        ["Submit login form", "Receive credentials", "Receive access token", "Access protected resource", "Present method options"];
+
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ActivityResult.Done());
+}

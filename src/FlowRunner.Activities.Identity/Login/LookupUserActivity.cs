@@ -1,0 +1,33 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.Login;
+
+/// <summary>
+/// "Lookup user in database": outcome "found" or "not found". For an unknown email it runs a dummy bcrypt verify
+/// of the same cost, so the time a login takes does not tell whether the account exists (ENUM-02).
+/// </summary>
+public sealed class LookupUserActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.lookup-user";
+
+    public override IReadOnlyList<string> Outcomes => ["found", "not found"];
+
+    public override IReadOnlyList<string> Labels => ["Lookup user in database"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        string email = Variable(context, EmailVariable) ?? string.Empty;
+        UserRecord? user = email.Length == 0 ? null : await IdentityStore.FindByEmailAsync(context.Data, email).ConfigureAwait(false);
+        if (user is null)
+        {
+            Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty);
+            SetVariable(context, UserVariable, null);
+            await IdentityStore.AuditAsync(context.Data, null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+            return ActivityResult.WithOutcome("not found");
+        }
+
+        SetVariable(context, UserVariable, user.Id);
+        return ActivityResult.WithOutcome("found");
+    }
+}

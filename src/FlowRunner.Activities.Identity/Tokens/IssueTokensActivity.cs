@@ -1,0 +1,40 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.Tokens;
+
+/// <summary>
+/// "Generate JWT token": a session, a refresh token (256 bits, stored hashed, first of a new family, good for 7 days
+/// from this login) and a one-hour access token, delivered as an RFC 6749 §5.1 token response.
+/// </summary>
+public sealed class IssueTokensActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.issue-tokens";
+
+    public override IReadOnlyList<string> Labels => ["Generate JWT token"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = context.Time.GetUtcNow();
+        string? userId = Variable(context, UserVariable);
+        UserRecord user = (userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false))
+            ?? throw new InvalidOperationException("no signed-in user: 'Generate JWT token' must follow a successful password or code check");
+        DateTimeOffset expires = now + Services.Options.RefreshTokenLifetime;
+        string sessionId = await IdentityStore.CreateSessionAsync(context.Data, user.Id, now, expires).ConfigureAwait(false);
+        string refreshToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(refreshToken), IdentityStore.NewId(), sessionId, user.Id, now, expires).ConfigureAwait(false);
+        string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
+        await IdentityStore.AuditAsync(context.Data, user.Id, "login.success", null, now).ConfigureAwait(false);
+        return ActivityResult.Done(Outputs(
+            ("access_token", accessToken),
+            ("token_type", "Bearer"),
+            ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds),
+            ("refresh_token", refreshToken),
+            ("error", null),
+            ("error_description", null),
+            ("mfa_required", null)));
+    }
+}

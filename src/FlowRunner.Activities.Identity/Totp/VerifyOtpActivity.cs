@@ -1,0 +1,90 @@
+using FlowRunner.Activities.Identity.BackupCodes;
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.Totp;
+
+/// <summary>
+/// "Verify OTP code": waits for a code, then outcome "valid" or "invalid". A 6-digit code is checked as TOTP
+/// (one step either side; each step usable once, RFC 6238 §5.2); a backup code is redeemed once, atomically.
+/// Failures count toward the same lockout as passwords; a locked account is refused.
+/// </summary>
+public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.verify-otp";
+
+    public override IReadOnlyList<string> Outcomes => ["valid", "invalid"];
+
+    public override IReadOnlyList<string> Labels => ["Verify OTP code"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        if (!context.IsResumed)
+        {
+            return ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))]));
+        }
+
+        DateTimeOffset now = context.Time.GetUtcNow();
+        string code = context.Input["code"].GetString() ?? string.Empty;
+        string? userId = Variable(context, UserVariable);
+        UserRecord? user = userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
+        if (user is null)
+        {
+            return ActivityResult.WithOutcome("invalid");
+        }
+
+        if (user.IsLockedAt(now))
+        {
+            await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.locked", null, now).ConfigureAwait(false);
+            return ActivityResult.WithOutcome("invalid");
+        }
+
+        string? accepted = await CheckAsync(context, user, code.Trim(), now).ConfigureAwait(false);
+        if (accepted is null)
+        {
+            long failures = await IdentityStore.RecordFailureAsync(context.Data, user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+            await IdentityStore.AuditAsync(context.Data, user.Id, failures >= Services.Options.MaxFailedAttempts ? "mfa.lockout" : "mfa.invalid-code",
+                $"failed attempts: {failures}", now).ConfigureAwait(false);
+            return ActivityResult.WithOutcome("invalid");
+        }
+
+        await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
+        await IdentityStore.AuditAsync(context.Data, user.Id, accepted, null, now).ConfigureAwait(false);
+        return ActivityResult.WithOutcome("valid");
+    }
+
+    /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
+    private async Task<string?> CheckAsync(ActivityContext context, UserRecord user, string code, DateTimeOffset now)
+    {
+        if (code.Length == 6 && code.All(char.IsAsciiDigit))
+        {
+            if (user.TotpSecret is null)
+            {
+                return null;
+            }
+
+            byte[] secret = Services.Secrets.Unprotect(user.TotpSecret);
+            if (OneTimePassword.Verify(secret, code, now) is not { } step)
+            {
+                return null;
+            }
+
+            if (await IdentityStore.TryUseTotpStepAsync(context.Data, user.Id, step).ConfigureAwait(false))
+            {
+                return "mfa.totp-ok";
+            }
+
+            await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
+            return null;
+        }
+
+        if (BackupCodeGenerator.Normalize(code) is { } normalized
+            && await IdentityStore.TryRedeemBackupCodeAsync(context.Data, user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
+        {
+            return "mfa.backup-code-used";
+        }
+
+        return null;
+    }
+}
