@@ -28,13 +28,14 @@ public sealed class IssueTokensActivity(IdentityServices services) : IdentityAct
         await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(refreshToken), IdentityStore.NewId(), sessionId, user.Id, now, expires).ConfigureAwait(false);
         string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
         await IdentityStore.AuditAsync(context.Data, user.Id, "login.success", null, now).ConfigureAwait(false);
-        return ActivityResult.Done(Outputs(
-            ("access_token", accessToken),
-            ("token_type", "Bearer"),
-            ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds),
-            ("refresh_token", refreshToken),
-            ("error", null),
-            ("error_description", null),
-            ("mfa_required", null)));
+        // The tokens go to the caller only (secret outputs): the database keeps the refresh token's hash, nothing more.
+        return ActivityResult.Done(
+            Outputs(
+                ("token_type", "Bearer"),
+                ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds),
+                ("error", null),
+                ("error_description", null),
+                ("mfa_required", null)),
+            Outputs(("access_token", accessToken), ("refresh_token", refreshToken)));
     }
 }

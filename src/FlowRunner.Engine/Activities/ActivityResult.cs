@@ -17,6 +17,12 @@ public sealed record ActivityResult
     /// <summary>Values delivered to the caller (e.g. an access token), merged into the instance's outputs; a null value removes one.</summary>
     public ImmutableDictionary<string, JsonElement> Outputs { get; private init; } = ImmutableDictionary<string, JsonElement>.Empty;
 
+    /// <summary>
+    /// Values delivered only to the caller whose start or resume ran this step (tokens, codes shown once): never
+    /// stored in the database or the journal. A caller that is gone misses them, by design.
+    /// </summary>
+    public ImmutableDictionary<string, JsonElement> SecretOutputs { get; private init; } = ImmutableDictionary<string, JsonElement>.Empty;
+
     /// <summary>What the handler waits for, when <see cref="Kind"/> is <see cref="ActivityResultKind.Wait"/>.</summary>
     public WaitRequest? Wait { get; private init; }
 
@@ -24,8 +30,12 @@ public sealed record ActivityResult
     public string? Error { get; private init; }
 
     /// <summary>Completed without an outcome.</summary>
-    public static ActivityResult Done(ImmutableDictionary<string, JsonElement>? outputs = null) =>
-        new(ActivityResultKind.Completed) { Outputs = outputs ?? ImmutableDictionary<string, JsonElement>.Empty };
+    public static ActivityResult Done(ImmutableDictionary<string, JsonElement>? outputs = null, ImmutableDictionary<string, JsonElement>? secretOutputs = null) =>
+        new(ActivityResultKind.Completed)
+        {
+            Outputs = outputs ?? ImmutableDictionary<string, JsonElement>.Empty,
+            SecretOutputs = secretOutputs ?? ImmutableDictionary<string, JsonElement>.Empty,
+        };
 
     /// <summary>Completed with an outcome for the next decision.</summary>
     public static ActivityResult WithOutcome(string outcome, ImmutableDictionary<string, JsonElement>? outputs = null) =>

@@ -14,7 +14,7 @@ public sealed partial class FlowRuntime
     private static readonly string[] TimeoutLabels = ["timeout", "timed out", "expired", "deadline"];
 
     /// <summary>Runs one step; false when nothing more is ready.</summary>
-    private async Task<bool> StepAsync(string instanceId, CancellationToken cancellationToken)
+    private async Task<bool> StepAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         await using IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
         InstanceState? state = await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -32,7 +32,7 @@ public sealed partial class FlowRuntime
         }
         else
         {
-            await RunBranchAsync(tx, flow, state, branch, cancellationToken).ConfigureAwait(false);
+            await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
         }
 
         await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
@@ -70,7 +70,7 @@ public sealed partial class FlowRuntime
         }
     }
 
-    private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, CancellationToken cancellationToken)
+    private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         FlowGraph graph = flow.Graph;
         FlowNode node = graph.Node(branch.NodeId);
@@ -119,13 +119,13 @@ public sealed partial class FlowRuntime
                 break;
             case NodeKind.Activity:
             case NodeKind.Decision:
-                await RunActivityAsync(tx, flow, state, branch, node, answer, cancellationToken).ConfigureAwait(false);
+                await RunActivityAsync(tx, flow, state, branch, node, answer, delivered, cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
 
     private async Task RunActivityAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, FlowNode node,
-        ImmutableDictionary<string, JsonElement>? answer, CancellationToken cancellationToken)
+        ImmutableDictionary<string, JsonElement>? answer, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         FlowGraph graph = flow.Graph;
         NodeBinding binding = flow.For(node.Id);
@@ -192,6 +192,14 @@ public sealed partial class FlowRuntime
                 else
                 {
                     state.Outputs[key] = value;
+                }
+            }
+
+            foreach ((string key, JsonElement value) in result.SecretOutputs)
+            {
+                if (delivered is not null)
+                {
+                    delivered[key] = value; // to this caller only; never saved
                 }
             }
 

@@ -53,8 +53,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await RunAsync(state.Id, cancellationToken).ConfigureAwait(false);
-        return await GetResultAsync(state.Id, cancellationToken).ConfigureAwait(false);
+        var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        await RunAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
+        return await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -72,6 +73,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     /// <exception cref="InvalidInputException">The answer does not fit what the wait expects.</exception>
     public async Task<RunResult> ResumeAsync(string instanceId, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion, CancellationToken cancellationToken)
     {
+        var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
         {
             InstanceState state = await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false)
@@ -103,22 +105,24 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             }
             else
             {
-                await RunBranchAsync(tx, flow, state, branch, cancellationToken).ConfigureAwait(false);
+                await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
             }
 
             await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
         }
 
-        await RunAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        return await GetResultAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await RunAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
+        return await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs steps until no branch is ready.</summary>
-    public async Task RunAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>Runs steps until no branch is ready. Secret outputs of these steps have no caller and are dropped.</summary>
+    public Task RunAsync(string instanceId, CancellationToken cancellationToken) => RunAsync(instanceId, null, cancellationToken);
+
+    private async Task RunAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         for (int i = 0; i < _options.MaxStepsPerRun; i++)
         {
-            if (!await StepAsync(instanceId, cancellationToken).ConfigureAwait(false))
+            if (!await StepAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -173,9 +177,11 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         return fired;
     }
 
-    /// <summary>The instance as callers see it.</summary>
+    /// <summary>The instance as callers see it (without secret outputs: those go only to the caller that ran the step).</summary>
     /// <exception cref="InstanceNotFoundException">No such instance.</exception>
-    public async Task<RunResult> GetResultAsync(string instanceId, CancellationToken cancellationToken)
+    public Task<RunResult> GetResultAsync(string instanceId, CancellationToken cancellationToken) => GetResultAsync(instanceId, null, cancellationToken);
+
+    private async Task<RunResult> GetResultAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
             ?? throw new InstanceNotFoundException(instanceId);
@@ -194,7 +200,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             state.Version,
             [.. journal.Where(e => e.Event == "enter").Select(e => e.NodeId!)],
             waiting,
-            state.Outputs.ToImmutableDictionary(StringComparer.Ordinal),
+            state.Outputs.ToImmutableDictionary(StringComparer.Ordinal).SetItems(delivered ?? []),
             state.Incident);
     }
 

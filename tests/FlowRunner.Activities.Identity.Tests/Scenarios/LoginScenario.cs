@@ -25,6 +25,14 @@ public sealed class LoginScenario
         using var db = h.Open();
         Assert.Equal(1, db.ExecuteScalar<int>("SELECT COUNT(*) FROM identity_refresh_tokens WHERE user_id = @userId", new { userId }));
         Assert.DoesNotContain(run.Outputs["refresh_token"].GetString(), db.Query<string>("SELECT token_hash FROM identity_refresh_tokens"));
+
+        // Tokens are delivered to this caller only: not in the database, and not in the instance read back later.
+        string files = string.Concat(new[] { h.Store.Path, h.Store.Path + "-wal" }.Where(File.Exists).Select(f => System.Text.Encoding.Latin1.GetString(ReadShared(f))));
+        Assert.DoesNotContain(run.Outputs["refresh_token"].GetString()!, files, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Outputs["access_token"].GetString()!.Split('.')[2], files, StringComparison.Ordinal);
+        RunResult later = await h.Runtime.GetResultAsync(run.InstanceId, CancellationToken.None);
+        Assert.False(later.Outputs.ContainsKey("access_token"));
+        Assert.Equal("Bearer", later.Outputs["token_type"].GetString());
     }
 
     [Fact]

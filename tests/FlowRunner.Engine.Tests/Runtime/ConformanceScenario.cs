@@ -264,6 +264,25 @@ public sealed class ConformanceScenario
     }
 
     [Fact]
+    public async Task Secret_outputs_reach_only_the_caller_that_ran_the_step_and_are_never_stored()
+    {
+        //  (n1) -> [n2 Approve] -> [n3 Hand over a key] -> (n4)
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        BoundFlow flow = h.Load("f", Header + "n1: circle label:\"Start\"\nn2: rectangle label:\"Approve\"\nn3: rectangle label:\"Hand over a key\"\nn4: circle label:\"End\"\n"
+            + "n1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left)\n}\n");
+        RunResult run = await h.StartAsync(flow);
+        RunResult answered = await h.ResumeAsync(run, "n2");
+        Assert.Equal("s3cr3t-key-value", answered.Outputs["key"].GetString());
+        Assert.Equal("key", answered.Outputs["kind"].GetString());
+
+        RunResult later = await h.Runtime.GetResultAsync(run.InstanceId, CancellationToken.None);
+        Assert.False(later.Outputs.ContainsKey("key"));
+        Assert.Equal("key", later.Outputs["kind"].GetString());
+        string files = string.Concat(new[] { h.Store.Path, h.Store.Path + "-wal" }.Where(File.Exists).Select(f => System.Text.Encoding.Latin1.GetString(ReadShared(f))));
+        Assert.DoesNotContain("s3cr3t-key-value", files, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wait_with_deadline_is_a_durable_timer_that_survives_a_restart()
     {
         //  (n1) -> [n2 Approve, timeout PT15M] -Done-> (n3)

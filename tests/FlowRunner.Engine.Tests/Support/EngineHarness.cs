@@ -18,7 +18,7 @@ public sealed class EngineHarness : IAsyncDisposable
     {
         Folder = folder;
         Store = new SqliteInstanceStore(Path.Combine(folder, "flowrunner.db"));
-        Registry = new ActivityRegistry().Add(new OutcomeActivity()).Add(new RecordActivity()).Add(new AskCodeActivity());
+        Registry = new ActivityRegistry().Add(new OutcomeActivity()).Add(new RecordActivity()).Add(new AskCodeActivity()).Add(new SecretOutputActivity());
         Restart();
     }
 

@@ -68,3 +68,18 @@ public sealed class AskCodeActivity : IActivityHandler
         return ValueTask.FromResult(ActivityResult.WithOutcome(context.Input["code"].GetString() == "123456" ? "valid" : "invalid"));
     }
 }
+
+/// <summary>Delivers a public and a secret output.</summary>
+public sealed class SecretOutputActivity : IActivityHandler
+{
+    public string Type => "test.secret-output";
+
+    public IReadOnlyList<string> Outcomes => [];
+
+    public IReadOnlyList<string> Labels => ["Hand over a key"];
+
+    public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ActivityResult.Done(
+            ImmutableDictionary<string, JsonElement>.Empty.Add("kind", JsonSerializer.SerializeToElement("key")),
+            ImmutableDictionary<string, JsonElement>.Empty.Add("key", JsonSerializer.SerializeToElement("s3cr3t-key-value"))));
+}
