@@ -1,6 +1,7 @@
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Activities.Identity.TwoFactor;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 
@@ -22,5 +23,19 @@ public static class IdentityActivities
         .Add(new RejectActivity(services))
         .Add(new IssueTokensActivity(services))
         .Add(new SendOtpActivity(services))
-        .Add(new VerifyOtpActivity(services));
+        .Add(new VerifyOtpActivity(services))
+        .Add(new AuthenticateActivity(services))
+        .Add(new CheckStatusActivity(services))
+        .Add(new SelectMethodActivity(services))
+        .Add(new GenerateSecretActivity(services))
+        .Add(new CreateQrCodeActivity(services))
+        .Add(new StorePendingSecretActivity(services))
+        .Add(new SubmitCodeActivity(services))
+        .Add(new CheckSetupCodeActivity(services))
+        .Add(new ActivateActivity(services))
+        .Add(new SetupErrorActivity(services))
+        .Add(new GenerateBackupCodesActivity(services))
+        .Add(new StoreBackupCodesActivity(services))
+        .Add(new DisplayBackupCodesActivity(services))
+        .Add(new ConfirmActivity(services));
 }

@@ -1,0 +1,26 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.TwoFactor;
+
+/// <summary>"Activate 2FA": the pending secret becomes the active one; the step that proved it counts as used.</summary>
+public sealed class ActivateActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.activate-2fa";
+
+    public override IReadOnlyList<string> Labels => ["Activate 2FA"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        DateTimeOffset now = context.Time.GetUtcNow();
+        string pending = await IdentityStore.GetPendingSecretAsync(context.Data, user.Id, now).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("the pending secret expired before activation: start the set-up again");
+        long step = context.Variables[CheckSetupCodeActivity.StepVariable].GetInt64();
+        await IdentityStore.ActivateTotpAsync(context.Data, user.Id, pending, step, now).ConfigureAwait(false);
+        await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
+        await IdentityStore.AuditAsync(context.Data, user.Id, "2fa.activated", null, now).ConfigureAwait(false);
+        return ActivityResult.Done(Outputs(("mfa_enabled", true), ("error", null), ("error_description", null)));
+    }
+}

@@ -1,0 +1,25 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.TwoFactor;
+
+/// <summary>"Check current 2FA status": tells the caller whether two-factor sign-in is on.</summary>
+public sealed class CheckStatusActivity(IdentityServices services) : IdentityActivity(services)
+{
+    private static readonly string[] Methods = ["totp"];
+
+    public override string Type => "identity.check-2fa-status";
+
+    public override IReadOnlyList<string> Labels => ["Check current 2FA status"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
+        return ActivityResult.Done(Outputs(("mfa_enabled", user.MfaEnabled == 1), ("methods", Methods)));
+    }
+
+    internal static async Task<UserRecord> RequireUserAsync(ActivityContext context) =>
+        (Variable(context, UserVariable) is { } id ? await IdentityStore.FindAsync(context.Data, id).ConfigureAwait(false) : null)
+        ?? throw new InvalidOperationException("no authenticated user: the flow must start with 'Navigate to security settings'");
+}

@@ -1,0 +1,28 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Engine.Activities;
+using QRCoder;
+
+namespace FlowRunner.Activities.Identity.TwoFactor;
+
+/// <summary>"Create QR code": the otpauth:// URI and its QR code (SVG and PNG), delivered to this caller only.</summary>
+public sealed class CreateQrCodeActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.create-qr-code";
+
+    public override IReadOnlyList<string> Labels => ["Create QR code"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        byte[] secret = GenerateSecretActivity.Require(context);
+        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        string uri = OneTimePassword.KeyUri(Services.Options.TotpIssuer, user.Email, secret);
+        using var generator = new QRCodeGenerator();
+        using QRCodeData data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        string svg = new SvgQRCode(data).GetGraphic(4);
+        string png = Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
+        return ActivityResult.Done(secretOutputs: Outputs(
+            ("secret", Base32.Encode(secret)), ("otpauth_uri", uri), ("qr_svg", svg), ("qr_png", png)));
+    }
+}

@@ -1,0 +1,23 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.TwoFactor;
+
+/// <summary>"Store pending secret": encrypted, expiring (10 minutes by default); it does nothing until a code proves it.</summary>
+public sealed class StorePendingSecretActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.store-pending-secret";
+
+    public override IReadOnlyList<string> Labels => ["Store pending secret"];
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        byte[] secret = GenerateSecretActivity.Require(context);
+        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        DateTimeOffset now = context.Time.GetUtcNow();
+        await IdentityStore.SetPendingSecretAsync(context.Data, user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
+        await IdentityStore.AuditAsync(context.Data, user.Id, "2fa.pending", null, now).ConfigureAwait(false);
+        return ActivityResult.Done();
+    }
+}
