@@ -16,6 +16,7 @@ internal static class CliApp
             RunCommand.Create(console),
             ResumeCommand.Create(console),
             InstancesCommand.Create(console),
+            UsersCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

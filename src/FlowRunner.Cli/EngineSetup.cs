@@ -1,3 +1,4 @@
+using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Storage.Sqlite;
@@ -12,12 +13,20 @@ internal sealed class EngineSetup
     private EngineSetup(string database)
     {
         Store = new SqliteInstanceStore(database);
+        Identity = new IdentityServices(IdentityConfiguration.ForDatabase(database));
+        Registry = new ActivityRegistry().AddIdentity(Identity);
         Catalog = new FlowCatalog(Registry, Store);
         Runtime = new FlowRuntime(Store, Catalog, TimeProvider.System);
     }
 
-    /// <summary>The activity handlers the CLI knows. Activity packs (identity, gateway) register here as they land.</summary>
-    public static ActivityRegistry Registry { get; } = new();
+    /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
+    public static ActivityRegistry ValidationRegistry { get; } = new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation()));
+
+    /// <summary>The activities, with this database's keys.</summary>
+    public ActivityRegistry Registry { get; }
+
+    /// <summary>The identity services (password hashing for the users commands).</summary>
+    public IdentityServices Identity { get; }
 
     public SqliteInstanceStore Store { get; }
 
@@ -41,7 +50,7 @@ internal sealed class EngineSetup
     public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken)
     {
         var setup = new EngineSetup(database);
-        await setup.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await setup.Store.MigrateAsync(IdentityActivities.Migrations, cancellationToken).ConfigureAwait(false);
         await setup.Runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         return setup;
     }

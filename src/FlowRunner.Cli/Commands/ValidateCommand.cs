@@ -54,7 +54,7 @@ internal static class ValidateCommand
     private static int Run(CliConsole console, string[] paths, string format, int? maxWarnings, bool strict)
     {
         var inputs = new FlowInputs(console);
-        var catalog = new FlowCatalog(EngineSetup.Registry);
+        var catalog = new FlowCatalog(EngineSetup.ValidationRegistry);
         var report = new DiagnosticReport();
         foreach (string path in inputs.Expand(paths))
         {
