@@ -1,4 +1,6 @@
 using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Activities.Identity.Refresh;
+using FlowRunner.Activities.Identity.Reset;
 using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Activities.Identity.TwoFactor;
@@ -37,5 +39,16 @@ public static class IdentityActivities
         .Add(new GenerateBackupCodesActivity(services))
         .Add(new StoreBackupCodesActivity(services))
         .Add(new DisplayBackupCodesActivity(services))
-        .Add(new ConfirmActivity(services));
+        .Add(new ConfirmActivity(services))
+        .Add(new SendRefreshTokenActivity(services))
+        .Add(new ValidateRefreshTokenActivity(services))
+        .Add(new RotateRefreshTokenActivity(services))
+        .Add(new GenerateNewJwtActivity(services))
+        .Add(new EnterEmailActivity(services))
+        .Add(new RequestResetActivity(services))
+        .Add(new SendResetEmailActivity(services))
+        .Add(new ClickResetLinkActivity(services))
+        .Add(new ValidateResetTokenActivity(services))
+        .Add(new EnterNewPasswordActivity(services))
+        .Add(new UpdatePasswordActivity(services));
 }

@@ -29,6 +29,9 @@ public sealed record IdentityOptions
     /// <summary>Absolute lifetime of a refresh-token family from the original login.</summary>
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>The start of the link in password-reset emails; the token is appended.</summary>
+    public string ResetLinkBase { get; init; } = "http://127.0.0.1:5080/api/auth/reset/";
+
     /// <summary>How long a TOTP secret waits for its first code before it is dropped.</summary>
     public TimeSpan PendingSecretLifetime { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -133,6 +133,61 @@ public static class IdentityStore
             "INSERT INTO identity_refresh_tokens (token_hash, family_id, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @familyId, @sessionId, @userId, @now, @expires);",
             new { tokenHash, familyId, sessionId, userId, now = IdentityTime.Format(now), expires = IdentityTime.Format(expires) }, data.Transaction);
 
+    /// <summary>
+    /// Uses a refresh token: marks it used and returns its family, session, user and absolute expiry, or null when it is
+    /// unknown, used, revoked or expired. One statement, so of two racing refreshes exactly one gets the row.
+    /// </summary>
+    public static Task<RefreshTokenRecord?> RedeemRefreshTokenAsync(IUnitOfWork data, string tokenHash, DateTimeOffset now) =>
+        data.Connection.QuerySingleOrDefaultAsync<RefreshTokenRecord>(
+            """
+            UPDATE identity_refresh_tokens SET used_at = @now
+            WHERE token_hash = @tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
+            RETURNING family_id AS FamilyId, session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt;
+            """,
+            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>The family of a refresh token that was already used (a reuse), or null.</summary>
+    public static Task<RefreshTokenRecord?> FindUsedRefreshTokenAsync(IUnitOfWork data, string tokenHash) =>
+        data.Connection.QuerySingleOrDefaultAsync<RefreshTokenRecord>(
+            "SELECT family_id AS FamilyId, session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt FROM identity_refresh_tokens WHERE token_hash = @tokenHash AND used_at IS NOT NULL;",
+            new { tokenHash }, data.Transaction);
+
+    /// <summary>Revokes every token of a family and its session (a stolen token was replayed).</summary>
+    public static Task RevokeFamilyAsync(IUnitOfWork data, string familyId, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            """
+            UPDATE identity_refresh_tokens SET revoked_at = @now WHERE family_id = @familyId AND revoked_at IS NULL;
+            UPDATE identity_sessions SET revoked_at = @now
+            WHERE revoked_at IS NULL AND id IN (SELECT session_id FROM identity_refresh_tokens WHERE family_id = @familyId);
+            """,
+            new { familyId, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Revokes every session and refresh token of a user (password change).</summary>
+    public static Task RevokeUserSessionsAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            """
+            UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            UPDATE identity_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            """,
+            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+
+    public static Task AddResetTokenAsync(IUnitOfWork data, string tokenHash, string userId, DateTimeOffset expires) =>
+        data.Connection.ExecuteAsync(
+            "INSERT INTO identity_reset_tokens (token_hash, user_id, expires_at) VALUES (@tokenHash, @userId, @expires);",
+            new { tokenHash, userId, expires = IdentityTime.Format(expires) }, data.Transaction);
+
+    /// <summary>The user of an unused, unexpired reset token, or null.</summary>
+    public static Task<string?> FindResetTokenUserAsync(IUnitOfWork data, string tokenHash, DateTimeOffset now) =>
+        data.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT user_id FROM identity_reset_tokens WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now;",
+            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Uses a reset token once: the user, for exactly one caller; null when used, expired or unknown.</summary>
+    public static Task<string?> UseResetTokenAsync(IUnitOfWork data, string tokenHash, DateTimeOffset now) =>
+        data.Connection.QuerySingleOrDefaultAsync<string?>(
+            "UPDATE identity_reset_tokens SET used_at = @now WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now RETURNING user_id;",
+            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+
     /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
     public static Task AuditAsync(IUnitOfWork data, string? userId, string @event, string? detail, DateTimeOffset now) =>
         data.Connection.ExecuteAsync(

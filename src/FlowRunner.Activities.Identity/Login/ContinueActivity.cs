@@ -8,7 +8,8 @@ public sealed class ContinueActivity(IdentityServices services) : IdentityActivi
     public override string Type => "identity.continue";
 
     public override IReadOnlyList<string> Labels =>
-        ["Submit login form", "Receive credentials", "Receive access token", "Access protected resource", "Present method options"];
+        ["Submit login form", "Receive credentials", "Receive access token", "Access protected resource", "Present method options",
+            "Store new tokens", "Clear tokens", "Check your email"];
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ActivityResult.Done());

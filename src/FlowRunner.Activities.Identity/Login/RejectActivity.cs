@@ -10,13 +10,18 @@ public sealed class RejectActivity(IdentityServices services) : IdentityActivity
 {
     public override string Type => "identity.reject";
 
-    public override IReadOnlyList<string> Labels => ["Return invalid user", "Return invalid password", "Return MFA failure"];
+    public override IReadOnlyList<string> Labels =>
+        ["Return invalid user", "Return invalid password", "Return MFA failure", "Return unauthorized", "Return invalid token"];
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        bool mfa = context.Node.Label.Contains("MFA", StringComparison.OrdinalIgnoreCase);
-        return ValueTask.FromResult(ActivityResult.Done(Outputs(
-            ("error", mfa ? "invalid_code" : "invalid_credentials"),
-            ("error_description", mfa ? "The code is not valid." : "Invalid email or password."))));
+        (string error, string description) = Engine.Activities.ActivityRegistry.Normalize(context.Node.Label) switch
+        {
+            "return mfa failure" => ("invalid_code", "The code is not valid."),
+            "return unauthorized" => ("invalid_grant", "The refresh token is not valid; sign in again."),
+            "return invalid token" => ("invalid_token", "The link is not valid or has expired; request a new one."),
+            _ => ("invalid_credentials", "Invalid email or password."),
+        };
+        return ValueTask.FromResult(ActivityResult.Done(Outputs(("error", error), ("error_description", description))));
     }
 }
