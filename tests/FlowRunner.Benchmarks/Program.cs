@@ -4,7 +4,7 @@ using FlowRunner.Benchmarks;
 using FlowRunner.Language;
 using FlowRunner.Language.Diagnostics;
 
-// Two benchmarks: the parser (default) and the durable engine ("engine", see EngineBenchmark.cs).
+// Three benchmarks: the parser (default), the durable engine ("engine") and the identity activities ("identity").
 // Parse + validate benchmark (issue 2): generated flows of 1k, 10k and 100k nodes. Prints the median time
 // of several warm runs, MB/s, the growth ratio 100k/10k (linear when about 10), and the ratio to a
 // baseline measured in the same run: splitting the same text into lines and scanning every character,
@@ -12,6 +12,11 @@ using FlowRunner.Language.Diagnostics;
 if (args.Length > 0 && args[0] == "engine")
 {
     return await EngineBenchmark.RunAsync(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "identity")
+{
+    return await IdentityBenchmark.RunAsync(args.Skip(1).ToArray());
 }
 
 int[] sizes = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1_000, 10_000, 100_000];
