@@ -7,7 +7,8 @@ namespace FlowRunner.Activities.Identity.Login;
 /// <summary>
 /// "Verify password hash": outcome "correct" or "incorrect". A locked account is "incorrect" whatever the password
 /// (with a bcrypt verify all the same, so timing does not tell); a wrong password counts toward the lock
-/// (5 failures lock for 15 minutes by default); success clears the count and re-hashes at the current cost.
+/// (5 failures lock for 15 minutes by default); success re-hashes at the current cost and, when no second factor
+/// follows, clears the count.
 /// </summary>
 public sealed class VerifyPasswordActivity(IdentityServices services) : IdentityActivity(services)
 {
@@ -45,7 +46,13 @@ public sealed class VerifyPasswordActivity(IdentityServices services) : Identity
             return ActivityResult.WithOutcome("incorrect");
         }
 
-        await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
+        if (user.MfaEnabled == 0)
+        {
+            // Only a complete sign-in clears the count: with two factors, the code check clears it. Otherwise someone
+            // who has the password could guess codes forever, each new login wiping the failures (LOCK-04).
+            await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
+        }
+
         if (Services.Passwords.NeedsRehash(user.PasswordHash) && PasswordHasher.PolicyProblem(password) is null)
         {
             await IdentityStore.SetPasswordHashAsync(context.Data, user.Id, Services.Passwords.Hash(password), now).ConfigureAwait(false);

@@ -1,0 +1,112 @@
+using Dapper;
+using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Engine.Runtime;
+
+namespace FlowRunner.Activities.Identity.Tests.Scenarios;
+
+/// <summary>LOCK-02, LOCK-03, LOCK-04, TOTP-03, TOTP-07 and BC-04 of the auth test matrix, on real SQLite with real races.</summary>
+public sealed class ConcurrencyAndLockoutScenario
+{
+    [Fact]
+    public async Task Fifty_racing_wrong_passwords_count_exactly_as_serial_ones_would()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        var login = h.Load("auth/login.flow");
+        var waiting = new List<RunResult>();
+        for (int i = 0; i < 50; i++)
+        {
+            waiting.Add(await h.StartAsync(login));
+        }
+
+        await Task.WhenAll(waiting.Select(run => Task.Run(() => h.AnswerAsync(run, "n2", new { email = "ann@example.com", password = "wrong password" }))));
+        using var db = h.Open();
+        (long failed, string? lockedUntil) = db.QuerySingle<(long, string?)>("SELECT failed_attempts, locked_until FROM identity_users");
+        Assert.Equal(5, failed); // serial execution: 5 failures lock; attempts on a locked account are refused without counting
+        Assert.NotNull(lockedUntil);
+    }
+
+    [Fact]
+    public async Task Twenty_racing_correct_passwords_on_a_locked_account_all_fail()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        var login = h.Load("auth/login.flow");
+        for (int i = 0; i < 5; i++)
+        {
+            await h.LoginAsync(login, "ann@example.com", "wrong " + i);
+        }
+
+        var waiting = new List<RunResult>();
+        for (int i = 0; i < 20; i++)
+        {
+            waiting.Add(await h.StartAsync(login));
+        }
+
+        RunResult[] results = await Task.WhenAll(waiting.Select(run => Task.Run(() => h.AnswerAsync(run, "n2", new { email = "ann@example.com", password = "correct horse battery" }))));
+        Assert.DoesNotContain(results, r => r.Status == InstanceStatus.Completed);
+    }
+
+    [Fact]
+    public async Task Wrong_codes_count_toward_the_same_lockout()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (byte[] secret, _) = await h.EnableMfaAsync(userId);
+        var login = h.Load("auth/login.flow");
+        for (int i = 0; i < 5; i++)
+        {
+            RunResult run = await h.LoginAsync(login, "ann@example.com", "correct horse battery");
+            await h.AnswerAsync(run, "n17", new { code = "000000" == OneTimePassword.Totp(secret, h.Time.GetUtcNow()) ? "111111" : "000000" });
+        }
+
+        RunResult locked = await h.LoginAsync(login, "ann@example.com", "correct horse battery");
+        Assert.Equal(("n2", "invalid_credentials"), (locked.WaitingAt.Single().Node, locked.Outputs["error"].GetString()));
+    }
+
+    [Fact]
+    public async Task Ten_racing_submissions_of_one_totp_code_give_exactly_one_login()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (byte[] secret, _) = await h.EnableMfaAsync(userId);
+        var login = h.Load("auth/login.flow");
+        var waiting = new List<RunResult>();
+        for (int i = 0; i < 10; i++)
+        {
+            waiting.Add(await h.LoginAsync(login, "ann@example.com", "correct horse battery"));
+        }
+
+        string code = OneTimePassword.Totp(secret, h.Time.GetUtcNow());
+        RunResult[] results = await Task.WhenAll(waiting.Select(run => Task.Run(() => h.AnswerAsync(run, "n17", new { code }))));
+        Assert.Equal(1, results.Count(r => r.Status == InstanceStatus.Completed));
+    }
+
+    [Fact]
+    public async Task A_pending_secret_expires_unproven()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        string token = (await h.LoginAsync(h.Load("auth/login.flow"), "ann@example.com", "correct horse battery")).Outputs["access_token"].GetString()!;
+        var setup = h.Load("auth/2fa-setup.flow");
+        RunResult run = await h.AnswerAsync(await h.AnswerAsync(await h.StartAsync(setup), "n2", new { access_token = token }), "n3", new { method = "totp" });
+        byte[] secret = Base32.Decode(run.Outputs["secret"].GetString()!)!;
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        run = await h.AnswerAsync(run, "n4", new { code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) });
+        Assert.Equal(("n4", "invalid_code"), (run.WaitingAt.Single().Node, run.Outputs["error"].GetString()));
+        using var db = h.Open();
+        Assert.Equal(0, db.ExecuteScalar<int>("SELECT mfa_enabled FROM identity_users"));
+    }
+
+    [Fact]
+    public async Task Regenerating_backup_codes_invalidates_the_previous_set()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (_, IReadOnlyList<string> oldCodes) = await h.EnableMfaAsync(userId);
+        (_, IReadOnlyList<string> newCodes) = await h.EnableMfaAsync(userId);
+        var login = h.Load("auth/login.flow");
+        Assert.Equal(InstanceStatus.Waiting, (await h.AnswerAsync(await h.LoginAsync(login, "ann@example.com", "correct horse battery"), "n17", new { code = oldCodes[0] })).Status);
+        Assert.Equal(InstanceStatus.Completed, (await h.AnswerAsync(await h.LoginAsync(login, "ann@example.com", "correct horse battery"), "n17", new { code = newCodes[0] })).Status);
+    }
+}
