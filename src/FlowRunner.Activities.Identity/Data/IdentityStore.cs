@@ -12,7 +12,7 @@ public static class IdentityStore
 {
     private const string UserColumns = """
         id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_attempts AS FailedAttempts,
-        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, created_at AS CreatedAt
+        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, mfa_method AS MfaMethod, created_at AS CreatedAt
         """;
 
     /// <summary>The canonical form of an email address: trimmed and lower-cased.</summary>
@@ -187,6 +187,27 @@ public static class IdentityStore
         data.Connection.QuerySingleOrDefaultAsync<string?>(
             "UPDATE identity_reset_tokens SET used_at = @now WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now RETURNING user_id;",
             new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Turns on the emailed-code second factor.</summary>
+    public static Task EnableEmailMfaAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
+        data.Connection.ExecuteAsync(
+            "UPDATE identity_users SET mfa_enabled = 1, mfa_method = 'email', updated_at = @now WHERE id = @userId;",
+            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+
+    /// <summary>Stores an emailed code for a login, replacing any earlier code of that login (a resend).</summary>
+    public static Task StoreEmailCodeAsync(IUnitOfWork data, string instanceId, string userId, string codeHash, DateTimeOffset expires) =>
+        data.Connection.ExecuteAsync(
+            """
+            DELETE FROM identity_otp_codes WHERE instance_id = @instanceId;
+            INSERT INTO identity_otp_codes (instance_id, user_id, code_hash, expires_at) VALUES (@instanceId, @userId, @codeHash, @expires);
+            """,
+            new { instanceId, userId, codeHash, expires = IdentityTime.Format(expires) }, data.Transaction);
+
+    /// <summary>Uses an emailed code once, for the login it was sent for only.</summary>
+    public static async Task<bool> TryUseEmailCodeAsync(IUnitOfWork data, string instanceId, string codeHash, DateTimeOffset now) =>
+        await data.Connection.ExecuteAsync(
+            "UPDATE identity_otp_codes SET used_at = @now WHERE instance_id = @instanceId AND code_hash = @codeHash AND used_at IS NULL AND expires_at > @now;",
+            new { instanceId, codeHash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
 
     /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
     public static Task AuditAsync(IUnitOfWork data, string? userId, string @event, string? detail, DateTimeOffset now) =>

@@ -19,6 +19,9 @@ public sealed class UserRecord
 
     public string? TotpSecret { get; set; }
 
+    /// <summary>"totp" (an authenticator app) or "email" (a code sent by email).</summary>
+    public string MfaMethod { get; set; } = "totp";
+
     public long? TotpLastStep { get; set; }
 
     public string CreatedAt { get; set; } = string.Empty;

@@ -16,6 +16,7 @@ public sealed class MfaEnabledActivity(IdentityServices services) : IdentityActi
     {
         string? userId = Variable(context, UserVariable);
         UserRecord? user = userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
-        return ActivityResult.WithOutcome(user is { MfaEnabled: 1, TotpSecret: not null } ? "yes" : "no");
+        bool enabled = user is { MfaEnabled: 1 } && (user.TotpSecret is not null || user.MfaMethod == "email");
+        return ActivityResult.WithOutcome(enabled ? "yes" : "no");
     }
 }

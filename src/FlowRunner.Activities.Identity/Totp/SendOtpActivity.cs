@@ -1,15 +1,42 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity.Totp;
 
-/// <summary>"Send OTP to device": for an authenticator app (TOTP) nothing is sent; the caller is told a code is needed.</summary>
+/// <summary>
+/// "Send OTP to device": for an authenticator app nothing is sent and the caller is told a code is needed; for the
+/// email method a 6-digit code from the CSPRNG is stored hashed, bound to this login, good for 10 minutes and once,
+/// and the email carrying it is written to the outbox (OOB-01).
+/// </summary>
 public sealed class SendOtpActivity(IdentityServices services) : IdentityActivity(services)
 {
+    /// <summary>How long an emailed code works.</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+
     public override string Type => "identity.send-otp";
 
     public override IReadOnlyList<string> Labels => ["Send OTP to device"];
 
-    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "totp"))));
+    /// <summary>The stored form of an emailed code: bound to the login (instance) it was sent for.</summary>
+    internal static string HashEmailCode(IdentityServices services, string instanceId, string code) => services.Codes.HashCode(instanceId + ":" + code);
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        UserRecord? user = Variable(context, UserVariable) is { } id ? await IdentityStore.FindAsync(context.Data, id).ConfigureAwait(false) : null;
+        if (user is not { MfaMethod: "email" })
+        {
+            return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "totp")));
+        }
+
+        DateTimeOffset now = context.Time.GetUtcNow();
+        string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        await IdentityStore.StoreEmailCodeAsync(context.Data, context.InstanceId, user.Id, HashEmailCode(Services, context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
+        context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
+        await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
+        return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "email")));
+    }
 }

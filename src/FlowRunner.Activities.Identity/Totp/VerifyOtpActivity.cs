@@ -7,7 +7,8 @@ namespace FlowRunner.Activities.Identity.Totp;
 
 /// <summary>
 /// "Verify OTP code": waits for a code, then outcome "valid" or "invalid". A 6-digit code is checked as TOTP
-/// (one step either side; each step usable once, RFC 6238 §5.2); a backup code is redeemed once, atomically.
+/// (one step either side; each step usable once, RFC 6238 §5.2) or, for the email method, against the code sent
+/// for this very login; a backup code is redeemed once, atomically.
 /// Failures count toward the same lockout as passwords; a locked account is refused.
 /// </summary>
 public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActivity(services)
@@ -57,6 +58,13 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
     /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
     private async Task<string?> CheckAsync(ActivityContext context, UserRecord user, string code, DateTimeOffset now)
     {
+        if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
+        {
+            return await IdentityStore.TryUseEmailCodeAsync(context.Data, context.InstanceId, SendOtpActivity.HashEmailCode(Services, context.InstanceId, code), now).ConfigureAwait(false)
+                ? "mfa.email-code-ok"
+                : null;
+        }
+
         if (code.Length == 6 && code.All(char.IsAsciiDigit))
         {
             if (user.TotpSecret is null)

@@ -17,8 +17,10 @@ internal static class UsersCommand
         var email = new Option<string>("--email") { Description = "The user's email address.", Required = true };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (never from the command line)." };
         var role = new Option<string>("--role") { Description = "The role claim of the user's tokens.", DefaultValueFactory = _ => "user" };
-        var create = new Command("create", "Create a user with a bcrypt-hashed password.") { email, passwordStdin, role };
-        create.SetAction((r, ct) => CreateAsync(console, r.GetValue(database)!, r.GetValue(email)!, r.GetValue(passwordStdin), r.GetValue(role)!, ct));
+        var mfa = new Option<string?>("--mfa") { Description = "Turn on a second factor sent by email: 'email'. (An authenticator app is set up with flows/auth/2fa-setup.flow.)" };
+        mfa.AcceptOnlyFromAmong("email");
+        var create = new Command("create", "Create a user with a bcrypt-hashed password.") { email, passwordStdin, role, mfa };
+        create.SetAction((r, ct) => CreateAsync(console, r.GetValue(database)!, r.GetValue(email)!, r.GetValue(passwordStdin), r.GetValue(role)!, r.GetValue(mfa), ct));
 
         var list = new Command("list", "List users: email, role, two-factor and lock state (never hashes or secrets).");
         list.SetAction((r, ct) => ListAsync(console, r.GetValue(database)!, ct));
@@ -30,7 +32,7 @@ internal static class UsersCommand
         return new Command("users", "Manage the users of the identity activities.") { database, create, list, unlock };
     }
 
-    private static async Task<int> CreateAsync(CliConsole console, string database, string email, bool passwordStdin, string role, CancellationToken cancellationToken)
+    private static async Task<int> CreateAsync(CliConsole console, string database, string email, bool passwordStdin, string role, string? mfa, CancellationToken cancellationToken)
     {
         if (!passwordStdin)
         {
@@ -60,7 +62,12 @@ internal static class UsersCommand
         }
 
         string id = await IdentityStore.CreateUserAsync(tx, email, engine.Identity.Passwords.Hash(password), role, DateTimeOffset.UtcNow).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(tx, id, "user.created", null, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        if (mfa == "email")
+        {
+            await IdentityStore.EnableEmailMfaAsync(tx, id, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        }
+
+        await IdentityStore.AuditAsync(tx, id, "user.created", mfa is null ? null : "second factor: " + mfa, DateTimeOffset.UtcNow).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"created user {IdentityStore.NormalizeEmail(email)} ({id})");
         return ExitCodes.Ok;
