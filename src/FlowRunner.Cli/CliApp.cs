@@ -17,6 +17,7 @@ internal static class CliApp
             ResumeCommand.Create(console),
             InstancesCommand.Create(console),
             UsersCommand.Create(console),
+            ServeCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

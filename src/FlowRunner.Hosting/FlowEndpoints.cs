@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Export;
+using FlowRunner.Language.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FlowRunner.Hosting;
+
+/// <summary>
+/// The generic API: flows and their diagnostics, instances, answers to waits. Errors are ProblemDetails (RFC 9457)
+/// carrying the diagnostic id where there is one; a raced or stale answer is 409.
+/// </summary>
+public static class FlowEndpoints
+{
+    /// <summary>Maps the API, <c>/health</c> and <c>/openapi/v1.json</c>.</summary>
+    public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/health", () => Results.Ok(new { status = "healthy" })).AllowAnonymous().WithName("health");
+        endpoints.MapOpenApi().AllowAnonymous();
+
+        RouteGroupBuilder api = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.AdminPolicy);
+        api.MapGet("/flows", ListFlows).WithName("listFlows");
+        api.MapGet("/flows/{**name}", GetFlow).WithName("getFlow");
+        api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait");
+        api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance");
+        api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance"); // POST /flows/{name}/instances
+        return endpoints;
+    }
+
+    private static IResult ListFlows(FlowHost host) => Results.Ok(host.Flows.Select(f => new
+    {
+        id = f.Name,
+        version = f.Current.Flow?.Graph.Hash,
+        runnable = f.Current.Flow is not null,
+        errors = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error),
+        warnings = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
+    }));
+
+    private static IResult GetFlow(string name, FlowHost host)
+    {
+        if (host.Find(name) is not { } flow)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Flow not found", $"no flow is named '{name}'");
+        }
+
+        var source = SourceText.From(flow.Latest.Source, flow.Name);
+        return Results.Ok(new
+        {
+            id = flow.Name,
+            version = flow.Current.Flow?.Graph.Hash,
+            graph = flow.Current.Flow is { } bound ? GraphExportOf(bound, flow.Current.Source) : null,
+            diagnostics = flow.Latest.Diagnostics.Select(d =>
+            {
+                LinePosition at = source.GetLinePosition(d.Location.Start);
+                return new { id = d.Id, severity = DiagnosticFormatter.SeverityName(d.Severity), message = d.Message, line = at.Line + 1, column = at.Character + 1, hint = d.Hint };
+            }),
+        });
+    }
+
+    private static async Task<IResult> StartAsync(string name, FlowHost host, FlowRuntime runtime, CancellationToken cancellationToken)
+    {
+        const string suffix = "/instances";
+        if (!name.EndsWith(suffix, StringComparison.Ordinal) || host.Find(name[..^suffix.Length]) is not { } flow)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Flow not found", $"no flow is named '{name.TrimEnd('/')}'; start instances with POST /flows/{{id}}/instances");
+        }
+
+        if (flow.Current.Flow is not { } bound)
+        {
+            Diagnostic first = flow.Current.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Flow has errors", first.Message, first.Id);
+        }
+
+        try
+        {
+            RunResult result = await runtime.StartAsync(bound, flow.Current.Source, cancellationToken).ConfigureAwait(false);
+            return Results.Created($"/instances/{result.InstanceId}", result);
+        }
+        catch (FlowNotRunnableException e)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Flow cannot run", e.Message, Descriptors.NoStart.Id);
+        }
+    }
+
+    private static async Task<IResult> GetInstanceAsync(string id, FlowRuntime runtime, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RunResult result = await runtime.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<JournalEntry> journal = await store.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new { instance = result, journal });
+        }
+        catch (InstanceNotFoundException e)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Instance not found", e.Message);
+        }
+    }
+
+    private static async Task<IResult> AnswerAsync(string id, string nodeId, HttpRequest request, FlowRuntime runtime, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "send the answer as application/json");
+        }
+
+        ImmutableDictionary<string, JsonElement> input;
+        try
+        {
+            using JsonDocument document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken).ConfigureAwait(false);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid answer", "the answer must be a JSON object such as {\"outcome\": \"Yes\"} or {}");
+            }
+
+            input = document.RootElement.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
+        }
+        catch (JsonException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", "the answer is larger than the server accepts");
+        }
+
+        int? expectedVersion = int.TryParse(request.Headers.IfMatch.ToString().Trim('"'), out int v) ? v : null;
+        try
+        {
+            return Results.Ok(await runtime.ResumeAsync(id, nodeId, input, expectedVersion, cancellationToken).ConfigureAwait(false));
+        }
+        catch (InstanceNotFoundException e)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Instance not found", e.Message);
+        }
+        catch (NotWaitingException e)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Not waiting", e.Message);
+        }
+        catch (ConcurrencyException e)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Stale version", e.Message);
+        }
+        catch (InvalidInputException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid answer", e.Message);
+        }
+    }
+
+    private static GraphExport GraphExportOf(Engine.Binding.BoundFlow flow, string source)
+    {
+        Language.FlowAnalysis analysis = Language.FlowAnalysis.Analyze(source, flow.Graph.SourcePath);
+        return GraphExport.From(analysis.Model, analysis.Source);
+    }
+
+    private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>
+        Results.Problem(detail: detail, statusCode: status, title: title,
+            extensions: diagnosticId is null ? null : new Dictionary<string, object?> { ["diagnosticId"] = diagnosticId });
+}
+
+/// <summary>Gives endpoints the SQLite store (for the journal) by its concrete type.</summary>
+public sealed class SqliteInstanceStoreAccessor(Storage.Sqlite.SqliteInstanceStore store)
+{
+    /// <summary>The store.</summary>
+    public Storage.Sqlite.SqliteInstanceStore Store { get; } = store;
+}

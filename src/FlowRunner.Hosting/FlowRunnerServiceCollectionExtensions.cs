@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using FlowRunner.Activities.Identity;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowRunner.Hosting;
+
+/// <summary>Registers FlowRunner in any ASP.NET Core app.</summary>
+public static class FlowRunnerServiceCollectionExtensions
+{
+    /// <summary>The authorization policy of the generic flow and instance API.</summary>
+    public const string AdminPolicy = "flowrunner-admin";
+
+    /// <summary>
+    /// Adds the store, the activities, the runtime and the served flows, bearer authentication with FlowRunner's access
+    /// tokens, and authorization that denies by default: every endpoint needs a valid token unless marked public.
+    /// </summary>
+    public static IServiceCollection AddFlowRunner(this IServiceCollection services, Action<FlowRunnerOptions> configure)
+    {
+        var options = new FlowRunnerOptions();
+        configure(options);
+        IdentityOptions identityOptions = options.Identity ?? throw new InvalidOperationException("FlowRunnerOptions.Identity (keys) must be set");
+        var identity = new IdentityServices(identityOptions);
+        var store = new SqliteInstanceStore(options.Database);
+
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(identity);
+        services.AddSingleton(store);
+        services.AddSingleton(_ => new ActivityRegistry().AddIdentity(identity));
+        services.AddSingleton(sp => new FlowCatalog(sp.GetRequiredService<ActivityRegistry>(), store));
+        services.AddSingleton(sp => new FlowRuntime(store, sp.GetRequiredService<FlowCatalog>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FlowHost>();
+        services.AddSingleton<SqliteInstanceStoreAccessor>();
+        services.AddHostedService<FlowRunnerHostedService>();
+
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddOpenApi();
+        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+        return services;
+    }
+}
