@@ -55,6 +55,10 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
         return ActivityResult.WithOutcome("valid");
     }
 
+    /// <summary>Tells the user by email (through the outbox) about an event on their second factor (TOTP-04, BC-04).</summary>
+    internal static void Notify(ActivityContext context, UserRecord user, string subject, string text) =>
+        context.Emit("email.security-notice", System.Text.Json.JsonSerializer.SerializeToElement(new { to = user.Email, subject, text }));
+
     /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
     private async Task<string?> CheckAsync(ActivityContext context, UserRecord user, string code, DateTimeOffset now)
     {
@@ -84,12 +88,15 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
             }
 
             await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
+            Notify(context, user, "A sign-in code was used twice", "Someone entered an authenticator code for your account that was already used. If it was not you, change your password.");
             return null;
         }
 
         if (BackupCodeGenerator.Normalize(code) is { } normalized
             && await IdentityStore.TryRedeemBackupCodeAsync(context.Data, user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
         {
+            long left = await IdentityStore.CountUnusedBackupCodesAsync(context.Data, user.Id).ConfigureAwait(false);
+            Notify(context, user, "A backup code was used", $"A backup code signed in to your account; {left} remain.");
             return "mfa.backup-code-used";
         }
 

@@ -99,6 +99,7 @@ public sealed class LoginScenario
         Assert.Equal("invalid_code", replay.Outputs["error"].GetString());
         using var db = h.Open();
         Assert.Contains("mfa.totp-replay", db.Query<string>("SELECT event FROM identity_audit"));
+        Assert.Contains("used twice", db.QuerySingle<string>("SELECT payload FROM outbox WHERE kind = 'email.security-notice'"), StringComparison.Ordinal); // TOTP-04
     }
 
     [Fact]
@@ -125,6 +126,10 @@ public sealed class LoginScenario
         Assert.Equal(1, results.Count(r => r.Status == InstanceStatus.Completed));
         using var db = h.Open();
         Assert.Equal(8, db.ExecuteScalar<int>("SELECT COUNT(*) FROM identity_backup_codes WHERE used_at IS NULL"));
+        // BC-04: each use is told to the user by email (outbox), with how many codes remain.
+        string[] notices = [.. db.Query<string>("SELECT payload FROM outbox WHERE kind = 'email.security-notice'")];
+        Assert.Equal(2, notices.Length);
+        Assert.Contains("8 remain", notices[^1], StringComparison.Ordinal);
     }
 
     private static byte[] ReadShared(string path)
