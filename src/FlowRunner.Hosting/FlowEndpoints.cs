@@ -7,7 +7,9 @@ using FlowRunner.Language.Export;
 using FlowRunner.Language.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using FlowRunner.Hosting.Routes;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Hosting;
 
@@ -29,6 +31,10 @@ public static class FlowEndpoints
         api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait");
         api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance");
         api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance"); // POST /flows/{name}/instances
+
+        // Routes declared in routes.json beside the flows (e.g. seed 002's /api/auth/...).
+        FlowRunnerOptions options = endpoints.ServiceProvider.GetRequiredService<FlowRunnerOptions>();
+        endpoints.MapFlowRoutes(Routes.RouteFile.Load(Path.GetFullPath(options.FlowsFolder)));
         return endpoints;
     }
 

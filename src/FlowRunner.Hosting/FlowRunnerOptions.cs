@@ -17,6 +17,15 @@ public sealed class FlowRunnerOptions
     /// <summary>The largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Requests per minute a client IP may make to public routes.</summary>
+    public int PublicRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Requests per window one account (a route's "limit" key, e.g. a login's email) may make.</summary>
+    public int AccountAttemptsPerWindow { get; set; } = 10;
+
+    /// <summary>The per-account window.</summary>
+    public TimeSpan AccountWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often due timers are looked for.</summary>
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

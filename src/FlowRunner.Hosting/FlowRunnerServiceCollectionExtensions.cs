@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FlowRunner.Hosting;
 
@@ -37,8 +38,12 @@ public static class FlowRunnerServiceCollectionExtensions
         services.AddSingleton(sp => new FlowRuntime(store, sp.GetRequiredService<FlowCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FlowHost>();
         services.AddSingleton<SqliteInstanceStoreAccessor>();
+        services.AddSingleton<Routes.RouteLimits>();
         services.AddHostedService<FlowRunnerHostedService>();
 
+        // Request lines carry paths, and seed 002's API puts a secret in one (GET /api/auth/reset/{token}):
+        // the hosting diagnostics logger is held at Warning so no request path (and no token) is ever logged.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();

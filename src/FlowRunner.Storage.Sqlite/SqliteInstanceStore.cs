@@ -146,6 +146,21 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, SqliteTime.Parse(r.At)))];
     }
 
+    /// <summary>The newest instance of a flow whose branch waits at a node and whose variable has a value, or null.</summary>
+    public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, System.Text.Json.JsonElement value, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<string?>(
+            """
+            SELECT i.id FROM instances i
+            JOIN branches b ON b.instance_id = i.id AND b.node_id = @nodeId AND b.status = 'Waiting'
+            JOIN variables v ON v.instance_id = i.id AND v.name = @variable AND v.value = @value
+            WHERE i.flow_name = @flowName
+            ORDER BY i.created_at DESC LIMIT 1;
+            """,
+            new { flowName, nodeId, variable, value = value.GetRawText() }).ConfigureAwait(false);
+    }
+
     /// <summary>Opens a connection with foreign keys on.</summary>
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

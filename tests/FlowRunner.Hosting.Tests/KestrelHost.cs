@@ -31,6 +31,9 @@ public sealed class KestrelHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Every log line written so far.</summary>
+    public CapturingLoggerProvider Logs { get; private init; } = new();
+
     public static async Task<KestrelHost> StartAsync()
     {
         string folder = Directory.CreateTempSubdirectory("flowrunner-host-").FullName;
@@ -47,7 +50,10 @@ public sealed class KestrelHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Services.AddFlowRunner(o =>
         {
             o.FlowsFolder = flows;
@@ -61,7 +67,7 @@ public sealed class KestrelHost : IAsyncDisposable
         app.UseAuthorization();
         app.MapFlows();
         await app.StartAsync();
-        return new KestrelHost(app, folder, app.Services.GetRequiredService<IdentityServices>());
+        return new KestrelHost(app, folder, app.Services.GetRequiredService<IdentityServices>()) { Logs = logs };
     }
 
     /// <summary>A client carrying an access token with this role, signed with the server's key.</summary>

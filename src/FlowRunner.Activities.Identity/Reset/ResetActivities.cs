@@ -49,6 +49,9 @@ public sealed class RequestResetActivity(IdentityServices services) : IdentityAc
 /// </summary>
 public sealed class SendResetEmailActivity(IdentityServices services) : IdentityActivity(services)
 {
+    /// <summary>The variable holding the reset token's peppered hash.</summary>
+    public const string TokenHashVariable = "reset_token_hash";
+
     /// <summary>How long a reset link works.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
@@ -62,7 +65,9 @@ public sealed class SendResetEmailActivity(IdentityServices services) : Identity
         {
             DateTimeOffset now = context.Time.GetUtcNow();
             string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-            await IdentityStore.AddResetTokenAsync(context.Data, Services.Codes.HashCode(token), userId, now + Lifetime).ConfigureAwait(false);
+            string tokenHash = Services.Codes.HashCode(token);
+            await IdentityStore.AddResetTokenAsync(context.Data, tokenHash, userId, now + Lifetime).ConfigureAwait(false);
+            SetVariable(context, TokenHashVariable, tokenHash); // lets the link find this instance; the hash is useless without the pepper
             context.Emit("email.password-reset", JsonSerializer.SerializeToElement(new
             {
                 to = Variable(context, EmailVariable),

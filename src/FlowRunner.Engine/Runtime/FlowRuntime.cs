@@ -34,7 +34,8 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         DateTimeOffset now = time.GetUtcNow();
         var state = new InstanceState
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            // 128 bits from the CSPRNG: an instance id may be handed to a client (a login's session_id), so it must not be guessable.
+            Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             FlowName = graph.Name,
             FlowHash = graph.Hash,
             Status = InstanceStatus.Running,

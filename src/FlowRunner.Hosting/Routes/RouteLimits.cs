@@ -1,0 +1,45 @@
+using System.Threading.RateLimiting;
+
+namespace FlowRunner.Hosting.Routes;
+
+/// <summary>
+/// Rate limits of the mapped routes: per client IP on public routes, and per account (the route's "limit" key, e.g. the
+/// email of a login) whether or not the account exists, so the limit itself tells nothing (ENUM-01).
+/// </summary>
+public sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _perIp = PartitionedRateLimiter.Create<string, string>(ip =>
+        RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.PublicRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+        }));
+
+    private readonly PartitionedRateLimiter<string> _perAccount = PartitionedRateLimiter.Create<string, string>(account =>
+        RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.AccountAttemptsPerWindow, Window = options.AccountWindow, QueueLimit = 0, AutoReplenishment = true,
+        }));
+
+    /// <summary>Null when allowed; otherwise the seconds to wait.</summary>
+    public int? TryIp(string ip) => Try(_perIp, ip, TimeSpan.FromMinutes(1));
+
+    /// <summary>Null when allowed; otherwise the seconds to wait.</summary>
+    public int? TryAccount(string account) => Try(_perAccount, account.Trim().ToLowerInvariant(), options.AccountWindow);
+
+    public void Dispose()
+    {
+        _perIp.Dispose();
+        _perAccount.Dispose();
+    }
+
+    private static int? Try(PartitionedRateLimiter<string> limiter, string key, TimeSpan window)
+    {
+        using RateLimitLease lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : (int)window.TotalSeconds;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Hosting.Tests;
+
+/// <summary>Seed 002's auth API (flows/routes.json) on a real Kestrel: the whole story, limits, and nothing secret in the logs.</summary>
+public sealed class SeedAuthApiTests
+{
+    [Fact]
+    public async Task The_seed_story_over_http()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        await CreateUserAsync(host, "ann@example.com", "correct horse battery");
+        HttpClient api = host.Client;
+
+        // Log in: an RFC 6749 §5.1 token response.
+        JsonElement tokens = await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        Assert.Equal(("Bearer", 3600), (tokens.GetProperty("token_type").GetString(), tokens.GetProperty("expires_in").GetInt32()));
+        string access = tokens.GetProperty("access_token").GetString()!;
+        string refresh = tokens.GetProperty("refresh_token").GetString()!;
+
+        // Unknown user and wrong password: the same 401 and body.
+        HttpResponseMessage wrong = await api.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "nope" });
+        HttpResponseMessage unknown = await api.PostAsJsonAsync("/api/auth/login", new { email = "bob@example.com", password = "nope" });
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (wrong.StatusCode, unknown.StatusCode));
+        Assert.Equal(await wrong.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+
+        // The profile needs a valid access token.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/user/profile")).StatusCode);
+        using var authed = new HttpClient { BaseAddress = api.BaseAddress };
+        authed.DefaultRequestHeaders.Authorization = new("Bearer", access);
+        Assert.Equal("ann@example.com", (await authed.GetFromJsonAsync<JsonElement>("/api/user/profile")).GetProperty("email").GetString());
+
+        // Refresh rotates; the old refresh token is then refused.
+        JsonElement refreshed = await PostOkAsync(api, "/api/auth/refresh", new { refresh_token = refresh });
+        Assert.NotEqual(refresh, refreshed.GetProperty("refresh_token").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = refresh })).StatusCode);
+
+        // Enable 2FA with a code from oathtool; the backup codes come back once.
+        JsonElement enable = await PostOkAsync(authed, "/api/auth/2fa/enable", new { });
+        string secret = enable.GetProperty("secret").GetString()!;
+        Assert.StartsWith("<svg", enable.GetProperty("qr_code_svg").GetString(), StringComparison.Ordinal);
+        string code = Oathtool(secret);
+        JsonElement verify = await PostOkAsync(authed, "/api/auth/2fa/verify", new { code });
+        string[] backupCodes = [.. verify.GetProperty("backup_codes").EnumerateArray().Select(c => c.GetString()!)];
+        Assert.Equal(10, backupCodes.Length);
+
+        // Log in with 2FA: a session id, then the code (the set-up code is used up; a backup code works once).
+        JsonElement challenge = await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        Assert.True(challenge.GetProperty("require_2fa").GetBoolean());
+        string session = challenge.GetProperty("session_id").GetString()!;
+        Assert.Equal(32, session.Length);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.PostAsJsonAsync("/api/auth/2fa/validate", new { session_id = session, code })).StatusCode);
+        string session2 = (await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" })).GetProperty("session_id").GetString()!;
+        Assert.True((await PostOkAsync(api, "/api/auth/2fa/validate", new { session_id = session2, code = backupCodes[0] })).GetProperty("access_token").GetString()!.Length > 0);
+
+        // Reset the password: the same answer for any address; the link from the outbox works once.
+        JsonElement known = await PostOkAsync(api, "/api/auth/reset-password", new { email = "ann@example.com" });
+        JsonElement other = await PostOkAsync(api, "/api/auth/reset-password", new { email = "zed@example.com" });
+        Assert.Equal(known.GetRawText(), other.GetRawText());
+        string token = ResetTokenFromOutbox(host);
+        Assert.True((await api.GetFromJsonAsync<JsonElement>($"/api/auth/reset/{token}")).GetProperty("valid").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/auth/reset/{token}", new { password = "a brand new password" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/auth/reset/{token}")).StatusCode);
+        JsonElement afterReset = await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "a brand new password" });
+        Assert.True(afterReset.GetProperty("require_2fa").GetBoolean());
+
+        // Nothing secret was logged: passwords, tokens, codes, secrets.
+        string logs = string.Join("\n", host.Logs.Lines);
+        foreach (string value in new[] { "correct horse battery", "a brand new password", access, refresh, secret, code, backupCodes[0], token })
+        {
+            Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Repeated_logins_for_one_account_get_429_with_retry_after()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        HttpResponseMessage? last = null;
+        for (int i = 0; i < 11; i++)
+        {
+            last = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "carol@example.com", password = "guess " + i });
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.True(int.Parse(last.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "dave@example.com", password = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_requests_to_the_auth_api_are_clear()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        HttpResponseMessage malformed = await host.Client.PostAsync("/api/auth/login", new StringContent("{\"email\":", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await host.Client.PostAsync("/api/auth/login", new StringContent("x", System.Text.Encoding.UTF8, "text/plain"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "not-an-email", password = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsJsonAsync("/api/auth/2fa/validate", new { session_id = "unknown", code = "123456" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsJsonAsync("/api/auth/2fa/enable", new { })).StatusCode);
+    }
+
+    private static async Task<JsonElement> PostOkAsync(HttpClient client, string path, object body)
+    {
+        HttpResponseMessage response = await client.PostAsJsonAsync(path, body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string Oathtool(string base32)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("oathtool") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("--totp");
+        start.ArgumentList.Add("--base32");
+        start.ArgumentList.Add(base32);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string code = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return code;
+    }
+
+    private static string ResetTokenFromOutbox(KestrelHost host)
+    {
+        using var connection = new SqliteConnection("Data Source=" + Path.Combine(host.Folder, "host.db"));
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM outbox WHERE kind = 'email.password-reset' ORDER BY id DESC LIMIT 1";
+        string payload = (string)command.ExecuteScalar()!;
+        return JsonDocument.Parse(payload).RootElement.GetProperty("link").GetString()!.Split('/')[^1];
+    }
+
+    private static async Task CreateUserAsync(KestrelHost host, string email, string password)
+    {
+        var store = new SqliteInstanceStore(Path.Combine(host.Folder, "host.db"));
+        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
+        await IdentityStore.CreateUserAsync(tx, email, host.Identity.Passwords.Hash(password), "user", DateTimeOffset.UtcNow);
+        await tx.CommitAsync(CancellationToken.None);
+    }
+}
