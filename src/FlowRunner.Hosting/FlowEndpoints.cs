@@ -2,12 +2,12 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Export;
 using FlowRunner.Language.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using FlowRunner.Hosting.Routes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -11,13 +11,19 @@ public sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
     private readonly PartitionedRateLimiter<string> _perIp = PartitionedRateLimiter.Create<string, string>(ip =>
         RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.PublicRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+            PermitLimit = options.PublicRequestsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
         }));
 
     private readonly PartitionedRateLimiter<string> _perAccount = PartitionedRateLimiter.Create<string, string>(account =>
         RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.AccountAttemptsPerWindow, Window = options.AccountWindow, QueueLimit = 0, AutoReplenishment = true,
+            PermitLimit = options.AccountAttemptsPerWindow,
+            Window = options.AccountWindow,
+            QueueLimit = 0,
+            AutoReplenishment = true,
         }));
 
     /// <summary>Null when allowed; otherwise the seconds to wait.</summary>
