@@ -15,19 +15,42 @@ internal static class ServeCommand
     {
         var folder = new Argument<string>("folder") { Description = "The flows to serve.", DefaultValueFactory = _ => "flows" };
         Option<string> database = EngineOptions.Database();
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => DefaultUrls };
-        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls };
-        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, ct));
+        var urls = new Option<string>("--urls") { Description = "Where to listen (https:// URLs need --certificate).", DefaultValueFactory = _ => DefaultUrls };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = "A PKCS#12 (.pfx) certificate for HTTPS; its password comes from FLOWRUNNER_CERTIFICATE_PASSWORD. With it, HSTS is sent and HTTP redirects to HTTPS.",
+        };
+        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate };
+        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), ct));
         return command;
     }
 
     /// <summary>Builds the web application (also used by the tests with port 0).</summary>
-    public static WebApplication Build(string folder, string database, string urls)
+    public static WebApplication Build(string folder, string database, string urls, string? certificate = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
         var options = new FlowRunnerOptions { FlowsFolder = folder, Database = database, Identity = IdentityConfiguration.ForDatabase(database) };
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            if (certificate is not null)
+            {
+                var loaded = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                    certificate, Environment.GetEnvironmentVariable("FLOWRUNNER_CERTIFICATE_PASSWORD"));
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = loaded);
+            }
+        });
+        if (certificate is not null)
+        {
+            builder.Services.AddHsts(hsts =>
+            {
+                hsts.MaxAge = TimeSpan.FromDays(365);
+                hsts.IncludeSubDomains = true;
+                hsts.ExcludedHosts.Clear(); // also for 127.0.0.1 and localhost: an operator who configures a certificate means it
+            });
+        }
+
         builder.Services.AddFlowRunner(o =>
         {
             o.FlowsFolder = options.FlowsFolder;
@@ -35,6 +58,12 @@ internal static class ServeCommand
             o.Identity = options.Identity;
         });
         WebApplication app = builder.Build();
+        if (certificate is not null)
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -43,15 +72,27 @@ internal static class ServeCommand
         return app;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, CancellationToken cancellationToken)
     {
+        if (certificate is not null && !File.Exists(certificate))
+        {
+            console.Error.WriteLine($"flowrunner: certificate '{certificate}' does not exist");
+            return ExitCodes.UsageOrIo;
+        }
+
+        if (certificate is null && urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            console.Error.WriteLine("flowrunner: an https:// URL needs --certificate <file.pfx>");
+            return ExitCodes.UsageOrIo;
+        }
+
         if (!Directory.Exists(folder))
         {
             console.Error.WriteLine($"flowrunner: '{folder}' is not a folder of flows");
             return ExitCodes.UsageOrIo;
         }
 
-        await using WebApplication app = Build(folder, database, urls);
+        await using WebApplication app = Build(folder, database, urls, certificate);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls} (database {Path.GetFullPath(database)}); Ctrl+C stops");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
