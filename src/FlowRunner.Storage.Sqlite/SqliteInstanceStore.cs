@@ -59,7 +59,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
             await connection.ExecuteAsync(script.Sql, transaction: transaction).ConfigureAwait(false);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (@Source, @Version, @Name, @at);",
-                new { script.Source, script.Version, script.Name, at = SqliteTime.Format(DateTimeOffset.UtcNow) },
+                new { script.Source, script.Version, script.Name, at = StoredTime.Format(DateTimeOffset.UtcNow) },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -71,7 +71,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             "INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES (@hash, @name, @sourcePath, @source, @at) ON CONFLICT (hash) DO NOTHING;",
-            new { hash, name, sourcePath, source, at = SqliteTime.Format(DateTimeOffset.UtcNow) }).ConfigureAwait(false);
+            new { hash, name, sourcePath, source, at = StoredTime.Format(DateTimeOffset.UtcNow) }).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -114,8 +114,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(
             "SELECT instance_id AS InstanceId, branch_id AS BranchId, due_at AS DueAt FROM timers WHERE due_at <= @now ORDER BY due_at;",
-            new { now = SqliteTime.Format(now) }).ConfigureAwait(false);
-        return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, SqliteTime.Parse(r.DueAt)))];
+            new { now = StoredTime.Format(now) }).ConfigureAwait(false);
+        return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, StoredTime.Parse(r.DueAt)))];
     }
 
     /// <inheritdoc/>
@@ -133,7 +133,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
             "SELECT id, flow_name, flow_hash, status, version, created_at, updated_at FROM instances ORDER BY created_at DESC LIMIT @limit;",
             new { limit }).ConfigureAwait(false);
         return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
-            SqliteTime.Parse(r.CreatedAt), SqliteTime.Parse(r.UpdatedAt)))];
+            StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
     }
 
     /// <inheritdoc/>
@@ -143,7 +143,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         var rows = await connection.QueryAsync<(long Seq, string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
             "SELECT seq, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq;",
             new { instanceId }).ConfigureAwait(false);
-        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, SqliteTime.Parse(r.At)))];
+        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
     }
 
     /// <summary>The newest instance of a flow whose branch waits at a node and whose variable has a value, or null.</summary>

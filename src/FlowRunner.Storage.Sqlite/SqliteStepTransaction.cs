@@ -74,13 +74,13 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@instanceId, @kind, @payload, @at);",
-            new { instanceId, kind, payload = payload.GetRawText(), at = SqliteTime.Format(DateTimeOffset.UtcNow) },
+            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(DateTimeOffset.UtcNow) },
             transaction);
 
     public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;",
-            new { instanceId, branchId, dueAt = SqliteTime.Format(dueAt) },
+            new { instanceId, branchId, dueAt = StoredTime.Format(dueAt) },
             transaction);
 
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
@@ -118,7 +118,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             parameters.Add("e" + i, entry.Event);
             parameters.Add("o" + i, entry.Outcome);
             parameters.Add("d" + i, entry.Detail);
-            parameters.Add("a" + i, SqliteTime.Format(entry.At));
+            parameters.Add("a" + i, StoredTime.Format(entry.At));
         }
 
         _journal.Clear();
@@ -160,8 +160,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             Visits = SqliteJson.Read<Dictionary<string, int>>(row.Visits),
             Outputs = SqliteJson.Read<Dictionary<string, JsonElement>>(row.Outputs),
             Incident = row.Incident is null ? null : SqliteJson.Read<Incident>(row.Incident),
-            CreatedAt = SqliteTime.Parse(row.CreatedAt),
-            UpdatedAt = SqliteTime.Parse(row.UpdatedAt),
+            CreatedAt = StoredTime.Parse(row.CreatedAt),
+            UpdatedAt = StoredTime.Parse(row.UpdatedAt),
         };
         IEnumerable<BranchRow> branches = await reader.ReadAsync<BranchRow>().ConfigureAwait(false);
         foreach (BranchRow branch in branches)
@@ -224,8 +224,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         Visits = SqliteJson.Write(state.Visits),
         Outputs = SqliteJson.Write(state.Outputs),
         Incident = state.Incident is null ? null : SqliteJson.Write(state.Incident),
-        CreatedAt = SqliteTime.Format(state.CreatedAt),
-        UpdatedAt = SqliteTime.Format(state.UpdatedAt),
+        CreatedAt = StoredTime.Format(state.CreatedAt),
+        UpdatedAt = StoredTime.Format(state.UpdatedAt),
     };
 
     private sealed class InstanceRow

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dapper;
 using FlowRunner.Engine.Persistence;
 
@@ -18,15 +17,12 @@ public static class IdentityStore
     /// <summary>The canonical form of an email address: trimmed and lower-cased.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    /// <summary>A new random id (128 bits from the CSPRNG).</summary>
-    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
     public static async Task<string> CreateUserAsync(IUnitOfWork data, string email, string passwordHash, string role, DateTimeOffset now)
     {
-        string id = NewId();
+        string id = RecordId.New();
         await data.Connection.ExecuteAsync(
             "INSERT INTO identity_users (id, email, password_hash, role, created_at, updated_at) VALUES (@id, @email, @passwordHash, @role, @now, @now);",
-            new { id, email = NormalizeEmail(email), passwordHash, role, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+            new { id, email = NormalizeEmail(email), passwordHash, role, now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false);
         return id;
     }
 
@@ -51,23 +47,23 @@ public static class IdentityStore
             WHERE id = @userId
             RETURNING failed_attempts;
             """,
-            new { userId, maxAttempts, lockedUntil = IdentityTime.Format(now + lockout), now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, maxAttempts, lockedUntil = StoredTime.Format(now + lockout), now = StoredTime.Format(now) }, data.Transaction);
 
     public static Task ResetFailuresAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
         data.Connection.ExecuteAsync(
             "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE id = @userId;",
-            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Lifts a lock and clears the counter; false when no user has the email.</summary>
     public static async Task<bool> UnlockAsync(IUnitOfWork data, string email, DateTimeOffset now) =>
         await data.Connection.ExecuteAsync(
             "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE email = @email;",
-            new { email = NormalizeEmail(email), now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
+            new { email = NormalizeEmail(email), now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
 
     public static Task SetPasswordHashAsync(IUnitOfWork data, string userId, string hash, DateTimeOffset now) =>
         data.Connection.ExecuteAsync(
             "UPDATE identity_users SET password_hash = @hash, updated_at = @now WHERE id = @userId;",
-            new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, hash, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Accepts a TOTP step once: true only if it is later than every step used before (RFC 6238 §5.2).</summary>
     public static async Task<bool> TryUseTotpStepAsync(IUnitOfWork data, string userId, long step) =>
@@ -78,13 +74,13 @@ public static class IdentityStore
     public static Task SetPendingSecretAsync(IUnitOfWork data, string userId, string protectedSecret, DateTimeOffset expires) =>
         data.Connection.ExecuteAsync(
             "INSERT INTO identity_totp_pending (user_id, secret, expires_at) VALUES (@userId, @protectedSecret, @expires) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at;",
-            new { userId, protectedSecret, expires = IdentityTime.Format(expires) }, data.Transaction);
+            new { userId, protectedSecret, expires = StoredTime.Format(expires) }, data.Transaction);
 
     /// <summary>The pending secret if it has not expired.</summary>
     public static Task<string?> GetPendingSecretAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
         data.Connection.QuerySingleOrDefaultAsync<string?>(
             "SELECT secret FROM identity_totp_pending WHERE user_id = @userId AND expires_at > @now;",
-            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Turns the pending secret into the active one; the step that proved it is marked used.</summary>
     public static async Task ActivateTotpAsync(IUnitOfWork data, string userId, string protectedSecret, long usedStep, DateTimeOffset now)
@@ -94,7 +90,7 @@ public static class IdentityStore
             UPDATE identity_users SET mfa_enabled = 1, totp_secret = @protectedSecret, totp_last_step = @usedStep, updated_at = @now WHERE id = @userId;
             DELETE FROM identity_totp_pending WHERE user_id = @userId;
             """,
-            new { userId, protectedSecret, usedStep, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+            new { userId, protectedSecret, usedStep, now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the whole set of backup codes (the previous set stops working).</summary>
@@ -105,7 +101,7 @@ public static class IdentityStore
         {
             await data.Connection.ExecuteAsync(
                 "INSERT INTO identity_backup_codes (user_id, code_hash, created_at) VALUES (@userId, @hash, @now);",
-                new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false);
+                new { userId, hash, now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false);
         }
     }
 
@@ -113,7 +109,7 @@ public static class IdentityStore
     public static async Task<bool> TryRedeemBackupCodeAsync(IUnitOfWork data, string userId, string hash, DateTimeOffset now) =>
         await data.Connection.ExecuteAsync(
             "UPDATE identity_backup_codes SET used_at = @now WHERE user_id = @userId AND code_hash = @hash AND used_at IS NULL;",
-            new { userId, hash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
+            new { userId, hash, now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
 
     public static Task<long> CountUnusedBackupCodesAsync(IUnitOfWork data, string userId) =>
         data.Connection.ExecuteScalarAsync<long>(
@@ -121,17 +117,17 @@ public static class IdentityStore
 
     public static async Task<string> CreateSessionAsync(IUnitOfWork data, string userId, DateTimeOffset now, DateTimeOffset expires)
     {
-        string id = NewId();
+        string id = RecordId.New();
         await data.Connection.ExecuteAsync(
             "INSERT INTO identity_sessions (id, user_id, created_at, expires_at) VALUES (@id, @userId, @now, @expires);",
-            new { id, userId, now = IdentityTime.Format(now), expires = IdentityTime.Format(expires) }, data.Transaction).ConfigureAwait(false);
+            new { id, userId, now = StoredTime.Format(now), expires = StoredTime.Format(expires) }, data.Transaction).ConfigureAwait(false);
         return id;
     }
 
     public static Task AddRefreshTokenAsync(IUnitOfWork data, string tokenHash, string familyId, string sessionId, string userId, DateTimeOffset now, DateTimeOffset expires) =>
         data.Connection.ExecuteAsync(
             "INSERT INTO identity_refresh_tokens (token_hash, family_id, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @familyId, @sessionId, @userId, @now, @expires);",
-            new { tokenHash, familyId, sessionId, userId, now = IdentityTime.Format(now), expires = IdentityTime.Format(expires) }, data.Transaction);
+            new { tokenHash, familyId, sessionId, userId, now = StoredTime.Format(now), expires = StoredTime.Format(expires) }, data.Transaction);
 
     /// <summary>
     /// Uses a refresh token: marks it used and returns its family, session, user and absolute expiry, or null when it is
@@ -144,7 +140,7 @@ public static class IdentityStore
             WHERE token_hash = @tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
             RETURNING family_id AS FamilyId, session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt;
             """,
-            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+            new { tokenHash, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>The family of a refresh token that was already used (a reuse), or null.</summary>
     public static Task<RefreshTokenRecord?> FindUsedRefreshTokenAsync(IUnitOfWork data, string tokenHash) =>
@@ -160,7 +156,7 @@ public static class IdentityStore
             UPDATE identity_sessions SET revoked_at = @now
             WHERE revoked_at IS NULL AND id IN (SELECT session_id FROM identity_refresh_tokens WHERE family_id = @familyId);
             """,
-            new { familyId, now = IdentityTime.Format(now) }, data.Transaction);
+            new { familyId, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Revokes every session and refresh token of a user (password change).</summary>
     public static Task RevokeUserSessionsAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
@@ -169,30 +165,30 @@ public static class IdentityStore
             UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             UPDATE identity_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             """,
-            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, now = StoredTime.Format(now) }, data.Transaction);
 
     public static Task AddResetTokenAsync(IUnitOfWork data, string tokenHash, string userId, DateTimeOffset expires) =>
         data.Connection.ExecuteAsync(
             "INSERT INTO identity_reset_tokens (token_hash, user_id, expires_at) VALUES (@tokenHash, @userId, @expires);",
-            new { tokenHash, userId, expires = IdentityTime.Format(expires) }, data.Transaction);
+            new { tokenHash, userId, expires = StoredTime.Format(expires) }, data.Transaction);
 
     /// <summary>The user of an unused, unexpired reset token, or null.</summary>
     public static Task<string?> FindResetTokenUserAsync(IUnitOfWork data, string tokenHash, DateTimeOffset now) =>
         data.Connection.QuerySingleOrDefaultAsync<string?>(
             "SELECT user_id FROM identity_reset_tokens WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now;",
-            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+            new { tokenHash, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Uses a reset token once: the user, for exactly one caller; null when used, expired or unknown.</summary>
     public static Task<string?> UseResetTokenAsync(IUnitOfWork data, string tokenHash, DateTimeOffset now) =>
         data.Connection.QuerySingleOrDefaultAsync<string?>(
             "UPDATE identity_reset_tokens SET used_at = @now WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now RETURNING user_id;",
-            new { tokenHash, now = IdentityTime.Format(now) }, data.Transaction);
+            new { tokenHash, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Turns on the emailed-code second factor.</summary>
     public static Task EnableEmailMfaAsync(IUnitOfWork data, string userId, DateTimeOffset now) =>
         data.Connection.ExecuteAsync(
             "UPDATE identity_users SET mfa_enabled = 1, mfa_method = 'email', updated_at = @now WHERE id = @userId;",
-            new { userId, now = IdentityTime.Format(now) }, data.Transaction);
+            new { userId, now = StoredTime.Format(now) }, data.Transaction);
 
     /// <summary>Stores an emailed code for a login, replacing any earlier code of that login (a resend).</summary>
     public static Task StoreEmailCodeAsync(IUnitOfWork data, string instanceId, string userId, string codeHash, DateTimeOffset expires) =>
@@ -201,17 +197,17 @@ public static class IdentityStore
             DELETE FROM identity_otp_codes WHERE instance_id = @instanceId;
             INSERT INTO identity_otp_codes (instance_id, user_id, code_hash, expires_at) VALUES (@instanceId, @userId, @codeHash, @expires);
             """,
-            new { instanceId, userId, codeHash, expires = IdentityTime.Format(expires) }, data.Transaction);
+            new { instanceId, userId, codeHash, expires = StoredTime.Format(expires) }, data.Transaction);
 
     /// <summary>Uses an emailed code once, for the login it was sent for only.</summary>
     public static async Task<bool> TryUseEmailCodeAsync(IUnitOfWork data, string instanceId, string codeHash, DateTimeOffset now) =>
         await data.Connection.ExecuteAsync(
             "UPDATE identity_otp_codes SET used_at = @now WHERE instance_id = @instanceId AND code_hash = @codeHash AND used_at IS NULL AND expires_at > @now;",
-            new { instanceId, codeHash, now = IdentityTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
+            new { instanceId, codeHash, now = StoredTime.Format(now) }, data.Transaction).ConfigureAwait(false) == 1;
 
     /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
     public static Task AuditAsync(IUnitOfWork data, string? userId, string @event, string? detail, DateTimeOffset now) =>
         data.Connection.ExecuteAsync(
             "INSERT INTO identity_audit (at, user_id, event, detail) VALUES (@now, @userId, @event, @detail);",
-            new { now = IdentityTime.Format(now), userId, @event, detail }, data.Transaction);
+            new { now = StoredTime.Format(now), userId, @event, detail }, data.Transaction);
 }

@@ -1,3 +1,5 @@
+using FlowRunner.Engine.Persistence;
+
 namespace FlowRunner.Activities.Identity.Data;
 
 /// <summary>A row of identity_users.</summary>
@@ -27,5 +29,5 @@ public sealed class UserRecord
     public string CreatedAt { get; set; } = string.Empty;
 
     /// <summary>True while a lock is in force.</summary>
-    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && IdentityTime.Parse(until) > now;
+    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && StoredTime.Parse(until) > now;
 }

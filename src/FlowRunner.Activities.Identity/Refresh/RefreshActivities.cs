@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Activities.Identity.Refresh;
 
@@ -72,7 +73,7 @@ public sealed class RotateRefreshTokenActivity(IdentityServices services) : Iden
         string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(token),
             Variable(context, ValidateRefreshTokenActivity.FamilyVariable)!, Variable(context, ValidateRefreshTokenActivity.SessionVariable)!,
-            Variable(context, UserVariable)!, now, IdentityTime.Parse(Variable(context, ValidateRefreshTokenActivity.ExpiresVariable)!)).ConfigureAwait(false);
+            Variable(context, UserVariable)!, now, StoredTime.Parse(Variable(context, ValidateRefreshTokenActivity.ExpiresVariable)!)).ConfigureAwait(false);
         await IdentityStore.AuditAsync(context.Data, Variable(context, UserVariable), "refresh.rotated", null, now).ConfigureAwait(false);
         return ActivityResult.Done(secretOutputs: Outputs(("refresh_token", token)));
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Activities.Identity.Tokens;
 
@@ -25,7 +26,7 @@ public sealed class IssueTokensActivity(IdentityServices services) : IdentityAct
         DateTimeOffset expires = now + Services.Options.RefreshTokenLifetime;
         string sessionId = await IdentityStore.CreateSessionAsync(context.Data, user.Id, now, expires).ConfigureAwait(false);
         string refreshToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(refreshToken), IdentityStore.NewId(), sessionId, user.Id, now, expires).ConfigureAwait(false);
+        await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(refreshToken), RecordId.New(), sessionId, user.Id, now, expires).ConfigureAwait(false);
         string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
         await IdentityStore.AuditAsync(context.Data, user.Id, "login.success", null, now).ConfigureAwait(false);
         // The tokens go to the caller only (secret outputs): the database keeps the refresh token's hash, nothing more.

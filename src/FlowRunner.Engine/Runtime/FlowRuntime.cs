@@ -35,7 +35,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         var state = new InstanceState
         {
             // 128 bits from the CSPRNG: an instance id may be handed to a client (a login's session_id), so it must not be guessable.
-            Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            Id = RecordId.New(),
             FlowName = graph.Name,
             FlowHash = graph.Hash,
             Status = InstanceStatus.Running,

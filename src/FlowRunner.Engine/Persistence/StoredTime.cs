@@ -1,0 +1,14 @@
+using System.Globalization;
+
+namespace FlowRunner.Engine.Persistence;
+
+/// <summary>UTC times as fixed-width ISO 8601 text, so SQL compares them as strings. Shared by every store.</summary>
+public static class StoredTime
+{
+    /// <summary>Formats <paramref name="time"/> as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> in UTC.</summary>
+    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads text written by <see cref="Format"/> back as a UTC time.</summary>
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
