@@ -14,6 +14,11 @@ internal sealed partial class FlowRunnerHostedService(
     FlowRunnerOptions options,
     ILogger<FlowRunnerHostedService> logger) : BackgroundService
 {
+    /// <summary>How long a file must stay quiet before it is reloaded: editors and <c>File.WriteAllText</c> raise several events per save, the first while the file is half written.</summary>
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(200);
+
+    private readonly Lock _reloadGate = new();
+    private readonly Dictionary<string, Timer> _pendingReloads = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -23,15 +28,25 @@ internal sealed partial class FlowRunnerHostedService(
         int recovered = await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, host.Flows.Count, Path.GetFullPath(options.FlowsFolder), recovered);
         _watcher = new FileSystemWatcher(Path.GetFullPath(options.FlowsFolder)) { IncludeSubdirectories = true, EnableRaisingEvents = true };
-        _watcher.Changed += (_, e) => Reload(e.FullPath);
-        _watcher.Created += (_, e) => Reload(e.FullPath);
-        _watcher.Renamed += (_, e) => Reload(e.FullPath);
+        _watcher.Changed += (_, e) => ScheduleReload(e.FullPath);
+        _watcher.Created += (_, e) => ScheduleReload(e.FullPath);
+        _watcher.Renamed += (_, e) => ScheduleReload(e.FullPath);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override void Dispose()
     {
         _watcher?.Dispose();
+        lock (_reloadGate)
+        {
+            foreach (Timer timer in _pendingReloads.Values)
+            {
+                timer.Dispose();
+            }
+
+            _pendingReloads.Clear();
+        }
+
         base.Dispose();
     }
 
@@ -51,6 +66,42 @@ internal sealed partial class FlowRunnerHostedService(
         }
     }
 
+    /// <summary>Debounces watcher events per path; the reload itself runs under a gate, so loads never race and the last one reads the final content.</summary>
+    private void ScheduleReload(string path)
+    {
+        lock (_reloadGate)
+        {
+            if (_pendingReloads.TryGetValue(path, out Timer? pending))
+            {
+                pending.Change(QuietPeriod, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _pendingReloads[path] = new Timer(_ => ReloadNow(path), null, QuietPeriod, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ReloadNow(string path)
+    {
+        lock (_reloadGate)
+        {
+            if (!_pendingReloads.Remove(path, out Timer? timer))
+            {
+                return; // disposed meanwhile
+            }
+
+            timer.Dispose();
+            try
+            {
+                Reload(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogReloadError(logger, path, e.Message);
+            }
+        }
+    }
+
     private void Reload(string path)
     {
         if (path.EndsWith(".flow", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".fz", StringComparison.OrdinalIgnoreCase))
@@ -65,6 +116,9 @@ internal sealed partial class FlowRunnerHostedService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Count} flows from {Folder}; recovered {Recovered} interrupted instances")]
     private static partial void LogStarted(ILogger logger, int count, string folder, int recovered);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading {Path} failed; the previous version keeps serving: {Reason}")]
+    private static partial void LogReloadError(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Firing timers failed: {Reason}")]
     private static partial void LogTimerError(ILogger logger, string reason);

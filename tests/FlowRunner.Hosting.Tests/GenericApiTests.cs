@@ -119,16 +119,33 @@ public sealed class GenericApiTests
         Assert.NotEqual(before, after);
 
         File.WriteAllText(file, "User { # User\n  n1: circel label:\"Start\"\n}\n");
-        await Task.Delay(1500);
-        JsonElement flow = await admin.GetFromJsonAsync<JsonElement>("/flows/auth/login");
+        JsonElement flow = await PollDiagnosticAsync(admin, "FZ0003");
         Assert.Equal(after, flow.GetProperty("version").GetString()); // the previous version keeps serving
         Assert.Contains(flow.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("id").GetString() == "FZ0003");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/flows/auth/login/instances", null)).StatusCode);
     }
 
+    private static async Task<JsonElement> PollDiagnosticAsync(HttpClient admin, string id)
+    {
+        // The watcher debounces and reloads in the background; under a loaded CI machine that can take seconds.
+        JsonElement flow = default;
+        for (int i = 0; i < 100; i++)
+        {
+            flow = await admin.GetFromJsonAsync<JsonElement>("/flows/auth/login");
+            if (flow.GetProperty("diagnostics").EnumerateArray().Any(d => d.GetProperty("id").GetString() == id))
+            {
+                return flow;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return flow;
+    }
+
     private static async Task<string> PollVersionAsync(HttpClient admin, string before)
     {
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < 100; i++)
         {
             string now = (await admin.GetFromJsonAsync<JsonElement>("/flows/auth/login")).GetProperty("version").GetString()!;
             if (now != before)
