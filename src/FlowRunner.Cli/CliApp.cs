@@ -13,6 +13,7 @@ internal static class CliApp
             ValidateCommand.Create(console),
             FormatCommand.Create(console),
             ExportCommand.Create(console),
+            RenderCommand.Create(console),
             RunCommand.Create(console),
             ResumeCommand.Create(console),
             InstancesCommand.Create(console),

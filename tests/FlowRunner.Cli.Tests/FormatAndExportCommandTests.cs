@@ -72,4 +72,35 @@ public sealed class FormatAndExportCommandTests
         Assert.Equal(string.Empty, output);
         Assert.Contains("FZ0003", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_writes_a_mermaid_flowchart_to_the_output_file()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("ok.flow", TempFlows.Valid);
+        string output = Path.Combine(flows.Root, "ok.mmd");
+        var (code, stdout, _) = CliRunner.Run("render", file, "--format", "mermaid", "-o", output);
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal("flowchart LR\n  subgraph lane0[\"A\"]\n    direction LR\n    n1((\"Start\"))\n    n2((\"End\"))\n  end\n  n1 --> n2\n", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void Render_refuses_a_flow_with_errors_an_unknown_format_and_an_unwritable_output()
+    {
+        using var flows = new TempFlows();
+        string bad = flows.Write("bad.flow", TempFlows.WithError);
+        string output = Path.Combine(flows.Root, "bad.mmd");
+        var (code, _, error) = CliRunner.Run("render", bad, "-o", output);
+        Assert.Equal(1, code);
+        Assert.Contains("error FZ0003", error, StringComparison.Ordinal);
+        Assert.Contains("nothing rendered", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+
+        string ok = flows.Write("ok.flow", TempFlows.Valid);
+        Assert.Equal(2, CliRunner.Run("render", ok, "--format", "png").ExitCode);
+        var (unwritable, _, why) = CliRunner.Run("render", ok, "-o", Path.Combine(flows.Root, "no", "such", "dir", "x.mmd"));
+        Assert.Equal(2, unwritable);
+        Assert.Contains("cannot write", why, StringComparison.Ordinal);
+    }
 }

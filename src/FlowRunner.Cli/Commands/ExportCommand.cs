@@ -1,8 +1,5 @@
 using System.CommandLine;
-using FlowRunner.Language;
-using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Export;
-using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -29,32 +26,13 @@ internal static class ExportCommand
 
     private static int Run(CliConsole console, string path)
     {
-        var inputs = new FlowInputs(console);
-        string? file = inputs.Expand([path]).FirstOrDefault();
-        SourceText? source = file is null ? null : inputs.Read(file);
-        if (source is null)
+        (AnalyzedFlow? flow, int exitCode) = AnalyzedFlow.Load(console, path, "exported");
+        if (flow is null)
         {
-            return ExitCodes.UsageOrIo;
+            return exitCode;
         }
 
-        if (inputs.ConfigurationFor(file!) is not { } configuration)
-        {
-            return ExitCodes.UsageOrIo;
-        }
-
-        FlowAnalysis analysis = FlowAnalysis.Analyze(source, configuration);
-        if (analysis.HasErrors)
-        {
-            foreach (Diagnostic diagnostic in analysis.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-            {
-                console.Error.Write(DiagnosticFormatter.Format(diagnostic, source));
-            }
-
-            console.Error.WriteLine($"flowrunner: '{source.Path}' has errors; nothing exported");
-            return ExitCodes.Failed;
-        }
-
-        console.Out.WriteLine(GraphExport.From(analysis.Model, source).ToJson());
+        console.Out.WriteLine(GraphExport.From(flow.Analysis.Model, flow.Source).ToJson());
         return ExitCodes.Ok;
     }
 }

@@ -102,7 +102,7 @@ internal static class FormatCommand
     }
 
     // Write beside the file, then rename over it: a crash mid-write never leaves a half-written flow.
-    private static void WriteAtomically(string path, string text)
+    internal static void WriteAtomically(string path, string text)
     {
         string temp = path + ".fmt-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
