@@ -55,7 +55,7 @@ public sealed class MutationTests
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest single analysis took {slowest}");
     }
 
-    private static string Mutate(string text, Random random)
+    internal static string Mutate(string text, Random random)
     {
         int edits = random.Next(1, 4);
         for (int e = 0; e < edits; e++)

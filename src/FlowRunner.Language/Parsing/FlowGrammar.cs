@@ -184,12 +184,19 @@ internal static class FlowGrammar
             .Or(Comment.Select(c => (StatementSyntax)c))
             .Or(StatementWithComment);
 
-    /// <summary>One whole line.</summary>
-    internal static readonly Parser<StatementSyntax> Line =
+    /// <summary>One whole line, read by the combinators alone.</summary>
+    internal static readonly Parser<StatementSyntax> FullLine =
         from leading in Spaces
         from statement in LineBody
         from end in EndOfLine
         select statement;
+
+    /// <summary>
+    /// One whole line: node and edge lines by the hand-written <see cref="FastLines"/> when they can, everything
+    /// else (and every error) by <see cref="FullLine"/>. The fast parser fails without expectations at the line's
+    /// start, so errors read exactly as <see cref="FullLine"/> reports them.
+    /// </summary>
+    internal static readonly Parser<StatementSyntax> Line = FastLines.NodeOrEdge.Or(FullLine);
 
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
     internal static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)

@@ -22,7 +22,12 @@ public static class FlowParser
     public static ParseResult Parse(string text, string path = "") => Parse(SourceText.From(text, path));
 
     /// <summary>Parses a source text into a tree and its syntax diagnostics.</summary>
-    public static ParseResult Parse(SourceText source)
+    public static ParseResult Parse(SourceText source) => Parse(source, FlowGrammar.Line);
+
+    /// <summary>Parses with the combinator grammar alone, bypassing <see cref="FastLines"/> (tests compare both).</summary>
+    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, FlowGrammar.FullLine);
+
+    private static ParseResult Parse(SourceText source, Parser<StatementSyntax> lineParser)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (source.Text.Length > MaxCharacters)
@@ -33,7 +38,7 @@ public static class FlowParser
         }
 
         ReportControlCharacters(source, diagnostics);
-        var state = new ParserState(source, diagnostics);
+        var state = new ParserState(source, diagnostics, lineParser);
         for (int line = 0; line < source.LineCount; line++)
         {
             state.ReadLine(line);
@@ -61,7 +66,7 @@ public static class FlowParser
     }
 
     /// <summary>The lane being read and the statements read so far.</summary>
-    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics)
+    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, Parser<StatementSyntax> lineParser)
     {
         private readonly StringPool _pool = new();
         private LaneOpenLine? _lane;
@@ -81,7 +86,7 @@ public static class FlowParser
             }
 
             var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _pool);
-            IResult<StatementSyntax> result = FlowGrammar.Line(input);
+            IResult<StatementSyntax> result = lineParser(input);
             bool labelMayFollow = _labelMayFollow;
             _labelMayFollow = false;
             if (!result.WasSuccessful)

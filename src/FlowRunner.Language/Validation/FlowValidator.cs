@@ -6,10 +6,10 @@ using FlowRunner.Language.Validation.Rules;
 
 namespace FlowRunner.Language.Validation;
 
-/// <summary>Runs the lint rules, in this order, over a parsed document.</summary>
+/// <summary>Runs the lint rules over a parsed document: one walk over the statements, then the whole-graph rules.</summary>
 public static class FlowValidator
 {
-    private static readonly IFlowRule[] Rules =
+    private static IFlowRule[] CreateRules() =>
     [
         new StringRule(),
         new ShapeRule(),
@@ -36,12 +36,18 @@ public static class FlowValidator
     public static ImmutableArray<Diagnostic> Validate(FlowDocument document, FlowModel model, bool isTreeComplete = true)
     {
         var context = new RuleContext(document, model);
-        foreach (IFlowRule rule in Rules)
+        IFlowRule[] rules = [.. CreateRules().Where(rule => isTreeComplete || !rule.NeedsCompleteTree)];
+        foreach ((StatementSyntax statement, LaneSyntax? lane) in context.StatementsWithLane())
         {
-            if (isTreeComplete || !rule.NeedsCompleteTree)
+            foreach (IFlowRule rule in rules)
             {
-                rule.Analyze(context);
+                rule.Visit(context, statement, lane);
             }
+        }
+
+        foreach (IFlowRule rule in rules)
+        {
+            rule.Analyze(context);
         }
 
         return context.Diagnostics;

@@ -1,6 +1,13 @@
+using FlowRunner.Language.Syntax;
+
 namespace FlowRunner.Language.Validation;
 
-/// <summary>One lint rule: reads the context and reports what it finds.</summary>
+/// <summary>
+/// One lint rule. Rules about single statements implement <see cref="Visit"/>: the validator walks the tree once
+/// and hands every statement to every rule while it is in cache (one walk per rule made validation of a 100k-node
+/// flow grow 17x for 10x the input). Rules about the whole graph implement <see cref="Analyze"/>, which runs after
+/// the walk. A validation run creates its own rule instances, so rules may keep state across statements.
+/// </summary>
 internal interface IFlowRule
 {
     /// <summary>
@@ -9,5 +16,13 @@ internal interface IFlowRule
     /// </summary>
     bool NeedsCompleteTree => false;
 
-    void Analyze(RuleContext context);
+    /// <summary>One statement, in source order, with the lane it is written in (null at top level).</summary>
+    void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
+    {
+    }
+
+    /// <summary>After every statement was visited.</summary>
+    void Analyze(RuleContext context)
+    {
+    }
 }

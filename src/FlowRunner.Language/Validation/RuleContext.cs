@@ -48,25 +48,4 @@ public sealed class RuleContext(FlowDocument document, FlowModel model)
             }
         }
     }
-
-    /// <summary>All string literals and the attribute that holds each.</summary>
-    public IEnumerable<AttributeSyntax> Attributes()
-    {
-        foreach ((StatementSyntax statement, _) in StatementsWithLane())
-        {
-            switch (statement)
-            {
-                case NodeSyntax node:
-                    foreach (AttributeSyntax attribute in node.Attributes)
-                    {
-                        yield return attribute;
-                    }
-
-                    break;
-                case EdgeSyntax { Label: { } label }:
-                    yield return label;
-                    break;
-            }
-        }
-    }
 }

@@ -8,29 +8,26 @@ internal sealed class AttributeRule : IFlowRule
 {
     private static readonly string[] NodeKeys = ["label", "owner", "description", "system"];
 
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        switch (statement)
         {
-            switch (statement)
-            {
-                case NodeSyntax node:
-                    AnalyzeNode(context, node);
-                    break;
-                case EdgeSyntax { Label: { } label }:
-                    if (label.Key.Text != "label")
-                    {
-                        context.Report(Descriptors.UnknownAttribute, label.Key.Span, "an edge takes only [label=\"...\"]",
-                            label.Key.Text, Suggestions.DidYouMean(label.Key.Text, ["label"]));
-                    }
+            case NodeSyntax node:
+                AnalyzeNode(context, node);
+                break;
+            case EdgeSyntax { Label: { } label }:
+                if (label.Key.Text != "label")
+                {
+                    context.Report(Descriptors.UnknownAttribute, label.Key.Span, "an edge takes only [label=\"...\"]",
+                        label.Key.Text, Suggestions.DidYouMean(label.Key.Text, ["label"]));
+                }
 
-                    if (label.Separator == ':')
-                    {
-                        context.Report(Descriptors.EdgeLabelColon, label.Span, $"write [{label.Key.Text}=\"{label.Value.Value}\"]");
-                    }
+                if (label.Separator == ':')
+                {
+                    context.Report(Descriptors.EdgeLabelColon, label.Span, $"write [{label.Key.Text}=\"{label.Value.Value}\"]");
+                }
 
-                    break;
-            }
+                break;
         }
     }
 

@@ -6,18 +6,15 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ3011 and FZ3012: comments other than a lane's display label (reference §6).</summary>
 internal sealed class CommentRule : IFlowRule
 {
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        if (statement is CommentSyntax comment)
         {
-            if (statement is CommentSyntax comment)
-            {
-                Report(context, comment);
-            }
-            else if (statement.TrailingComment is { } trailing)
-            {
-                Report(context, trailing);
-            }
+            Report(context, comment);
+        }
+        else if (statement.TrailingComment is { } trailing)
+        {
+            Report(context, trailing);
         }
     }
 

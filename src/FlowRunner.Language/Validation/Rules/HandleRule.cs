@@ -25,43 +25,40 @@ internal sealed class HandleRule : IFlowRule
         };
     }
 
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        if (statement is not EdgeSyntax edge)
         {
-            if (statement is not EdgeSyntax edge)
+            return;
+        }
+
+        for (int i = 0; i < edge.Path.Length; i++)
+        {
+            EndpointSyntax endpoint = edge.Path[i];
+            if (endpoint.Handle is not { } handle)
             {
+                string assumed = AssumedDirection(context, edge, i);
+                context.Report(Descriptors.MissingHandle, endpoint.Span,
+                    $"write '{endpoint.Node.Text}.handle({assumed})' (right to left within a lane, bottom to top across lanes)",
+                    endpoint.Node.Text, $"handle({assumed})");
                 continue;
             }
 
-            for (int i = 0; i < edge.Path.Length; i++)
+            if (handle.Keyword.Text != "handle")
             {
-                EndpointSyntax endpoint = edge.Path[i];
-                if (endpoint.Handle is not { } handle)
-                {
-                    string assumed = AssumedDirection(context, edge, i);
-                    context.Report(Descriptors.MissingHandle, endpoint.Span,
-                        $"write '{endpoint.Node.Text}.handle({assumed})' (right to left within a lane, bottom to top across lanes)",
-                        endpoint.Node.Text, $"handle({assumed})");
-                    continue;
-                }
+                context.Report(Descriptors.InvalidHandleKeyword, handle.Keyword.Span, "an endpoint is written 'n1.handle(right)'",
+                    handle.Keyword.Text, Suggestions.DidYouMean(handle.Keyword.Text, ["handle"]));
+            }
 
-                if (handle.Keyword.Text != "handle")
-                {
-                    context.Report(Descriptors.InvalidHandleKeyword, handle.Keyword.Span, "an endpoint is written 'n1.handle(right)'",
-                        handle.Keyword.Text, Suggestions.DidYouMean(handle.Keyword.Text, ["handle"]));
-                }
-
-                string direction = handle.Direction.Text;
-                if (FlowModelBuilder.ParseDirection(handle) is null)
-                {
-                    context.Report(Descriptors.InvalidHandleDirection, direction.Length == 0 ? handle.Span : handle.Direction.Span,
-                        "a handle is one of left, right, top, bottom", direction, Suggestions.DidYouMean(direction, Directions));
-                }
-                else if (direction.AsSpan().IndexOfAnyInRange('A', 'Z') >= 0)
-                {
-                    context.Report(Descriptors.HandleCase, handle.Direction.Span, $"write '{direction.ToLowerInvariant()}'", direction);
-                }
+            string direction = handle.Direction.Text;
+            if (FlowModelBuilder.ParseDirection(handle) is null)
+            {
+                context.Report(Descriptors.InvalidHandleDirection, direction.Length == 0 ? handle.Span : handle.Direction.Span,
+                    "a handle is one of left, right, top, bottom", direction, Suggestions.DidYouMean(direction, Directions));
+            }
+            else if (direction.AsSpan().IndexOfAnyInRange('A', 'Z') >= 0)
+            {
+                context.Report(Descriptors.HandleCase, handle.Direction.Span, $"write '{direction.ToLowerInvariant()}'", direction);
             }
         }
     }

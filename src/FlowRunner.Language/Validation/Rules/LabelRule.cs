@@ -28,13 +28,13 @@ internal sealed class LabelRule : IFlowRule
                 Check(context, node.Id, label);
             }
         }
+    }
 
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
+    {
+        if (statement is EdgeSyntax { Label: { Value.Value.Length: > MaxLabelLength } label } edge)
         {
-            if (statement is EdgeSyntax { Label: { } label } edge)
-            {
-                Check(context, $"{edge.Path[0].Node.Text} -> {edge.Path[^1].Node.Text}", label);
-            }
+            Check(context, $"{edge.Path[0].Node.Text} -> {edge.Path[^1].Node.Text}", label);
         }
     }
 

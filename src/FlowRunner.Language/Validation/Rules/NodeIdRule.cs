@@ -7,29 +7,25 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1001 duplicate ids and FZ3008 named ids (reference §3 "IDs").</summary>
 internal sealed class NodeIdRule : IFlowRule
 {
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        var first = new Dictionary<string, NodeSyntax>(StringComparer.Ordinal);
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        if (statement is not NodeSyntax node)
         {
-            if (statement is not NodeSyntax node)
-            {
-                continue;
-            }
+            return;
+        }
 
-            string id = node.Id.Text;
-            if (first.TryGetValue(id, out NodeSyntax? earlier))
-            {
-                context.Report(Descriptors.DuplicateNodeId, node.Id.Span, "node ids are unique across all lanes: give this node the next free id",
-                    id, context.LineOf(earlier.Id.Span.Start));
-                continue;
-            }
+        string id = node.Id.Text;
+        // The model keeps the first declaration of every id, so any other declaration is a duplicate.
+        if (context.Model.FindNode(id) is { Syntax: { } earlier } && !ReferenceEquals(earlier, node))
+        {
+            context.Report(Descriptors.DuplicateNodeId, node.Id.Span, "node ids are unique across all lanes: give this node the next free id",
+                id, context.LineOf(earlier.Id.Span.Start));
+            return;
+        }
 
-            first.Add(id, node);
-            if (!TryParseNumber(id, out _))
-            {
-                context.Report(Descriptors.NamedNodeId, node.Id.Span, "FlowZap numbers nodes n1, n2, ...; edges and loops must use the new id too", id);
-            }
+        if (!TryParseNumber(id, out _))
+        {
+            context.Report(Descriptors.NamedNodeId, node.Id.Span, "FlowZap numbers nodes n1, n2, ...; edges and loops must use the new id too", id);
         }
     }
 

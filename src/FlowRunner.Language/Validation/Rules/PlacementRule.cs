@@ -7,22 +7,19 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1016, FZ3005, FZ3006, FZ3010: where statements are written (reference §1, §4 "Where edges are written").</summary>
 internal sealed class PlacementRule : IFlowRule
 {
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        foreach ((StatementSyntax statement, LaneSyntax? lane) in context.StatementsWithLane())
+        switch (statement)
         {
-            switch (statement)
-            {
-                case NodeSyntax node when lane is null:
-                    context.Report(Descriptors.NodeOutsideLane, node.Span, "move the node into the block of its lane", node.Id.Text);
-                    break;
-                case EdgeSyntax edge:
-                    AnalyzeEdge(context, edge, lane);
-                    break;
-                case LoopSyntax loop when lane is null:
-                    context.Report(Descriptors.TopLevelStatement, loop.Span, "move the loop into the lane of its first node", "the loop");
-                    break;
-            }
+            case NodeSyntax node when lane is null:
+                context.Report(Descriptors.NodeOutsideLane, node.Span, "move the node into the block of its lane", node.Id.Text);
+                break;
+            case EdgeSyntax edge:
+                AnalyzeEdge(context, edge, lane);
+                break;
+            case LoopSyntax loop when lane is null:
+                context.Report(Descriptors.TopLevelStatement, loop.Span, "move the loop into the lane of its first node", "the loop");
+                break;
         }
     }
 

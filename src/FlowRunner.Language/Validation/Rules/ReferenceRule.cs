@@ -7,49 +7,49 @@ namespace FlowRunner.Language.Validation.Rules;
 /// <summary>FZ1002, FZ1003, FZ1004, FZ3017: edge and loop references (reference §4 "Cross-lane references", §5).</summary>
 internal sealed class ReferenceRule : IFlowRule
 {
-    public void Analyze(RuleContext context)
+    // The candidates for "did you mean", built only when something is misspelt.
+    private string[]? _nodeIds;
+    private string[]? _laneIds;
+
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
         FlowModel model = context.Model;
-        string[] nodeIds = [.. model.Nodes.Select(n => n.Id)];
-        string[] laneIds = [.. model.Lanes.Select(l => l.Id)];
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        switch (statement)
         {
-            switch (statement)
-            {
-                case EdgeSyntax edge:
-                    NodeModel? source = model.FindNode(edge.Path[0].Node.Text);
-                    for (int i = 0; i < edge.Path.Length; i++)
-                    {
-                        AnalyzeEndpoint(context, edge.Path[i], isTarget: i > 0, source, nodeIds, laneIds);
-                    }
+            case EdgeSyntax edge:
+                NodeModel? source = model.FindNode(edge.Path[0].Node.Text);
+                for (int i = 0; i < edge.Path.Length; i++)
+                {
+                    AnalyzeEndpoint(context, edge.Path[i], isTarget: i > 0, source);
+                }
 
-                    break;
-                case LoopSyntax loop:
-                    foreach (SyntaxToken node in loop.Nodes)
+                break;
+            case LoopSyntax loop:
+                foreach (SyntaxToken node in loop.Nodes)
+                {
+                    if (model.FindNode(node.Text) is null)
                     {
-                        if (model.FindNode(node.Text) is null)
-                        {
-                            ReportUndefined(context, node, nodeIds);
-                        }
+                        ReportUndefined(context, node);
                     }
+                }
 
-                    break;
-            }
+                break;
         }
     }
 
-    private static void AnalyzeEndpoint(RuleContext context, EndpointSyntax endpoint, bool isTarget, NodeModel? source, string[] nodeIds, string[] laneIds)
+    private void AnalyzeEndpoint(RuleContext context, EndpointSyntax endpoint, bool isTarget, NodeModel? source)
     {
         if (endpoint.Lane is { } prefix && context.Model.FindLane(prefix.Text) is null)
         {
+            _laneIds ??= [.. context.Model.Lanes.Select(l => l.Id)];
             context.Report(Descriptors.UnknownLanePrefix, prefix.Span, "the prefix must be a lane id exactly (case-sensitive)",
-                prefix.Text, Suggestions.DidYouMean(prefix.Text, laneIds));
+                prefix.Text, Suggestions.DidYouMean(prefix.Text, _laneIds));
         }
 
         NodeModel? node = context.Model.FindNode(endpoint.Node.Text);
         if (node is null)
         {
-            ReportUndefined(context, endpoint.Node, nodeIds);
+            ReportUndefined(context, endpoint.Node);
             return;
         }
 
@@ -64,7 +64,10 @@ internal sealed class ReferenceRule : IFlowRule
         }
     }
 
-    private static void ReportUndefined(RuleContext context, SyntaxToken node, string[] nodeIds) =>
+    private void ReportUndefined(RuleContext context, SyntaxToken node)
+    {
+        _nodeIds ??= [.. context.Model.Nodes.Select(n => n.Id)];
         context.Report(Descriptors.UndefinedNode, node.Span, "declare it in a lane, e.g. '" + node.Text + ": rectangle label:\"...\"'",
-            node.Text, Suggestions.DidYouMean(node.Text, nodeIds));
+            node.Text, Suggestions.DidYouMean(node.Text, _nodeIds));
+    }
 }

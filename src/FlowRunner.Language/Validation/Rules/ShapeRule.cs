@@ -9,16 +9,13 @@ internal sealed class ShapeRule : IFlowRule
 {
     private static readonly string[] Shapes = ["circle", "rectangle", "diamond", "taskbox"];
 
-    public void Analyze(RuleContext context)
+    public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        foreach ((StatementSyntax statement, _) in context.StatementsWithLane())
+        if (statement is NodeSyntax node && FlowModelBuilder.ParseShape(node.Shape.Text) == NodeShape.Unknown)
         {
-            if (statement is NodeSyntax node && FlowModelBuilder.ParseShape(node.Shape.Text) == NodeShape.Unknown)
-            {
-                string? closest = node.Shape.Text == "rect" ? "rectangle" : Suggestions.Closest(node.Shape.Text, Shapes);
-                context.Report(Descriptors.UnknownShape, node.Shape.Span, "shapes are circle, rectangle, diamond and taskbox",
-                    node.Shape.Text, closest is null ? string.Empty : $": did you mean '{closest}'?");
-            }
+            string? closest = node.Shape.Text == "rect" ? "rectangle" : Suggestions.Closest(node.Shape.Text, Shapes);
+            context.Report(Descriptors.UnknownShape, node.Shape.Span, "shapes are circle, rectangle, diamond and taskbox",
+                node.Shape.Text, closest is null ? string.Empty : $": did you mean '{closest}'?");
         }
     }
 }

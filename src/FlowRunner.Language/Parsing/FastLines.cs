@@ -1,0 +1,307 @@
+using System.Collections.Immutable;
+using FlowRunner.Language.Syntax;
+using FlowRunner.Language.Text;
+using Sprache;
+
+namespace FlowRunner.Language.Parsing;
+
+/// <summary>
+/// Hand-written Sprache parsers for the two lines that make up almost every file: a node
+/// (<c>id: shape key:"value"...</c>) and an edge (<c>a.handle(d) -&gt; L.b.handle(d) [label="x"]</c>), each with
+/// an optional trailing comment. They read the line in one pass and allocate only the tree, where the combinator
+/// grammar allocates a result, an input and a closure per token (about 5 KB per line).
+/// </summary>
+/// <remarks>
+/// They accept a strict subset of what <see cref="FlowGrammar.FullLine"/> accepts and build exactly the tree it
+/// builds (a test compares both on every corpus file and on thousands of mutated lines). On anything else (an
+/// escape in a string, a missing quote, the word <c>loop</c>, any error) they fail at the start of the line
+/// without expectations, and <see cref="FlowGrammar.Line"/> hands the line to the combinator grammar, which
+/// reports it exactly as before.
+/// </remarks>
+internal static class FastLines
+{
+    private static readonly IEnumerable<string> NoExpectations = [];
+
+    /// <summary>A node or edge line, or a failure that consumed nothing.</summary>
+    internal static readonly Parser<StatementSyntax> NodeOrEdge = input =>
+    {
+        var line = (LineInput)input;
+        var reader = new Reader(line);
+        StatementSyntax? statement = reader.ReadLine();
+        return statement is null
+            ? Result.Failure<StatementSyntax>(line, FlowTokens.FailureMessage, NoExpectations)
+            : Result.Success(statement, line.Seek(line.End));
+    };
+
+    private ref struct Reader(LineInput line)
+    {
+        private readonly string _source = line.Source;
+        private readonly int _end = line.End;
+        private int _position = line.Position;
+
+        public StatementSyntax? ReadLine()
+        {
+            SkipSpaces();
+            if (!TryWord(out SyntaxToken first) || first.Text == "loop")
+            {
+                return null;
+            }
+
+            StatementSyntax? statement = Peek() == ':' ? ReadNode(first) : ReadEdge(first);
+            if (statement is null)
+            {
+                return null;
+            }
+
+            if (_position < _end)
+            {
+                CommentSyntax? comment = ReadComment();
+                if (comment is null)
+                {
+                    return null;
+                }
+
+                statement = statement with { TrailingComment = comment };
+            }
+
+            return statement;
+        }
+
+        private NodeSyntax? ReadNode(SyntaxToken id)
+        {
+            _position++; // ':'
+            SkipSpaces();
+            if (!TryWord(out SyntaxToken shape))
+            {
+                return null;
+            }
+
+            ImmutableArray<AttributeSyntax>.Builder? attributes = null;
+            int end = shape.Span.End;
+            while (_position < _end && FlowTokens.IsIdentifierStart(_source[_position]))
+            {
+                AttributeSyntax? attribute = ReadAttribute();
+                if (attribute is null)
+                {
+                    return null;
+                }
+
+                (attributes ??= ImmutableArray.CreateBuilder<AttributeSyntax>()).Add(attribute);
+                end = attribute.Span.End;
+            }
+
+            ImmutableArray<AttributeSyntax> list = attributes is null ? [] : attributes.DrainToImmutable();
+            return new NodeSyntax(id, shape, list) { Span = TextSpan.FromBounds(id.Span.Start, end) };
+        }
+
+        private AttributeSyntax? ReadAttribute()
+        {
+            if (!TryWord(out SyntaxToken key))
+            {
+                return null;
+            }
+
+            char separator = Peek();
+            if (separator != ':' && separator != '=')
+            {
+                return null;
+            }
+
+            _position++;
+            SkipSpaces();
+            if (Peek() != '"')
+            {
+                return null;
+            }
+
+            int start = _position;
+            int close = start + 1;
+            while (close < _end && _source[close] != '"')
+            {
+                if (_source[close] == '\\')
+                {
+                    return null; // escapes: the combinator grammar reads them
+                }
+
+                close++;
+            }
+
+            if (close >= _end)
+            {
+                return null; // unterminated: the combinator grammar records it for its own diagnostic
+            }
+
+            var value = new StringLiteral(_source.Substring(start + 1, close - start - 1), TextSpan.FromBounds(start, close + 1), IsTerminated: true, HasEscapes: false);
+            _position = close + 1;
+            SkipSpaces();
+            return new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
+        }
+
+        private EdgeSyntax? ReadEdge(SyntaxToken first)
+        {
+            EndpointSyntax? source = ReadEndpointAfter(first);
+            if (source is null)
+            {
+                return null;
+            }
+
+            var path = ImmutableArray.CreateBuilder<EndpointSyntax>(2);
+            path.Add(source);
+            while (TrySymbol('-', '>'))
+            {
+                if (!TryWord(out SyntaxToken targetFirst) || ReadEndpointAfter(targetFirst) is not { } target)
+                {
+                    return null;
+                }
+
+                path.Add(target);
+            }
+
+            if (path.Count < 2)
+            {
+                return null;
+            }
+
+            AttributeSyntax? label = null;
+            if (Peek() == '[')
+            {
+                int open = _position;
+                _position++;
+                SkipSpaces();
+                AttributeSyntax? attribute = ReadAttribute();
+                if (attribute is null || Peek() != ']')
+                {
+                    return null;
+                }
+
+                _position++;
+                label = attribute with { Span = TextSpan.FromBounds(open, _position) };
+                SkipSpaces();
+            }
+
+            int end = label?.Span.End ?? path[^1].Span.End;
+            return new EdgeSyntax(path.DrainToImmutable(), label) { Span = TextSpan.FromBounds(source.Span.Start, end) };
+        }
+
+        /// <summary>After an endpoint's first word: nothing, <c>.handle(d)</c>, <c>.node</c> or <c>.node.handle(d)</c>.</summary>
+        private EndpointSyntax? ReadEndpointAfter(SyntaxToken first)
+        {
+            if (Peek() != '.')
+            {
+                return new EndpointSyntax(null, first, null, first.Span);
+            }
+
+            _position++;
+            SkipSpaces();
+            if (!TryWord(out SyntaxToken second))
+            {
+                return null;
+            }
+
+            if (Peek() == '(')
+            {
+                HandleSyntax? own = ReadHandleArguments(second);
+                return own is null ? null : new EndpointSyntax(null, first, own, TextSpan.FromBounds(first.Span.Start, own.Span.End));
+            }
+
+            if (Peek() != '.')
+            {
+                return new EndpointSyntax(first, second, null, TextSpan.FromBounds(first.Span.Start, second.Span.End));
+            }
+
+            _position++;
+            SkipSpaces();
+            if (!TryWord(out SyntaxToken keyword) || Peek() != '(')
+            {
+                return null;
+            }
+
+            HandleSyntax? handle = ReadHandleArguments(keyword);
+            return handle is null ? null : new EndpointSyntax(first, second, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
+        }
+
+        private HandleSyntax? ReadHandleArguments(SyntaxToken keyword)
+        {
+            int openEnd = _position + 1; // after '('
+            _position = openEnd;
+            SkipSpaces();
+            SyntaxToken direction = TryWord(out SyntaxToken word) ? word : new SyntaxToken(string.Empty, new TextSpan(openEnd, 0));
+            if (Peek() != ')')
+            {
+                return null;
+            }
+
+            _position++;
+            int close = _position;
+            SkipSpaces();
+            return new HandleSyntax(keyword, direction, TextSpan.FromBounds(keyword.Span.Start, close));
+        }
+
+        private CommentSyntax? ReadComment()
+        {
+            int start = _position;
+            CommentKind kind;
+            int textStart;
+            if (_source[start] == '#')
+            {
+                kind = CommentKind.Hash;
+                textStart = start + 1;
+            }
+            else if (start + 1 < _end && _source[start] == '/' && _source[start + 1] == '/')
+            {
+                kind = CommentKind.Slash;
+                textStart = start + 2;
+            }
+            else
+            {
+                return null;
+            }
+
+            _position = _end;
+            return new CommentSyntax(kind, _source[textStart.._end]) { Span = TextSpan.FromBounds(start, _end) };
+        }
+
+        private readonly char Peek() => _position < _end ? _source[_position] : '\0';
+
+        private bool TrySymbol(char a, char b)
+        {
+            if (_position + 1 < _end && _source[_position] == a && _source[_position + 1] == b)
+            {
+                _position += 2;
+                SkipSpaces();
+                return true;
+            }
+
+            return false;
+        }
+
+        private bool TryWord(out SyntaxToken token)
+        {
+            int start = _position;
+            if (start >= _end || !FlowTokens.IsIdentifierStart(_source[start]))
+            {
+                token = default;
+                return false;
+            }
+
+            int i = start + 1;
+            while (i < _end && FlowTokens.IsIdentifierPart(_source[i]))
+            {
+                i++;
+            }
+
+            token = new SyntaxToken(line.Pool.Get(_source.AsSpan(start, i - start)), TextSpan.FromBounds(start, i));
+            _position = i;
+            SkipSpaces();
+            return true;
+        }
+
+        private void SkipSpaces()
+        {
+            while (_position < _end && (_source[_position] == ' ' || _source[_position] == '\t'))
+            {
+                _position++;
+            }
+        }
+    }
+}
