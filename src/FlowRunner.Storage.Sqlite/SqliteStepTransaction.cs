@@ -38,6 +38,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             Row(state), transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state, writeVariables: true).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
+        _loadedVariables = SqliteJson.Write(state.Variables);
     }
 
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
@@ -57,7 +58,9 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
         }
 
-        bool variablesChanged = _loadedVariables != SqliteJson.Write(state.Variables);
+        string variables = SqliteJson.Write(state.Variables);
+        bool variablesChanged = _loadedVariables != variables;
+        _loadedVariables = variables; // the runtime may carry this state into its next step without loading it again
         await connection.ExecuteAsync(
             variablesChanged ? "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;" : "DELETE FROM branches WHERE instance_id = @Id;",
             new { state.Id }, transaction).ConfigureAwait(false);

@@ -13,15 +13,18 @@ public sealed partial class FlowRuntime
     private const string HandlerSavepoint = "handler";
     private static readonly string[] TimeoutLabels = ["timeout", "timed out", "expired", "deadline"];
 
-    /// <summary>Runs one step; false when nothing more is ready.</summary>
-    private async Task<bool> StepAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one step inside <paramref name="tx"/> and saves it there without committing; returns the instance's
+    /// state after the step, or null when nothing was ready. <paramref name="carried"/> is the state the previous
+    /// step saved in this same transaction: it is what a load would read, so it is not read again.
+    /// </summary>
+    private async Task<InstanceState?> StepAsync(IStepTransaction tx, string instanceId, InstanceState? carried, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
-        await using IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-        InstanceState? state = await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        InstanceState? state = carried ?? await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
         Branch? branch = state?.Branches.FirstOrDefault(b => b.Status == BranchStatus.Ready);
         if (state is null || branch is null || state.Status is InstanceStatus.Completed or InstanceStatus.Faulted)
         {
-            return false;
+            return null;
         }
 
         int loaded = state.Version;
@@ -35,11 +38,78 @@ public sealed partial class FlowRuntime
             await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
         }
 
-        await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
-        return state.Status == InstanceStatus.Running;
+        await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+        return state;
     }
 
-    private async Task FinishStepAsync(IStepTransaction tx, BoundFlow? flow, InstanceState state, int loadedVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the instance's ready steps after the step already saved in <paramref name="first"/> (which the caller
+    /// owns and disposes), until it waits, ends or faults. Consecutive steps share a transaction, committed every
+    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps and at the end: a login's eleven steps cost three
+    /// commits instead of eleven. A crash or an infrastructure error loses at most the uncommitted steps, which
+    /// recovery (or the caller's retry) runs again; their database writes roll back with them, so nothing runs
+    /// twice in effect.
+    /// </summary>
+    /// <param name="first">The open transaction.</param>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="saved">The state the caller saved in <paramref name="first"/>, or null to load it.</param>
+    /// <param name="stepsInFirst">Steps already in <paramref name="first"/>.</param>
+    /// <param name="delivered">Collects secret outputs for the caller, or null.</param>
+    /// <param name="cancellationToken">Cancels the run; uncommitted steps roll back.</param>
+    private async Task ContinueAsync(IStepTransaction first, string instanceId, InstanceState? saved, int stepsInFirst,
+        Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    {
+        IStepTransaction tx = first;
+        InstanceState? carried = saved;
+        InstanceStatus status = saved?.Status ?? InstanceStatus.Running;
+        int inTransaction = stepsInFirst;
+        try
+        {
+            for (int run = 0; status == InstanceStatus.Running && run < _options.MaxStepsPerRun; run++)
+            {
+                if (inTransaction >= _options.StepsPerTransaction)
+                {
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (!ReferenceEquals(tx, first))
+                    {
+                        await tx.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    tx = first; // until the next one is open, so a failed begin disposes nothing twice
+                    tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
+                    inTransaction = 0;
+                    carried = null; // another caller may have written between the transactions: load again
+                }
+
+                InstanceState? next = await StepAsync(tx, instanceId, carried, delivered, cancellationToken).ConfigureAwait(false);
+                if (next is null)
+                {
+                    break;
+                }
+
+                carried = next;
+                status = next.Status;
+                inTransaction++;
+            }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(tx, first))
+            {
+                await tx.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (status is InstanceStatus.Completed or InstanceStatus.Faulted)
+        {
+            Secrets.Clear(instanceId);
+        }
+    }
+
+    /// <summary>Ends a step: releases joins, sets the status, journals an end or a fault, and saves (no commit).</summary>
+    private async Task SaveStepAsync(IStepTransaction tx, BoundFlow? flow, InstanceState state, int loadedVersion, CancellationToken cancellationToken)
     {
         if (flow is not null && state.Status != InstanceStatus.Faulted)
         {
@@ -63,11 +133,6 @@ public sealed partial class FlowRuntime
 
         state.UpdatedAt = now;
         await tx.SaveAsync(state, loadedVersion, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Status is InstanceStatus.Completed or InstanceStatus.Faulted)
-        {
-            Secrets.Clear(state.Id);
-        }
     }
 
     private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)

@@ -42,6 +42,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             CreatedAt = now,
             UpdatedAt = now,
         };
+        var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (FlowNode start in starts)
         {
             state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = start.Id, Status = BranchStatus.Ready });
@@ -51,11 +52,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         {
             await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
             await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, graph.Name + "@" + graph.Hash[..12], now), cancellationToken).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ContinueAsync(tx, state.Id, state, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
         }
 
-        var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        await RunAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
         return await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
     }
 
@@ -109,10 +108,10 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
                 await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
             }
 
-            await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+            await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+            await ContinueAsync(tx, instanceId, state, stepsInFirst: 1, delivered, cancellationToken).ConfigureAwait(false);
         }
 
-        await RunAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
         return await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,13 +120,8 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
     private async Task RunAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
-        for (int i = 0; i < _options.MaxStepsPerRun; i++)
-        {
-            if (!await StepAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
+        await using IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
+        await ContinueAsync(tx, instanceId, saved: null, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Start-up recovery: runs every instance that was interrupted, then fires due timers.</summary>
@@ -168,11 +162,10 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
                 await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, "timeout", null,
                     "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 TimeOut(flow, state, branch);
-                await FinishStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+                await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
+                await ContinueAsync(tx, state.Id, state, stepsInFirst: 1, delivered: null, cancellationToken).ConfigureAwait(false);
                 fired++;
             }
-
-            await RunAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
         }
 
         return fired;

@@ -8,4 +8,10 @@ public sealed record RuntimeOptions
 
     /// <summary>Steps one <c>RunAsync</c> call takes before yielding (a guard; loop bounds stop real loops first).</summary>
     public int MaxStepsPerRun { get; init; } = 10_000;
+
+    /// <summary>
+    /// Consecutive steps of one run committed together (1 commits every step). Fewer commits make a run faster;
+    /// more steps per transaction hold SQLite's single write lock longer and redo more after a crash.
+    /// </summary>
+    public int StepsPerTransaction { get; init; } = 32;
 }

@@ -42,10 +42,10 @@ public sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>A new catalog and runtime on the same database: what a process restart gives.</summary>
-    public void Restart()
+    public void Restart(RuntimeOptions? options = null)
     {
         Catalog = new FlowCatalog(Registry, Store);
-        Runtime = new FlowRuntime(Store, Catalog, Time);
+        Runtime = new FlowRuntime(Store, Catalog, Time, options);
     }
 
     /// <summary>Writes the flow (and bindings) to the folder and loads it; fails the test on errors.</summary>

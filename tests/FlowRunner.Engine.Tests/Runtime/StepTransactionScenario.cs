@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Engine.Tests.Runtime;
+
+/// <summary>
+/// Consecutive steps of a run share a transaction (RuntimeOptions.StepsPerTransaction): an interruption loses
+/// only the uncommitted steps, their writes roll back with them, and recovery runs each of them once.
+/// </summary>
+public sealed class StepTransactionScenario
+{
+    //  (n1) -> [n2] -> [n3] -> ... -> [n9] -> (n10), every rectangle records a row; n6 can be interrupted.
+    private static string ChainFlow()
+    {
+        var text = new StringBuilder("Main { # Main\nn1: circle label:\"Start\"\n");
+        for (int i = 2; i <= 9; i++)
+        {
+            text.Append($"n{i}: rectangle label:\"Record it\"\n");
+        }
+
+        text.Append("n10: circle label:\"End\"\n");
+        for (int i = 1; i < 10; i++)
+        {
+            text.Append($"n{i}.handle(right) -> n{i + 1}.handle(left)\n");
+        }
+
+        return text.Append("}\n").ToString();
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_keeps_the_committed_steps_and_recovery_runs_the_rest_exactly_once()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        var interrupt = new InterruptActivity();
+        h.Registry.Add(interrupt);
+        h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
+        BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.interrupt" } } }""");
+
+        // Steps n1..n4 commit together; n5 and n6 are in the next transaction when n6 is interrupted.
+        interrupt.Armed = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.StartAsync(flow));
+        Assert.Equal(["n2", "n3", "n4"], Records(h));
+        string id = Assert.Single(Query<string>(h, "SELECT id FROM instances"));
+        Assert.Equal("n5", Assert.Single(Query<string>(h, "SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
+        Assert.Equal(["n1", "n2", "n3", "n4"], Query<string>(h, "SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
+
+        interrupt.Armed = false;
+        h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
+        Assert.Equal(1, await h.Runtime.RecoverAsync(CancellationToken.None));
+        RunResult done = await h.Runtime.GetResultAsync(id, CancellationToken.None);
+        Assert.Equal(InstanceStatus.Completed, done.Status);
+        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], Records(h));
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], done.Path.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(32)]
+    public async Task Any_batch_size_gives_the_same_run(int stepsPerTransaction)
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        h.Restart(new RuntimeOptions { StepsPerTransaction = stepsPerTransaction });
+        RunResult run = await h.StartAsync(h.Load("chain", ChainFlow()));
+        Assert.Equal(InstanceStatus.Completed, run.Status);
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], run.Path.ToArray());
+        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], Records(h));
+        Assert.Equal(10, run.Version); // one saved version per step, whatever the transactions
+    }
+
+    private static string[] Records(EngineHarness h) =>
+        [.. Query<string>(h, "SELECT node_id FROM records ORDER BY rowid")];
+
+    private static List<T> Query<T>(EngineHarness h, string sql, object? parameters = null)
+    {
+        using var connection = new SqliteConnection("Data Source=" + h.Store.Path + ";Pooling=False");
+        return [.. connection.Query<T>(sql, parameters)];
+    }
+
+    /// <summary>Records like test.record, or throws OperationCanceledException (an interruption the runtime does not catch) while armed.</summary>
+    private sealed class InterruptActivity : IActivityHandler
+    {
+        public bool Armed { get; set; }
+
+        public string Type => "test.interrupt";
+
+        public IReadOnlyList<string> Outcomes => [];
+
+        public IReadOnlyList<string> Labels => [];
+
+        public string? ValidateOptions(JsonElement options) => null;
+
+        public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+        {
+            if (Armed)
+            {
+                throw new OperationCanceledException("interrupted in the middle of a run");
+            }
+
+            await context.Data.Connection.ExecuteAsync(
+                "INSERT INTO records VALUES (@i, @n);", new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+            return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty);
+        }
+    }
+}
