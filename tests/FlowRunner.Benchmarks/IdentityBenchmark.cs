@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -26,7 +27,7 @@ internal static class IdentityBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int cost = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : PasswordHasher.DefaultCost;
-        int logins = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+        int logins = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         string folder = Directory.CreateTempSubdirectory("flowrunner-identity-bench-").FullName;
         try
         {
@@ -54,12 +55,29 @@ internal static class IdentityBenchmark
                 .EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
             var engine = new List<double>();
             var bare = new List<double>();
+            var inside = new List<double>();
+
+            // The verify inside each login, as the product's own metric reports it: login minus this is exactly
+            // the engine's share of that login, free of the run-to-run spread of two separate bcrypt runs.
+            double lastVerifyMs = double.NaN;
+            using var listener = new MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => lastVerifyMs = seconds * 1000);
+            listener.Start();
             for (int i = 0; i < logins + 2; i++)
             {
                 RunResult waiting = await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None);
+                lastVerifyMs = double.NaN;
                 long start = Stopwatch.GetTimestamp();
                 RunResult done = await runtime.ResumeAsync(waiting.InstanceId, "n2", answer, null, CancellationToken.None);
                 double loginMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                double verifyInsideMs = lastVerifyMs;
                 if (done.Status != InstanceStatus.Completed)
                 {
                     throw new InvalidOperationException("the benchmark login did not complete");
@@ -77,6 +95,7 @@ internal static class IdentityBenchmark
                 {
                     engine.Add(loginMs);
                     bare.Add(verifyMs);
+                    inside.Add(verifyInsideMs);
                 }
             }
 
@@ -85,9 +104,19 @@ internal static class IdentityBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bare bcrypt verify, same hash:          p50 {Percentile(bare, 50):F1} ms, p95 {Percentile(bare, 95):F1} ms"));
             // Paired: each login minus the bare verify measured right after it, so bcrypt's own spread cancels out.
-            List<double> overhead = [.. engine.Zip(bare, (e, b) => e - b)];
+            if (inside.Any(double.IsNaN))
+            {
+                throw new InvalidOperationException("a login reported no bcrypt verify");
+            }
+
+            List<double> overhead = [.. engine.Zip(inside, (e, v) => e - v)];
+            List<double> paired = [.. engine.Zip(bare, (e, b) => e - b)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"engine overhead of a login (11 durable steps + token issue): p50 {Percentile(overhead, 50):F1} ms, p95 {Percentile(overhead, 95):F1} ms (target p95 < 5 ms)"));
+                $"bcrypt verify inside the logins:        p50 {Percentile(inside, 50):F1} ms, p95 {Percentile(inside, 95):F1} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"engine overhead of a login (11 durable steps + token issue), login minus its own verify: p50 {Percentile(overhead, 50):F1} ms, p95 {Percentile(overhead, 95):F1} ms, p99 {Percentile(overhead, 99):F1} ms (target p95 < 5 ms)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"login minus the separate bare verify after it (adds the spread of two bcrypt runs): p50 {Percentile(paired, 50):F1} ms, p95 {Percentile(paired, 95):F1} ms"));
 
             byte[] secret = OneTimePassword.NewSecret();
             string code = OneTimePassword.Totp(secret, DateTimeOffset.UtcNow);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Generators;
@@ -19,7 +21,16 @@ public sealed class PasswordHasher
     /// <summary>bcrypt reads at most this many bytes of a password.</summary>
     public const int MaxPasswordBytes = 72;
 
+    /// <summary>The meter of the identity activities (<c>FlowRunner.Identity</c>).</summary>
+    public const string MeterName = "FlowRunner.Identity";
+
+    /// <summary>The histogram of bcrypt verify durations, in seconds, tagged with the hash's cost: what an operator watches when choosing the cost.</summary>
+    public const string VerifyDurationInstrument = "flowrunner.identity.password.verify.duration";
+
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly Meter IdentityMeter = new(MeterName);
+    private static readonly Histogram<double> VerifyDuration = IdentityMeter.CreateHistogram<double>(
+        VerifyDurationInstrument, unit: "s", description: "Time of one bcrypt verify (real or dummy), by cost");
     private readonly string _dummyHash;
 
     /// <summary>A hasher of the given cost (4 to 31; 10 or more in production).</summary>
@@ -68,6 +79,7 @@ public sealed class PasswordHasher
         }
 
         string computed;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             computed = OpenBsdBCrypt.Generate(version, password.ToCharArray(), salt, cost);
@@ -75,6 +87,10 @@ public sealed class PasswordHasher
         catch (Exception e) when (e is ArgumentException or Org.BouncyCastle.Crypto.DataLengthException)
         {
             return false;
+        }
+        finally
+        {
+            VerifyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("cost", cost));
         }
 
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(computed));

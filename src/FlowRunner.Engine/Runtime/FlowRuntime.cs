@@ -8,9 +8,10 @@ using FlowRunner.Engine.Persistence;
 namespace FlowRunner.Engine.Runtime;
 
 /// <summary>
-/// Runs instances step by step. A step runs one ready branch's node and commits, in one transaction, the new
-/// state, the journal, the outbox, timers and the handler's own writes; a crash between steps loses nothing
-/// and a crash inside one leaves nothing half done. Start-up recovery runs what was interrupted.
+/// Runs instances step by step. A step runs one ready branch's node and writes, in one transaction, the new
+/// state, the journal, the outbox, timers and the handler's own writes; consecutive steps of a run share the
+/// transaction (<see cref="RuntimeOptions.StepsPerTransaction"/>) and every call commits before it returns.
+/// A crash loses at most the uncommitted steps, whole; start-up recovery runs what was interrupted.
 /// </summary>
 public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flows, TimeProvider time, RuntimeOptions? options = null)
 {

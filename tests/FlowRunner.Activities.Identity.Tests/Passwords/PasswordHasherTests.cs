@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FlowRunner.Activities.Identity.Passwords;
 
 namespace FlowRunner.Activities.Identity.Tests.Passwords;
@@ -94,6 +95,43 @@ public sealed class PasswordHasherTests
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Every_verify_is_measured_by_cost_for_operators_choosing_the_cost()
+    {
+        var seen = new List<(double Seconds, object? Cost)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "cost")
+                {
+                    lock (seen)
+                    {
+                        seen.Add((seconds, tag.Value));
+                    }
+                }
+            }
+        });
+        listener.Start();
+
+        // Other tests verify in parallel: look for this test's own two verifies (costs 5 and 6, good and bad).
+        Assert.True(PasswordHasher.Verify("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", "U*U"));
+        Assert.False(PasswordHasher.Verify("$2a$06$m0CrhHm10qJ3lXRY.5zDGO3rS2KdeeWLuGmsfGlMfOxih58VYVfxe", "not a"));
+        lock (seen)
+        {
+            Assert.Contains(seen, m => Equals(m.Cost, 5) && m.Seconds > 0);
+            Assert.Contains(seen, m => Equals(m.Cost, 6) && m.Seconds > 0);
         }
     }
 }
