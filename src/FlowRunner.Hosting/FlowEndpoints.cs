@@ -19,17 +19,19 @@ namespace FlowRunner.Hosting;
 /// </summary>
 public static class FlowEndpoints
 {
-    /// <summary>Maps the API, <c>/health</c> and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Maps the API, <c>/health</c>, <c>/openapi/v1.json</c> and the web page at <c>/</c>.</summary>
     public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", () => Results.Ok(new { status = "healthy" })).AllowAnonymous().WithName("health");
         endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapFlowRunnerPage();
 
         RouteGroupBuilder api = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.AdminPolicy);
         api.MapGet("/flows", ListFlows).WithName("listFlows");
         api.MapGet("/flows/{**name}", GetFlow).WithName("getFlow");
         api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait");
         api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance");
+        api.MapGet("/instances/{id}/diagram.svg", GetInstanceDiagramAsync).WithName("getInstanceDiagram");
         api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance"); // POST /flows/{name}/instances
 
         // Routes declared in routes.json beside the flows (e.g. seed 002's /api/auth/...).
@@ -47,7 +49,59 @@ public static class FlowEndpoints
         warnings = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
     }));
 
-    private static IResult GetFlow(string name, FlowHost host)
+    // GET /flows/{name}, /flows/{name}/diagram.svg and /flows/{name}/instances share the catch-all route.
+    private static async Task<IResult> GetFlow(string name, FlowHost host, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    {
+        const string diagram = "/diagram.svg";
+        const string instances = "/instances";
+        if (name.EndsWith(diagram, StringComparison.Ordinal) && host.Find(name[..^diagram.Length]) is { } drawn)
+        {
+            return DrawFlow(drawn);
+        }
+
+        if (name.EndsWith(instances, StringComparison.Ordinal) && host.Find(name[..^instances.Length]) is { } listed)
+        {
+            IReadOnlyList<InstanceSummary> found = await store.Store.ListAsync(listed.Name, 50, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(found.Select(i => new { id = i.Id, status = InstancePath.StatusName(i.Status), version = i.Version, createdAt = i.CreatedAt, updatedAt = i.UpdatedAt }));
+        }
+
+        return DescribeFlow(name, host);
+    }
+
+    private static IResult DrawFlow(ServedFlow flow)
+    {
+        Language.FlowAnalysis analysis = Language.FlowAnalysis.Analyze(flow.Latest.Source, flow.Name);
+        if (analysis.HasErrors)
+        {
+            // The latest text has errors: draw the version that serves, if any.
+            if (flow.Current.Flow is null)
+            {
+                Diagnostic first = analysis.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Flow has errors", first.Message, first.Id);
+            }
+
+            analysis = Language.FlowAnalysis.Analyze(flow.Current.Source, flow.Name);
+        }
+
+        return Svg(SvgRenderer.Render(analysis.Model, flow.Name));
+    }
+
+    private static async Task<IResult> GetInstanceDiagramAsync(string id, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    {
+        InstanceState? state = await store.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (state is null || await store.Store.LoadFlowVersionAsync(state.FlowHash, cancellationToken).ConfigureAwait(false) is not { } version)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Instance not found", $"no instance '{id}'");
+        }
+
+        // The version the instance ran, with its path from the journal.
+        IReadOnlyList<JournalEntry> journal = await store.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
+        return Svg(InstancePath.Render(version.Source, version.SourcePath, state, journal));
+    }
+
+    private static IResult Svg(string svg) => Results.Text(svg, "image/svg+xml; charset=utf-8");
+
+    private static IResult DescribeFlow(string name, FlowHost host)
     {
         if (host.Find(name) is not { } flow)
         {

@@ -136,6 +136,17 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
             StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
     }
 
+    /// <summary>The newest instances of one flow, newest first.</summary>
+    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string flowName, int limit, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
+            "SELECT id, flow_name, flow_hash, status, version, created_at, updated_at FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
+            new { flowName, limit }).ConfigureAwait(false);
+        return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
+            StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
+    }
+
     /// <inheritdoc/>
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -129,4 +130,43 @@ public sealed class EngineCommandTests
         Assert.Equal(1, invalid.ExitCode);
         Assert.Contains("error FZ2006: approval.bindings.json is not valid", invalid.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_draws_an_instance_path_from_its_journal_and_follows_it_as_it_moves()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        string db = Path.Combine(flows.Root, "f.db");
+        using JsonDocument started = JsonDocument.Parse(CliRunner.Run("run", flow, "--format", "json", "--db", db).Out);
+        string id = started.RootElement.GetProperty("instanceId").GetString()!;
+
+        var (code, svg, _) = CliRunner.Run("render", flow, "--instance", id, "--db", db);
+        Assert.Equal(0, code);
+        XElement root = XDocument.Parse(svg).Root!;
+        Assert.Equal(["n1", "n2"], Nodes(root, "visited"));
+        Assert.Equal(["n2"], Nodes(root, "waiting"));
+        Assert.Single(root.Elements(Svg + "g"), g => Classes(g).Contains("edge") && Classes(g).Contains("taken"));
+
+        Assert.Equal(0, CliRunner.Run("resume", id, "--node", "n2", "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("resume", id, "--node", "n3", "--input", "{\"outcome\": \"No\"}", "--db", db).ExitCode);
+        string output = Path.Combine(flows.Root, "path.svg");
+        Assert.Equal(0, CliRunner.Run("render", flow, "--instance", id, "--db", db, "-o", output).ExitCode);
+        root = XDocument.Load(output).Root!;
+        Assert.Equal(["n1", "n2", "n3", "n5"], Nodes(root, "visited"));
+        Assert.Empty(Nodes(root, "waiting"));
+        string[] taken = [.. root.Elements(Svg + "g").Where(g => Classes(g).Contains("taken")).Select(g => (string)g.Attribute("data-from")! + "->" + (string)g.Attribute("data-to")!)];
+        Assert.Equal(["n1->n2", "n2->n3", "n3->n5"], taken);
+
+        var unknown = CliRunner.Run("render", flow, "--instance", "nope", "--db", db);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no instance 'nope'", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.Run("render", flow, "--instance", id, "--db", db, "--format", "mermaid").ExitCode);
+    }
+
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    private static string[] Classes(XElement element) => ((string?)element.Attribute("class") ?? string.Empty).Split(' ');
+
+    private static string[] Nodes(XElement root, string state) =>
+        [.. root.Elements(Svg + "g").Where(g => Classes(g).Contains("node") && Classes(g).Contains(state)).Select(g => (string)g.Attribute("data-node")!)];
 }

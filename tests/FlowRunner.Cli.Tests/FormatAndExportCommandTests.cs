@@ -86,6 +86,18 @@ public sealed class FormatAndExportCommandTests
     }
 
     [Fact]
+    public void Render_draws_svg_by_default()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("ok.flow", TempFlows.Valid);
+        var (code, stdout, _) = CliRunner.Run("render", file);
+        Assert.Equal(0, code);
+        System.Xml.Linq.XElement root = System.Xml.Linq.XDocument.Parse(stdout).Root!;
+        Assert.Equal("svg", root.Name.LocalName);
+        Assert.Equal(2, root.Elements().Count(e => ((string?)e.Attribute("class"))?.StartsWith("node ", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
     public void Render_refuses_a_flow_with_errors_an_unknown_format_and_an_unwritable_output()
     {
         using var flows = new TempFlows();

@@ -29,6 +29,9 @@ public static class SvgRenderer
     private const int Stub = 18;
     private const int FontSize = 13;
 
+    /// <summary>The diagram's stylesheet (also inside every SVG); pages whose CSP forbids inline styles serve it as a file.</summary>
+    public static string Stylesheet => Style;
+
     private const string Style = """
         .lane-band{fill:#f7f8fa;stroke:#c9ced6;stroke-width:1}
         .lane-band.odd{fill:#eef1f5}
@@ -61,8 +64,8 @@ public static class SvgRenderer
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{layout.Width}\" height=\"{layout.Height}\" viewBox=\"0 0 {layout.Width} {layout.Height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FontSize}\" role=\"img\" aria-label=\"{Escape(title)}\">\n");
         svg.Append("<title>").Append(Escape(overlay?.Status is { } status ? $"{title} ({status})" : title)).Append("</title>\n");
         svg.Append("<defs><style>").Append(Style.Replace("\n", string.Empty, StringComparison.Ordinal)).Append("</style>")
-            .Append("<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#718096\"/></marker>")
-            .Append("<marker id=\"arrow-taken\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#2b6cb0\"/></marker>")
+            .Append("<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#718096\"/></marker>")
+            .Append("<marker id=\"arrow-taken\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"13\" markerHeight=\"13\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#2b6cb0\"/></marker>")
             .Append("</defs>\n");
 
         WriteLanes(svg, model, layout);
