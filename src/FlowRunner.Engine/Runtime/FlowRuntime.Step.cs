@@ -45,8 +45,8 @@ public sealed partial class FlowRuntime
     /// <summary>
     /// Runs the instance's ready steps after the step already saved in <paramref name="first"/> (which the caller
     /// owns and disposes), until it waits, ends or faults. Consecutive steps share a transaction, committed every
-    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps and at the end: a login's eleven steps cost three
-    /// commits instead of eleven. A crash or an infrastructure error loses at most the uncommitted steps, which
+    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps and at the end: a login costs two commits (the start
+    /// up to the credentials wait, the answer up to the token) instead of one per step. A crash or an infrastructure error loses at most the uncommitted steps, which
     /// recovery (or the caller's retry) runs again; their database writes roll back with them, so nothing runs
     /// twice in effect.
     /// </summary>
