@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Engine.Persistence;
-using FlowRunner.Storage.Sqlite;
 
 namespace FlowRunner.Hosting.Tests;
 
@@ -48,7 +45,7 @@ public sealed class GenericApiTests
     public async Task An_instance_starts_waits_and_is_answered_over_http()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
-        await CreateUserAsync(host, "ann@example.com", "correct horse battery");
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
         using HttpClient admin = host.ClientWithRole("admin");
 
         HttpResponseMessage started = await admin.PostAsync("/flows/auth/login/instances", null);
@@ -76,7 +73,7 @@ public sealed class GenericApiTests
     public async Task Two_answers_to_one_wait_at_once_one_wins_and_the_other_gets_409()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
-        await CreateUserAsync(host, "ann@example.com", "correct horse battery");
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
         using HttpClient admin = host.ClientWithRole("admin");
         string id = (await (await admin.PostAsync("/flows/auth/login/instances", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
         HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
@@ -157,13 +154,5 @@ public sealed class GenericApiTests
         }
 
         return before;
-    }
-
-    private static async Task CreateUserAsync(KestrelHost host, string email, string password)
-    {
-        var store = new SqliteInstanceStore(Path.Combine(host.Folder, "host.db"));
-        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
-        await IdentityStore.CreateUserAsync(tx, email, host.Identity.Passwords.Hash(password), "user", DateTimeOffset.UtcNow);
-        await tx.CommitAsync(CancellationToken.None);
     }
 }

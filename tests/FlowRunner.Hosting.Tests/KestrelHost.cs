@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using FlowRunner.Activities.Identity;
+using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Tokens;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
@@ -68,6 +71,15 @@ public sealed class KestrelHost : IAsyncDisposable
         app.MapFlows();
         await app.StartAsync();
         return new KestrelHost(app, folder, app.Services.GetRequiredService<IdentityServices>()) { Logs = logs };
+    }
+
+    /// <summary>Creates a user in the host's database, as <c>flowrunner users create</c> does.</summary>
+    public async Task CreateUserAsync(string email, string password, string role = "user")
+    {
+        var store = new SqliteInstanceStore(Path.Combine(Folder, "host.db"));
+        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
+        await IdentityStore.CreateUserAsync(tx, email, Identity.Passwords.Hash(password), role, DateTimeOffset.UtcNow);
+        await tx.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>A client carrying an access token with this role, signed with the server's key.</summary>

@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Engine.Persistence;
-using FlowRunner.Storage.Sqlite;
 using Microsoft.Playwright;
 
 namespace FlowRunner.Hosting.Tests;
@@ -20,8 +17,8 @@ public sealed class PageTests
     {
         Assert.True(File.Exists(Chromium), "install Debian's chromium (apt-get install -y chromium); .ci/run does");
         await using KestrelHost host = await KestrelHost.StartAsync();
-        await CreateUserAsync(host, "admin@example.com", "correct horse battery", "admin");
-        await CreateUserAsync(host, "ann@example.com", "ann's long password", "user");
+        await host.CreateUserAsync("admin@example.com", "correct horse battery", "admin");
+        await host.CreateUserAsync("ann@example.com", "ann's long password", "user");
 
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -115,13 +112,5 @@ public sealed class PageTests
         Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType!.MediaType);
         Assert.StartsWith("<svg ", await svg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync("/instances/nope/diagram.svg")).StatusCode);
-    }
-
-    private static async Task CreateUserAsync(KestrelHost host, string email, string password, string role)
-    {
-        var store = new SqliteInstanceStore(Path.Combine(host.Folder, "host.db"));
-        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
-        await IdentityStore.CreateUserAsync(tx, email, host.Identity.Passwords.Hash(password), role, DateTimeOffset.UtcNow);
-        await tx.CommitAsync(CancellationToken.None);
     }
 }

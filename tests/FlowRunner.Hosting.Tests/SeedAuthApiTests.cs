@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Engine.Persistence;
-using FlowRunner.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Hosting.Tests;
@@ -15,7 +12,7 @@ public sealed class SeedAuthApiTests
     public async Task The_seed_story_over_http()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
-        await CreateUserAsync(host, "ann@example.com", "correct horse battery");
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
         HttpClient api = host.Client;
 
         // Log in: an RFC 6749 §5.1 token response.
@@ -133,13 +130,5 @@ public sealed class SeedAuthApiTests
         command.CommandText = "SELECT payload FROM outbox WHERE kind = 'email.password-reset' ORDER BY id DESC LIMIT 1";
         string payload = (string)command.ExecuteScalar()!;
         return JsonDocument.Parse(payload).RootElement.GetProperty("link").GetString()!.Split('/')[^1];
-    }
-
-    private static async Task CreateUserAsync(KestrelHost host, string email, string password)
-    {
-        var store = new SqliteInstanceStore(Path.Combine(host.Folder, "host.db"));
-        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
-        await IdentityStore.CreateUserAsync(tx, email, host.Identity.Passwords.Hash(password), "user", DateTimeOffset.UtcNow);
-        await tx.CommitAsync(CancellationToken.None);
     }
 }
