@@ -62,7 +62,7 @@ public static class InstancePath
 
     private static void MarkEdgeInto(FlowModel model, NodeModel target, List<string> entered, Dictionary<string, string?> lastOutcome, HashSet<int> taken)
     {
-        IReadOnlyList<EdgeModel> incoming = model.Incoming(target);
+        ArraySegment<EdgeModel> incoming = model.Incoming(target);
         for (int i = entered.Count - 1; i >= Math.Max(0, entered.Count - 500); i--)
         {
             string from = entered[i];

@@ -195,7 +195,7 @@ public sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lanes,
             while (stack.Count > 0)
             {
                 (int node, int next) = stack.Pop();
-                IReadOnlyList<EdgeModel> outgoing = model.Outgoing(model.Nodes[node]);
+                ArraySegment<EdgeModel> outgoing = model.Outgoing(model.Nodes[node]);
                 if (next < outgoing.Count)
                 {
                     stack.Push((node, next + 1));

@@ -60,11 +60,12 @@ public sealed class FlowModel
     /// <summary>Edges entering a node, in definition order.</summary>
     public IReadOnlyList<EdgeModel> Incoming(string nodeId) => _nodes.TryGetValue(nodeId, out NodeModel? node) ? _incoming.Of(node.Index) : [];
 
-    /// <summary>Edges leaving a node, in definition order (no lookup: the node knows its index).</summary>
-    public IReadOnlyList<EdgeModel> Outgoing(NodeModel node) => _outgoing.Of(node.Index);
+    /// <summary>Edges leaving a node, in definition order (no lookup: the node knows its index; a struct, so
+    /// <c>foreach</c> over it allocates nothing).</summary>
+    public ArraySegment<EdgeModel> Outgoing(NodeModel node) => _outgoing.Of(node.Index);
 
     /// <summary>Edges entering a node, in definition order.</summary>
-    public IReadOnlyList<EdgeModel> Incoming(NodeModel node) => _incoming.Of(node.Index);
+    public ArraySegment<EdgeModel> Incoming(NodeModel node) => _incoming.Of(node.Index);
 
     /// <summary>Number of edges leaving a node.</summary>
     public int OutDegree(NodeModel node) => _outgoing.Count(node.Index);

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using FlowRunner.Language.Syntax;
 using FlowRunner.Language.Text;
-using Sprache;
 
 namespace FlowRunner.Language.Parsing;
 
@@ -15,29 +14,21 @@ namespace FlowRunner.Language.Parsing;
 /// They accept a strict subset of what <see cref="FlowGrammar.FullLine"/> accepts and build exactly the tree it
 /// builds (a test compares both on every corpus file and on thousands of mutated lines). On anything else (an
 /// escape in a string, a missing quote, the word <c>loop</c>, any error) they fail at the start of the line
-/// without expectations, and <see cref="FlowGrammar.Line"/> hands the line to the combinator grammar, which
-/// reports it exactly as before.
+/// without expectations, and the parser hands the line to the combinator grammar, which
+/// reports it exactly as before. They are called directly, not as a Sprache parser, so a line they read
+/// allocates no input, result or closure at all.
 /// </remarks>
 internal static class FastLines
 {
-    private static readonly IEnumerable<string> NoExpectations = [];
+    /// <summary>Reads the node or edge line from <paramref name="start"/> to <paramref name="end"/>, or returns null.</summary>
+    internal static StatementSyntax? TryRead(string source, int start, int end, StringPool pool) =>
+        new Reader(source, start, end, pool).ReadLine();
 
-    /// <summary>A node or edge line, or a failure that consumed nothing.</summary>
-    internal static readonly Parser<StatementSyntax> NodeOrEdge = input =>
+    private ref struct Reader(string source, int start, int end, StringPool pool)
     {
-        var line = (LineInput)input;
-        var reader = new Reader(line);
-        StatementSyntax? statement = reader.ReadLine();
-        return statement is null
-            ? Result.Failure<StatementSyntax>(line, FlowTokens.FailureMessage, NoExpectations)
-            : Result.Success(statement, line.Seek(line.End));
-    };
-
-    private ref struct Reader(LineInput line)
-    {
-        private readonly string _source = line.Source;
-        private readonly int _end = line.End;
-        private int _position = line.Position;
+        private readonly string _source = source;
+        private readonly int _end = end;
+        private int _position = start;
 
         public StatementSyntax? ReadLine()
         {
@@ -290,7 +281,7 @@ internal static class FastLines
                 i++;
             }
 
-            token = new SyntaxToken(line.Pool.Get(_source.AsSpan(start, i - start)), TextSpan.FromBounds(start, i));
+            token = new SyntaxToken(pool.Get(_source.AsSpan(start, i - start)), TextSpan.FromBounds(start, i));
             _position = i;
             SkipSpaces();
             return true;

@@ -191,13 +191,6 @@ internal static class FlowGrammar
         from end in EndOfLine
         select statement;
 
-    /// <summary>
-    /// One whole line: node and edge lines by the hand-written <see cref="FastLines"/> when they can, everything
-    /// else (and every error) by <see cref="FullLine"/>. The fast parser fails without expectations at the line's
-    /// start, so errors read exactly as <see cref="FullLine"/> reports them.
-    /// </summary>
-    internal static readonly Parser<StatementSyntax> Line = FastLines.NodeOrEdge.Or(FullLine);
-
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
     internal static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)
     {

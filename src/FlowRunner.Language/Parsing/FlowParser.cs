@@ -22,12 +22,12 @@ public static class FlowParser
     public static ParseResult Parse(string text, string path = "") => Parse(SourceText.From(text, path));
 
     /// <summary>Parses a source text into a tree and its syntax diagnostics.</summary>
-    public static ParseResult Parse(SourceText source) => Parse(source, FlowGrammar.Line);
+    public static ParseResult Parse(SourceText source) => Parse(source, useFastLines: true);
 
     /// <summary>Parses with the combinator grammar alone, bypassing <see cref="FastLines"/> (tests compare both).</summary>
-    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, FlowGrammar.FullLine);
+    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, useFastLines: false);
 
-    private static ParseResult Parse(SourceText source, Parser<StatementSyntax> lineParser)
+    private static ParseResult Parse(SourceText source, bool useFastLines)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (source.Text.Length > MaxCharacters)
@@ -38,7 +38,7 @@ public static class FlowParser
         }
 
         ReportControlCharacters(source, diagnostics);
-        var state = new ParserState(source, diagnostics, lineParser);
+        var state = new ParserState(source, diagnostics, useFastLines);
         for (int line = 0; line < source.LineCount; line++)
         {
             state.ReadLine(line);
@@ -66,7 +66,7 @@ public static class FlowParser
     }
 
     /// <summary>The lane being read and the statements read so far.</summary>
-    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, Parser<StatementSyntax> lineParser)
+    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, bool useFastLines)
     {
         private readonly StringPool _pool = new();
         private LaneOpenLine? _lane;
@@ -85,17 +85,26 @@ public static class FlowParser
                 start++; // a byte-order mark is not part of the first statement
             }
 
-            var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _pool);
-            IResult<StatementSyntax> result = lineParser(input);
             bool labelMayFollow = _labelMayFollow;
             _labelMayFollow = false;
-            if (!result.WasSuccessful)
+
+            // Node and edge lines, almost all of a file, are read by the hand-written reader; every other line
+            // (and every line it cannot read, errors included) by the combinator grammar.
+            StatementSyntax? statement = useFastLines ? FastLines.TryRead(source.Text, start, span.End, _pool) : null;
+            if (statement is null)
             {
-                ReportSyntaxError(result, span);
-                return;
+                var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _pool);
+                IResult<StatementSyntax> result = FlowGrammar.FullLine(input);
+                if (!result.WasSuccessful)
+                {
+                    ReportSyntaxError(result, span);
+                    return;
+                }
+
+                statement = result.Value;
             }
 
-            switch (result.Value)
+            switch (statement)
             {
                 case LaneOpenLine open:
                     OpenLane(open);
@@ -110,7 +119,7 @@ public static class FlowParser
                         new SyntaxToken(comment.Text, TextSpan.FromBounds(comment.Span.Start + 1, comment.Span.End)),
                         isOnOwnLine: true);
                     break;
-                case StatementSyntax statement:
+                default:
                     Add(statement);
                     break;
             }

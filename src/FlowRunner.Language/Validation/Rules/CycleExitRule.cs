@@ -76,7 +76,7 @@ internal sealed class CycleExitRule : IFlowRule
         int[] first = new int[count + 1];
         for (int i = 0; i < count; i++)
         {
-            IReadOnlyList<EdgeModel> outgoing = model.Outgoing(model.Nodes[i]);
+            ArraySegment<EdgeModel> outgoing = model.Outgoing(model.Nodes[i]);
             first[i + 1] = first[i] + outgoing.Count;
             for (int e = 0; e < outgoing.Count; e++)
             {

@@ -8,6 +8,21 @@ internal sealed class DecisionRule : IFlowRule
 {
     public bool NeedsCompleteTree => true;
 
+    // True when an earlier exit has the same label, ignoring case and surrounding spaces.
+    private static bool IsLabelUsedBefore(ArraySegment<EdgeModel> exits, int index)
+    {
+        ReadOnlySpan<char> label = exits[index].Label.AsSpan().Trim();
+        for (int j = 0; j < index; j++)
+        {
+            if (exits[j].Label is { } earlier && earlier.AsSpan().Trim().Equals(label, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void Analyze(RuleContext context)
     {
         foreach (NodeModel node in context.Model.Nodes)
@@ -17,7 +32,7 @@ internal sealed class DecisionRule : IFlowRule
                 continue;
             }
 
-            IReadOnlyList<EdgeModel> exits = context.Model.Outgoing(node);
+            ArraySegment<EdgeModel> exits = context.Model.Outgoing(node);
             if (exits.Count == 0)
             {
                 continue; // a dead end or an orphan, reported by GraphRule
@@ -30,15 +45,16 @@ internal sealed class DecisionRule : IFlowRule
                 continue;
             }
 
-            var labels = new Dictionary<string, EdgeModel>(StringComparer.OrdinalIgnoreCase);
-            foreach (EdgeModel exit in exits)
+            // A handful of exits: comparing each label with the earlier ones beats a dictionary per decision.
+            for (int i = 0; i < exits.Count; i++)
             {
-                if (exit.Label is not { } label || label.Trim().Length == 0)
+                EdgeModel exit = exits[i];
+                if (exit.Label is not { } label || label.AsSpan().Trim().Length == 0)
                 {
                     context.Report(Descriptors.DecisionUnlabeledExit, exit.Syntax.Span,
                         "label each exit with the outcome that takes it, e.g. [label=\"Yes\"]", node.Id, exit.To);
                 }
-                else if (!labels.TryAdd(label.Trim(), exit))
+                else if (IsLabelUsedBefore(exits, i))
                 {
                     context.Report(Descriptors.DecisionDuplicateExitLabel, exit.Syntax.Label!.Span,
                         "give each exit a different label so the outcome picks one", node.Id, label.Trim());

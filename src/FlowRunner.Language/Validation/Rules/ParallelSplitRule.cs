@@ -9,7 +9,7 @@ internal sealed class ParallelSplitRule : IFlowRule
     public bool NeedsCompleteTree => true;
 
     // Nodes have a handful of exits: a quadratic scan beats a hash set allocated per node.
-    private static int DistinctTargets(IReadOnlyList<EdgeModel> exits)
+    private static int DistinctTargets(ArraySegment<EdgeModel> exits)
     {
         int distinct = 0;
         for (int i = 0; i < exits.Count; i++)
