@@ -8,7 +8,7 @@ namespace FlowRunner.Language.Model;
 /// </summary>
 public sealed class FlowModel
 {
-    private readonly Dictionary<string, NodeModel> _nodes;
+    private readonly NodeTable _nodes;
     private readonly Dictionary<string, LaneModel> _lanes;
     private readonly Adjacency _outgoing;
     private readonly Adjacency _incoming;
@@ -16,7 +16,7 @@ public sealed class FlowModel
     internal FlowModel(
         ImmutableArray<LaneModel> lanes,
         ImmutableArray<NodeModel> nodes,
-        Dictionary<string, NodeModel> nodesById,
+        NodeTable nodesById,
         ImmutableArray<EdgeModel> edges,
         ImmutableArray<LoopModel> loops)
     {
@@ -49,16 +49,16 @@ public sealed class FlowModel
     public ImmutableArray<LoopModel> Loops { get; }
 
     /// <summary>The node with this id, or null.</summary>
-    public NodeModel? FindNode(string id) => _nodes.GetValueOrDefault(id);
+    public NodeModel? FindNode(string id) => _nodes.Find(id);
 
     /// <summary>The lane with this id, or null.</summary>
     public LaneModel? FindLane(string id) => _lanes.GetValueOrDefault(id);
 
     /// <summary>Edges leaving a node, in definition order.</summary>
-    public IReadOnlyList<EdgeModel> Outgoing(string nodeId) => _nodes.TryGetValue(nodeId, out NodeModel? node) ? _outgoing.Of(node.Index) : [];
+    public IReadOnlyList<EdgeModel> Outgoing(string nodeId) => _nodes.Find(nodeId) is { } node ? _outgoing.Of(node.Index) : [];
 
     /// <summary>Edges entering a node, in definition order.</summary>
-    public IReadOnlyList<EdgeModel> Incoming(string nodeId) => _nodes.TryGetValue(nodeId, out NodeModel? node) ? _incoming.Of(node.Index) : [];
+    public IReadOnlyList<EdgeModel> Incoming(string nodeId) => _nodes.Find(nodeId) is { } node ? _incoming.Of(node.Index) : [];
 
     /// <summary>Edges leaving a node, in definition order (no lookup: the node knows its index; a struct, so
     /// <c>foreach</c> over it allocates nothing).</summary>

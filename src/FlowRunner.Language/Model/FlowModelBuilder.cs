@@ -12,7 +12,7 @@ public static class FlowModelBuilder
         var lanes = ImmutableArray.CreateBuilder<LaneModel>();
         var laneIds = new HashSet<string>(StringComparer.Ordinal);
         var nodes = ImmutableArray.CreateBuilder<NodeModel>();
-        var nodeIds = new Dictionary<string, NodeModel>(StringComparer.Ordinal);
+        var nodeIds = new NodeTable(CountStatements(document));
         var edgeStatements = new List<EdgeSyntax>();
         var loopStatements = new List<LoopSyntax>();
 
@@ -20,10 +20,13 @@ public static class FlowModelBuilder
         {
             switch (statement)
             {
-                case NodeSyntax node when !nodeIds.ContainsKey(node.Id.Text):
+                case NodeSyntax node:
                     var model = new NodeModel(node.Id.Text, lane, ParseShape(node.Shape.Text), new AttributeMap(node.Attributes), node) { Index = nodes.Count };
-                    nodeIds.Add(model.Id, model);
-                    nodes.Add(model);
+                    if (nodeIds.TryAdd(model))
+                    {
+                        nodes.Add(model);
+                    }
+
                     break;
                 case EdgeSyntax edge:
                     edgeStatements.Add(edge);
@@ -62,7 +65,7 @@ public static class FlowModelBuilder
             {
                 EndpointSyntax from = edge.Path[i];
                 EndpointSyntax to = edge.Path[i + 1];
-                if (nodeIds.TryGetValue(from.Node.Text, out NodeModel? source) && nodeIds.TryGetValue(to.Node.Text, out NodeModel? target))
+                if (nodeIds.Find(from.Node.Text) is { } source && nodeIds.Find(to.Node.Text) is { } target)
                 {
                     bool sameLane = source.Lane == target.Lane;
                     HandleDirection fromHandle = ParseDirection(from.Handle) ?? (sameLane ? HandleDirection.Right : HandleDirection.Bottom);
@@ -77,10 +80,24 @@ public static class FlowModelBuilder
         var loops = ImmutableArray.CreateBuilder<LoopModel>();
         foreach (LoopSyntax loop in loopStatements)
         {
-            loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(nodeIds.ContainsKey)], loop));
+            loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(id => nodeIds.Find(id) is not null)], loop));
         }
 
         return new FlowModel(lanes.ToImmutable(), nodes.ToImmutable(), nodeIds, edges.ToImmutable(), loops.ToImmutable());
+    }
+
+    private static int CountStatements(FlowDocument document)
+    {
+        int count = document.Statements.Length;
+        foreach (StatementSyntax statement in document.Statements)
+        {
+            if (statement is LaneSyntax lane)
+            {
+                count += lane.Members.Length;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The shape named by a word; shapes are lower case as FlowZap writes them.</summary>

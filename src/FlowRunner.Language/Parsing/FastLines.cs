@@ -67,6 +67,8 @@ internal static class FastLines
                 return null;
             }
 
+            // Most nodes have one attribute: it goes straight into an array of one, without a builder.
+            AttributeSyntax? single = null;
             ImmutableArray<AttributeSyntax>.Builder? attributes = null;
             int end = shape.Span.End;
             while (_position < _end && FlowTokens.IsIdentifierStart(_source[_position]))
@@ -77,11 +79,26 @@ internal static class FastLines
                     return null;
                 }
 
-                (attributes ??= ImmutableArray.CreateBuilder<AttributeSyntax>()).Add(attribute);
+                if (single is null && attributes is null)
+                {
+                    single = attribute;
+                }
+                else
+                {
+                    if (attributes is null)
+                    {
+                        attributes = ImmutableArray.CreateBuilder<AttributeSyntax>();
+                        attributes.Add(single!);
+                        single = null;
+                    }
+
+                    attributes.Add(attribute);
+                }
+
                 end = attribute.Span.End;
             }
 
-            ImmutableArray<AttributeSyntax> list = attributes is null ? [] : attributes.DrainToImmutable();
+            ImmutableArray<AttributeSyntax> list = attributes is not null ? attributes.ToImmutable() : single is not null ? [single] : [];
             return new NodeSyntax(id, shape, list) { Span = TextSpan.FromBounds(id.Span.Start, end) };
         }
 
@@ -137,7 +154,7 @@ internal static class FastLines
             }
 
             var path = ImmutableArray.CreateBuilder<EndpointSyntax>(2);
-            path.Add(source);
+            path.Add(source.Value);
             while (TrySymbol('-', '>'))
             {
                 if (!TryWord(out SyntaxToken targetFirst) || ReadEndpointAfter(targetFirst) is not { } target)
@@ -171,7 +188,7 @@ internal static class FastLines
             }
 
             int end = label?.Span.End ?? path[^1].Span.End;
-            return new EdgeSyntax(path.DrainToImmutable(), label) { Span = TextSpan.FromBounds(source.Span.Start, end) };
+            return new EdgeSyntax(path.DrainToImmutable(), label) { Span = TextSpan.FromBounds(source.Value.Span.Start, end) };
         }
 
         /// <summary>After an endpoint's first word: nothing, <c>.handle(d)</c>, <c>.node</c> or <c>.node.handle(d)</c>.</summary>
@@ -192,7 +209,7 @@ internal static class FastLines
             if (Peek() == '(')
             {
                 HandleSyntax? own = ReadHandleArguments(second);
-                return own is null ? null : new EndpointSyntax(null, first, own, TextSpan.FromBounds(first.Span.Start, own.Span.End));
+                return own is { } ownHandle ? new EndpointSyntax(null, first, ownHandle, TextSpan.FromBounds(first.Span.Start, ownHandle.Span.End)) : null;
             }
 
             if (Peek() != '.')
@@ -208,7 +225,7 @@ internal static class FastLines
             }
 
             HandleSyntax? handle = ReadHandleArguments(keyword);
-            return handle is null ? null : new EndpointSyntax(first, second, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
+            return handle is { } suffix ? new EndpointSyntax(first, second, suffix, TextSpan.FromBounds(first.Span.Start, suffix.Span.End)) : null;
         }
 
         private HandleSyntax? ReadHandleArguments(SyntaxToken keyword)

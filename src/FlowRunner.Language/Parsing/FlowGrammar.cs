@@ -56,7 +56,7 @@ internal static class FlowGrammar
         from handle in HandleArguments
         select handle(keyword);
 
-    private static readonly Parser<HandleSyntax?> OptionalHandleSuffix = HandleSuffix.XOptionalOrDefault();
+    private static readonly Parser<HandleSyntax?> OptionalHandleSuffix = HandleSuffix.Select(h => (HandleSyntax?)h).XOptionalOrDefault();
 
     /// <summary>After <c>first.second</c>: either <c>(dir)</c> (second was the handle keyword) or an optional <c>.handle(dir)</c>.</summary>
     private static readonly Parser<Func<SyntaxToken, SyntaxToken, EndpointSyntax>> AfterSecondWord =

@@ -7,4 +7,4 @@ namespace FlowRunner.Language.Syntax;
 /// <param name="Span">The span from the opening quote to the closing one (or the end of the line).</param>
 /// <param name="IsTerminated">False when the line ended before the closing quote.</param>
 /// <param name="HasEscapes">True when the string used <c>\"</c> or <c>\\</c>, which FlowZap does not document.</param>
-public sealed record StringLiteral(string Value, TextSpan Span, bool IsTerminated, bool HasEscapes);
+public readonly record struct StringLiteral(string Value, TextSpan Span, bool IsTerminated, bool HasEscapes);

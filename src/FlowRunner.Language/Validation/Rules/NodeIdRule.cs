@@ -1,5 +1,5 @@
-using System.Globalization;
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Model;
 using FlowRunner.Language.Syntax;
 
 namespace FlowRunner.Language.Validation.Rules;
@@ -23,17 +23,9 @@ internal sealed class NodeIdRule : IFlowRule
             return;
         }
 
-        if (!TryParseNumber(id, out _))
+        if (!NodeTable.TryParseNumber(id, out _))
         {
             context.Report(Descriptors.NamedNodeId, node.Id.Span, "FlowZap numbers nodes n1, n2, ...; edges and loops must use the new id too", id);
         }
-    }
-
-    /// <summary>True for ids of the form n1, n2, ... (no leading zero).</summary>
-    internal static bool TryParseNumber(string id, out int number)
-    {
-        number = 0;
-        return id.Length >= 2 && id[0] == 'n' && id[1] != '0' && id.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0
-            && int.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out number);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class SequentialIdRule : IFlowRule
         int max = 0;
         foreach (NodeModel node in context.Model.Nodes)
         {
-            if (NodeIdRule.TryParseNumber(node.Id, out int number))
+            if (NodeTable.TryParseNumber(node.Id, out int number))
             {
                 numbers.Add(number);
                 max = Math.Max(max, number);
