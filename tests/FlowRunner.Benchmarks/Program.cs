@@ -22,7 +22,9 @@ if (args.Length > 0 && args[0] == "identity")
 int[] sizes = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1_000, 10_000, 100_000];
 var results = new Dictionary<int, double>();
 var pauses = new Dictionary<int, double>();
-Console.WriteLine("nodes     size(MB)  parse(ms)  parse+validate(ms)  of which GC(ms)  MB/s    baseline(ms)  ratio-to-baseline");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(AppContext.GetData("System.GC.Concurrent") is false || Environment.GetEnvironmentVariable("DOTNET_gcConcurrent") == "0" ? "non-concurrent" : "concurrent")}; {Environment.ProcessorCount} cores"));
+Console.WriteLine("nodes     size(MB)  parse(ms)  parse+validate(ms)  of which GC(ms)  us/node  MB/s    baseline(ms)  ratio-to-baseline");
 foreach (int size in sizes)
 {
     string text = FlowGenerator.Generate(size);
@@ -41,7 +43,7 @@ foreach (int size in sizes)
     results[size] = median;
     pauses[size] = pause;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{size,-9} {megabytes,8:F2}  {parseOnly,9:F1}  {median,18:F1}  {pause,15:F1}  {megabytes / (median / 1000),6:F1}  {baseline,12:F2}  {median / baseline,17:F1}"));
+        $"{size,-9} {megabytes,8:F2}  {parseOnly,9:F1}  {median,18:F1}  {pause,15:F1}  {median * 1000 / size,7:F2}  {megabytes / (median / 1000),6:F1}  {baseline,12:F2}  {median / baseline,17:F1}"));
 }
 
 if (results.TryGetValue(10_000, out double tenK) && results.TryGetValue(100_000, out double hundredK))
