@@ -17,6 +17,11 @@ internal sealed class EffectActivity : IActivityHandler
         await context.Data.Connection.ExecuteAsync(
             "INSERT INTO effects (instance_id, node_id) VALUES (@i, @n);",
             new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+
+        // Work that takes a few milliseconds, as a real activity's does. Without it the engine runs the crash
+        // test's 100 instances in about 0.1 s, so on a fast machine the worker finished before the random kill
+        // times came and the test saw fewer than three kills. The floor does not depend on the machine's speed.
+        await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         return ActivityResult.Done();
     }
 }
