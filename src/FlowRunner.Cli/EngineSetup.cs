@@ -34,8 +34,13 @@ internal sealed class EngineSetup
 
     public FlowRuntime Runtime { get; }
 
-    /// <summary>Opens an existing database, or explains on standard error that it does not exist and returns null.</summary>
-    public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens an existing database, or explains on standard error that it does not exist and returns null.
+    /// Commands that run instances recover interrupted ones and fire due timers first; commands that only read
+    /// (listing, showing, drawing) pass <paramref name="recover"/> false and change nothing, so looking at a
+    /// database that a running <c>serve</c> owns never runs its instances in a second process.
+    /// </summary>
+    public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken, bool recover = true)
     {
         if (!File.Exists(database))
         {
@@ -43,15 +48,19 @@ internal sealed class EngineSetup
             return null;
         }
 
-        return await OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(database, cancellationToken, recover).ConfigureAwait(false);
     }
 
-    /// <summary>Opens the database (migrating it) and recovers interrupted instances and due timers.</summary>
-    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken)
+    /// <summary>Opens the database (migrating it) and, unless told not to, recovers interrupted instances and due timers.</summary>
+    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true)
     {
         var setup = new EngineSetup(database);
         await setup.Store.MigrateAsync(IdentityActivities.Migrations, cancellationToken).ConfigureAwait(false);
-        await setup.Runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        if (recover)
+        {
+            await setup.Runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return setup;
     }
 }

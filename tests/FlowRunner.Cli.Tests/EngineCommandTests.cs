@@ -163,6 +163,55 @@ public sealed class EngineCommandTests
         Assert.Equal(2, CliRunner.Run("render", flow, "--instance", id, "--db", db, "--format", "mermaid").ExitCode);
     }
 
+    [Fact]
+    public void Commands_that_only_read_leave_an_interrupted_instance_as_it_is()
+    {
+        using var flows = new TempFlows();
+        string flow = flows.Write("approval.flow", Approval);
+        string db = Path.Combine(flows.Root, "f.db");
+        using JsonDocument started = JsonDocument.Parse(CliRunner.Run("run", flow, "--format", "json", "--db", db).Out);
+        string id = started.RootElement.GetProperty("instanceId").GetString()!;
+
+        // As if the process running it had died between two steps, n2 about to run: recovery would run it.
+        Sql(db, "UPDATE instances SET status = 'Running' WHERE id = @id; UPDATE branches SET status = 'Ready' WHERE instance_id = @id", id);
+        (string Status, long Version, long Journal) before = Snapshot(db, id);
+
+        var listed = CliRunner.Run("instances", "--db", db);
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("running", listed.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, CliRunner.Run("instances", "show", id, "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("render", flow, "--instance", id, "--db", db).ExitCode);
+        Assert.Equal(before, Snapshot(db, id));
+        Assert.Equal("Running", before.Status);
+
+        // A command that runs instances recovers it first.
+        Assert.Equal(0, CliRunner.Run("resume", id, "--node", "n2", "--db", db).ExitCode);
+        Assert.Equal("Waiting", Snapshot(db, id).Status);
+        Assert.True(Snapshot(db, id).Version > before.Version);
+    }
+
+    private static void Sql(string database, string sql, string id)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + database + ";Pooling=False");
+        connection.Open();
+        using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@id", id);
+        command.ExecuteNonQuery();
+    }
+
+    private static (string Status, long Version, long Journal) Snapshot(string database, string id)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + database + ";Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT status, version, (SELECT COUNT(*) FROM journal WHERE instance_id = @id) FROM instances WHERE id = @id";
+        command.Parameters.AddWithValue("@id", id);
+        using Microsoft.Data.Sqlite.SqliteDataReader reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     private static string[] Classes(XElement element) => ((string?)element.Attribute("class") ?? string.Empty).Split(' ');

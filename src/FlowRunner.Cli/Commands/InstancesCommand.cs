@@ -24,7 +24,7 @@ internal static class InstancesCommand
 
     private static async Task<int> ListAsync(CliConsole console, string database, int limit, CancellationToken cancellationToken)
     {
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
         {
             return ExitCodes.UsageOrIo;
         }
@@ -43,7 +43,7 @@ internal static class InstancesCommand
 
     private static async Task<int> ShowAsync(CliConsole console, string id, string database, CancellationToken cancellationToken)
     {
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
         {
             return ExitCodes.UsageOrIo;
         }

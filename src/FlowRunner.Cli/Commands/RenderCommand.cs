@@ -87,7 +87,7 @@ internal static class RenderCommand
 
     private static async Task<string?> RenderInstanceAsync(CliConsole console, AnalyzedFlow flow, string instanceId, string database, CancellationToken cancellationToken)
     {
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
         {
             return null;
         }
