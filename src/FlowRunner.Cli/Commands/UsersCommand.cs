@@ -53,7 +53,7 @@ internal static class UsersCommand
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, recover: false).ConfigureAwait(false);
         await using IStepTransaction tx = await engine.Store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
         if (await IdentityStore.FindByEmailAsync(tx, email).ConfigureAwait(false) is not null)
         {
@@ -75,7 +75,7 @@ internal static class UsersCommand
 
     private static async Task<int> ListAsync(CliConsole console, string database, CancellationToken cancellationToken)
     {
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
         {
             return ExitCodes.UsageOrIo;
         }
@@ -96,7 +96,7 @@ internal static class UsersCommand
 
     private static async Task<int> UnlockAsync(CliConsole console, string database, string email, CancellationToken cancellationToken)
     {
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
         {
             return ExitCodes.UsageOrIo;
         }
