@@ -5,8 +5,10 @@ using FlowRunner.Engine.Runtime;
 using FlowRunner.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FlowRunner.Hosting;
@@ -52,6 +54,20 @@ public static class FlowRunnerServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+
+        // Nothing FlowRunner issues is protected by ASP.NET Data Protection (tokens are JWTs signed with the
+        // identity keys, sessions live in the database), but authentication registers it, and its default key
+        // ring is written to the user's profile (or kept in memory with a warning when there is none). The
+        // ephemeral provider keeps keys in memory, and without the framework's start-up service (which loads,
+        // and creates, the on-disk key ring whether or not anything uses it) nothing is written or logged. The
+        // hosting tests fail if a Data Protection log line comes back.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        foreach (ServiceDescriptor keyRingStartup in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(keyRingStartup);
+        }
+
         return services;
     }
 }

@@ -73,6 +73,9 @@ public sealed class SeedAuthApiTests
         {
             Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
         }
+
+        // And no Data Protection key ring was set up in a user profile or in memory with a warning.
+        Assert.DoesNotContain("Microsoft.AspNetCore.DataProtection", logs, StringComparison.Ordinal);
     }
 
     [Fact]
