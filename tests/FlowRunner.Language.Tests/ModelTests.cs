@@ -1,0 +1,35 @@
+using FlowRunner.Language.Model;
+
+namespace FlowRunner.Language.Tests;
+
+/// <summary>Node lookup: numbered ids go through an array, anything else through a dictionary; both keep the first declaration.</summary>
+public sealed class ModelTests
+{
+    [Fact]
+    public void Every_kind_of_id_is_found_and_the_first_declaration_wins()
+    {
+        // n1 and n3 fit the array; n0, n01, n999999 (past the array for a file this small), a number past
+        // int.MaxValue and a named id all go to the dictionary. n1 and "check" are declared twice.
+        const string Source = "L { # L\n"
+            + "  n1: circle label:\"first\"\n  n3: rectangle label:\"three\"\n  n0: rectangle label:\"zero\"\n"
+            + "  n01: rectangle label:\"leading zero\"\n  n999999: rectangle label:\"big\"\n  n99999999999: rectangle label:\"huge\"\n"
+            + "  check: diamond label:\"named\"\n  n1: rectangle label:\"second\"\n  check: rectangle label:\"again\"\n"
+            + "  n1.handle(right) -> n999999.handle(left)\n  n999999.handle(right) -> check.handle(left)\n}\n";
+        FlowModel model = FlowAnalysis.Analyze(Source, "ids.flow").Model;
+
+        Assert.Equal("first", model.FindNode("n1")!.Label);
+        Assert.Equal("three", model.FindNode("n3")!.Label);
+        Assert.Equal("zero", model.FindNode("n0")!.Label);
+        Assert.Equal("leading zero", model.FindNode("n01")!.Label);
+        Assert.Equal("big", model.FindNode("n999999")!.Label);
+        Assert.Equal("huge", model.FindNode("n99999999999")!.Label);
+        Assert.Equal("named", model.FindNode("check")!.Label);
+        Assert.Null(model.FindNode("n2"));
+        Assert.Null(model.FindNode("n1000000"));
+        Assert.Null(model.FindNode("Check"));
+        Assert.Equal(7, model.Nodes.Length);
+        Assert.Equal(["n1->n999999", "n999999->check"], model.Edges.Select(e => e.From + "->" + e.To));
+        Assert.Equal(["n999999"], model.Outgoing("n1").Select(e => e.To));
+        Assert.Equal(["n999999"], model.Incoming("check").Select(e => e.From));
+    }
+}
