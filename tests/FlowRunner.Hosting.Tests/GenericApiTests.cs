@@ -30,6 +30,30 @@ public sealed class GenericApiTests
     }
 
     [Fact]
+    public async Task Openapi_describes_route_bodies_from_routes_json()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        JsonElement paths = (await host.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+
+        JsonElement login = paths.GetProperty("/api/auth/login").GetProperty("post");
+        JsonElement request = login.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["email", "password"], request.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["email", "password"], request.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        JsonElement responses = login.GetProperty("responses");
+        JsonElement[] ok = [.. responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("oneOf").EnumerateArray()];
+        Assert.Equal(["access_token", "token_type", "expires_in", "refresh_token"], ok[0].GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("boolean", ok[1].GetProperty("properties").GetProperty("require_2fa").GetProperty("type").GetString());
+        Assert.Equal("from instance.id", ok[1].GetProperty("properties").GetProperty("session_id").GetProperty("description").GetString());
+        Assert.Contains("the instance waits at n2", responses.GetProperty("401").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(responses.TryGetProperty("429", out _));
+
+        // A route that reads other fields gets them: the 2FA code check reads session_id and code.
+        JsonElement validate = paths.GetProperty("/api/auth/2fa/validate").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["code", "session_id"], validate.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Flows_are_listed_and_shown_with_graph_and_diagnostics()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

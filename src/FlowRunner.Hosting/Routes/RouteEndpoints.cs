@@ -22,7 +22,8 @@ public static class RouteEndpoints
         {
             Func<HttpContext, Task<IResult>> handler = http => HandleAsync(http, route);
             RouteHandlerBuilder mapped = endpoints.MapMethods(route.Path, [route.Method], (Delegate)handler)
-                .WithName(route.Method + " " + route.Path);
+                .WithName(route.Method + " " + route.Path)
+                .WithMetadata(route); // read by RouteOpenApi to describe the bodies
             if (route.IsPublic)
             {
                 mapped.AllowAnonymous();

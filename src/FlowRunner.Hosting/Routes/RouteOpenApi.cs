@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.OpenApi;
+
+namespace FlowRunner.Hosting.Routes;
+
+/// <summary>
+/// Describes a <c>routes.json</c> route in the OpenAPI document from its definition: the request body's fields are
+/// the <c>body.x</c> the route reads, each response is the body its result rule writes (literal values keep their
+/// JSON type; values taken from the instance are described by where they come from).
+/// </summary>
+internal static partial class RouteOpenApi
+{
+    public static void Describe(OpenApiOperation operation, RouteDefinition route)
+    {
+        operation.Summary ??= route.Start is { } start ? $"Starts flow {start} and answers its waits"
+            : route.Resume is not null ? "Finds an instance and answers its waits" : "Answers from the route file";
+        string[] fields = [.. BodyFields(route)];
+        if (route.Method != "GET")
+        {
+            var body = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) };
+            foreach (string field in fields)
+            {
+                body.Properties[field] = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+
+            body.Required = new HashSet<string>(fields, StringComparer.Ordinal);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new OpenApiMediaType { Schema = body } },
+            };
+        }
+
+        var rules = new List<(string When, int Status, JsonElement Body)>(route.Results);
+        if (route.NotFound is { } notFound)
+        {
+            rules.Add(("no such instance", notFound.Status, notFound.Body));
+        }
+
+        if (route.Respond is { } respond)
+        {
+            rules.Add(("always", respond.Status, respond.Body));
+        }
+
+        operation.Responses ??= [];
+        if (route.IsPublic || route.Limit is not null)
+        {
+            operation.Responses["429"] = new OpenApiResponse { Description = "Too many attempts from this address or for this account: retry after the Retry-After header's seconds" };
+        }
+
+        foreach (IGrouping<int, (string When, int Status, JsonElement Body)> status in rules.GroupBy(r => r.Status))
+        {
+            IOpenApiSchema[] schemas = [.. status.Select(r => Schema(r.Body))];
+            operation.Responses[status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+            {
+                Description = string.Join("; or ", status.Select(r => Condition(r.When))),
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    ["application/json"] = new OpenApiMediaType { Schema = schemas.Length == 1 ? schemas[0] : new OpenApiSchema { OneOf = [.. schemas] } },
+                },
+            };
+        }
+    }
+
+    // A result rule's condition in words.
+    private static string Condition(string when) => when switch
+    {
+        "*" => "any other result",
+        "no such instance" or "always" => when,
+        "completed" => "the flow completed",
+        "faulted" => "the flow faulted",
+        _ when when.StartsWith("completed at ", StringComparison.Ordinal) => "the flow completed at " + when["completed at ".Length..],
+        _ when when.StartsWith("waiting ", StringComparison.Ordinal) => "the instance waits at " + when["waiting ".Length..],
+        _ => when,
+    };
+
+    /// <summary>The request body fields a route reads, in order of first use.</summary>
+    internal static IEnumerable<string> BodyFields(RouteDefinition route)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<string> texts = route.Answers.SelectMany(a => Strings(a.Input))
+            .Concat(route.Limit is { } limit ? [limit] : [])
+            .Concat(route.Resume is { } resume ? Strings(resume) : []);
+        foreach (string text in texts)
+        {
+            foreach (Match match in BodyReference().Matches(text))
+            {
+                if (seen.Add(match.Groups[1].Value))
+                {
+                    yield return match.Groups[1].Value;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+
+    private static OpenApiSchema Schema(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = value.EnumerateObject().ToDictionary(p => p.Name, p => (IOpenApiSchema)Schema(p.Value), StringComparer.Ordinal),
+        },
+        JsonValueKind.Array => new OpenApiSchema { Type = JsonSchemaType.Array },
+        JsonValueKind.True or JsonValueKind.False => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        JsonValueKind.Number => new OpenApiSchema { Type = JsonSchemaType.Number },
+        JsonValueKind.String when value.GetString() is ['=', .. string expression] => new OpenApiSchema { Description = "from " + expression },
+        JsonValueKind.String => new OpenApiSchema { Type = JsonSchemaType.String },
+        _ => new OpenApiSchema(),
+    };
+
+    // body.x in an expression ("=body.email", "hash:body.token"), not part of a longer name.
+    [GeneratedRegex(@"(?<![\w.])body\.([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex BodyReference();
+}
