@@ -195,6 +195,17 @@ public static class RouteEndpoints
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail: detail, statusCode: status, title: title);
 
+    /// <summary>
+    /// Reads a routes.json value: <c>=source.name</c> (or <c>=hash:source.name</c>) is an expression, anything else a
+    /// literal. The one reading of the syntax: requests evaluate it and the OpenAPI description lists its body fields.
+    /// </summary>
+    internal static bool TryReadExpression(string text, out bool hashed, out string[] parts)
+    {
+        hashed = text.StartsWith("=hash:", StringComparison.Ordinal);
+        parts = text.StartsWith('=') ? text[(hashed ? "=hash:".Length : 1)..].Split('.', 2) : [];
+        return text.StartsWith('=');
+    }
+
     /// <summary>What a route's expressions can read.</summary>
     private sealed class Scope(HttpContext http, JsonElement body, IdentityServices identity)
     {
@@ -215,18 +226,16 @@ public static class RouteEndpoints
 
         public JsonElement? Value(string expression)
         {
-            if (!expression.StartsWith('='))
+            if (!TryReadExpression(expression, out bool hashed, out string[] parts))
             {
                 return JsonSerializer.SerializeToElement(expression);
             }
 
-            string path = expression[1..];
-            if (path.StartsWith("hash:", StringComparison.Ordinal))
+            if (hashed)
             {
-                return Text("=" + path[5..]) is { } plain ? JsonSerializer.SerializeToElement(identity.Codes.HashCode(plain)) : null;
+                return Text("=" + expression["=hash:".Length..]) is { } plain ? JsonSerializer.SerializeToElement(identity.Codes.HashCode(plain)) : null;
             }
 
-            string[] parts = path.Split('.', 2);
             return parts switch
             {
                 ["body", string name] => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out JsonElement v) ? v : null,

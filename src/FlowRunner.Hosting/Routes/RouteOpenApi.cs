@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 
 namespace FlowRunner.Hosting.Routes;
@@ -9,7 +8,7 @@ namespace FlowRunner.Hosting.Routes;
 /// the <c>body.x</c> the route reads, each response is the body its result rule writes (literal values keep their
 /// JSON type; values taken from the instance are described by where they come from).
 /// </summary>
-internal static partial class RouteOpenApi
+internal static class RouteOpenApi
 {
     public static void Describe(OpenApiOperation operation, RouteDefinition route)
     {
@@ -32,7 +31,7 @@ internal static partial class RouteOpenApi
             };
         }
 
-        var rules = new List<(string When, int Status, JsonElement Body)>(route.Results);
+        var rules = new List<(string Condition, int Status, JsonElement Body)>(route.Results.Select(r => (Condition(r.When), r.Status, r.Body)));
         if (route.NotFound is { } notFound)
         {
             rules.Add(("no such instance", notFound.Status, notFound.Body));
@@ -49,12 +48,12 @@ internal static partial class RouteOpenApi
             operation.Responses["429"] = new OpenApiResponse { Description = "Too many attempts from this address or for this account: retry after the Retry-After header's seconds" };
         }
 
-        foreach (IGrouping<int, (string When, int Status, JsonElement Body)> status in rules.GroupBy(r => r.Status))
+        foreach (IGrouping<int, (string Condition, int Status, JsonElement Body)> status in rules.GroupBy(r => r.Status))
         {
             IOpenApiSchema[] schemas = [.. status.Select(r => Schema(r.Body))];
             operation.Responses[status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
             {
-                Description = string.Join("; or ", status.Select(r => Condition(r.When))),
+                Description = string.Join("; or ", status.Select(r => r.Condition)),
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
                 {
                     ["application/json"] = new OpenApiMediaType { Schema = schemas.Length == 1 ? schemas[0] : new OpenApiSchema { OneOf = [.. schemas] } },
@@ -67,7 +66,6 @@ internal static partial class RouteOpenApi
     private static string Condition(string when) => when switch
     {
         "*" => "any other result",
-        "no such instance" or "always" => when,
         "completed" => "the flow completed",
         "faulted" => "the flow faulted",
         _ when when.StartsWith("completed at ", StringComparison.Ordinal) => "the flow completed at " + when["completed at ".Length..],
@@ -84,12 +82,9 @@ internal static partial class RouteOpenApi
             .Concat(route.Resume is { } resume ? Strings(resume) : []);
         foreach (string text in texts)
         {
-            foreach (Match match in BodyReference().Matches(text))
+            if (RouteEndpoints.TryReadExpression(text, out _, out string[] parts) && parts is ["body", string field] && seen.Add(field))
             {
-                if (seen.Add(match.Groups[1].Value))
-                {
-                    yield return match.Groups[1].Value;
-                }
+                yield return field;
             }
         }
     }
@@ -116,8 +111,4 @@ internal static partial class RouteOpenApi
         JsonValueKind.String => new OpenApiSchema { Type = JsonSchemaType.String },
         _ => new OpenApiSchema(),
     };
-
-    // body.x in an expression ("=body.email", "hash:body.token"), not part of a longer name.
-    [GeneratedRegex(@"(?<![\w.])body\.([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant)]
-    private static partial Regex BodyReference();
 }
