@@ -67,9 +67,9 @@ internal static class FastLines
                 return null;
             }
 
-            // Most nodes have one attribute: it goes straight into an array of one, without a builder.
-            AttributeSyntax? single = null;
-            ImmutableArray<AttributeSyntax>.Builder? attributes = null;
+            // Most nodes have one attribute: it goes straight into an array of one; a builder only from the second.
+            AttributeSyntax? first = null;
+            ImmutableArray<AttributeSyntax>.Builder? more = null;
             int end = shape.Span.End;
             while (_position < _end && FlowTokens.IsIdentifierStart(_source[_position]))
             {
@@ -79,26 +79,19 @@ internal static class FastLines
                     return null;
                 }
 
-                if (single is null && attributes is null)
+                if (first is null)
                 {
-                    single = attribute;
+                    first = attribute;
                 }
                 else
                 {
-                    if (attributes is null)
-                    {
-                        attributes = ImmutableArray.CreateBuilder<AttributeSyntax>();
-                        attributes.Add(single!);
-                        single = null;
-                    }
-
-                    attributes.Add(attribute);
+                    (more ??= ImmutableArray.CreateBuilder<AttributeSyntax>()).Add(attribute);
                 }
 
                 end = attribute.Span.End;
             }
 
-            ImmutableArray<AttributeSyntax> list = attributes is not null ? attributes.ToImmutable() : single is not null ? [single] : [];
+            ImmutableArray<AttributeSyntax> list = first is null ? [] : more is null ? [first] : [first, .. more];
             return new NodeSyntax(id, shape, list) { Span = TextSpan.FromBounds(id.Span.Start, end) };
         }
 
