@@ -32,4 +32,15 @@ public sealed class ModelTests
         Assert.Equal(["n999999"], model.Outgoing("n1").Select(e => e.To));
         Assert.Equal(["n999999"], model.Incoming("check").Select(e => e.From));
     }
+
+    [Fact]
+    public void Gaps_in_numbered_ids_are_counted_without_walking_up_to_a_huge_number()
+    {
+        // n2147483647 is the largest id that is still a number: the gap report names the first five missing and
+        // counts the rest, instead of listing (and allocating) two billion numbers.
+        const string Source = "L { # L\n  n1: circle label:\"Start\"\n  n2147483647: circle label:\"End\"\n"
+            + "  n1.handle(right) -> n2147483647.handle(left)\n}\n";
+        Diagnostics.Diagnostic gap = Assert.Single(FlowAnalysis.Analyze(Source, "gap.flow").Diagnostics, d => d.Id == "FZ3007");
+        Assert.Contains("n2, n3, n4, n5, n6 and 2147483640 more", gap.Message, StringComparison.Ordinal);
+    }
 }

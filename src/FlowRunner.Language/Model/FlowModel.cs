@@ -51,6 +51,9 @@ public sealed class FlowModel
     /// <summary>The node with this id, or null.</summary>
     public NodeModel? FindNode(string id) => _nodes.Find(id);
 
+    /// <summary>The first numbers missing from n1 up to the highest numbered id (FZ3007), and how many are missing.</summary>
+    internal List<int> MissingNumbers(int limit, out long missingCount) => _nodes.MissingNumbers(limit, out missingCount);
+
     /// <summary>The lane with this id, or null.</summary>
     public LaneModel? FindLane(string id) => _lanes.GetValueOrDefault(id);
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FlowRunner.Language.Model;
 
 /// <summary>
@@ -45,10 +43,80 @@ internal sealed class NodeTable
             : _byName?.GetValueOrDefault(id);
 
     /// <summary>True for ids of the form n1, n2, ... (no leading zero), with their number.</summary>
-    public static bool TryParseNumber(string id, out int number)
+    /// <summary>
+    /// The first <paramref name="limit"/> numbers missing from 1 up to the highest number of an id <c>nN</c>, in
+    /// order, and how many are missing in all; none when the numbered ids run without gaps (or there are none).
+    /// Reads the array in order rather than re-reading every id, and never counts up to a huge number one by one
+    /// (an id such as n2147483647 in a small file).
+    /// </summary>
+    public List<int> MissingNumbers(int limit, out long missingCount)
+    {
+        int max = 0;
+        long count = 0;
+        for (int i = 1; i < _byNumber.Length; i++)
+        {
+            if (_byNumber[i] is not null)
+            {
+                max = i;
+                count++;
+            }
+        }
+
+        HashSet<int>? large = null; // numbers past the array, kept in the dictionary
+        foreach (string id in _byName?.Keys ?? Enumerable.Empty<string>())
+        {
+            if (TryParseNumber(id, out int number))
+            {
+                (large ??= []).Add(number);
+                max = Math.Max(max, number);
+                count++;
+            }
+        }
+
+        missingCount = max - count;
+        var missing = new List<int>();
+        for (long n = 1; n <= max && missing.Count < limit && missing.Count < missingCount; n++)
+        {
+            bool present = n < _byNumber.Length ? _byNumber[n] is not null : large!.Contains((int)n);
+            if (!present)
+            {
+                missing.Add((int)n);
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>The number of an id <c>nN</c> (no sign, no leading zero, within int), as FlowZap numbers nodes.</summary>
+    public static bool TryParseNumber(string id, out int number) => TryParseNumber(id.AsSpan(), out number);
+
+    /// <inheritdoc cref="TryParseNumber(string, out int)"/>
+    public static bool TryParseNumber(ReadOnlySpan<char> id, out int number)
     {
         number = 0;
-        return id.Length >= 2 && id[0] == 'n' && id[1] != '0' && id.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0
-            && int.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out number);
+        if (id.Length < 2 || id.Length > 11 || id[0] != 'n' || id[1] == '0')
+        {
+            return false;
+        }
+
+        long value = 0;
+        for (int i = 1; i < id.Length; i++)
+        {
+            uint digit = (uint)(id[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        if (value > int.MaxValue)
+        {
+            return false;
+        }
+
+        number = (int)value;
+        return true;
     }
 }

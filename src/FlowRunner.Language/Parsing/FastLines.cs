@@ -146,21 +146,33 @@ internal static class FastLines
                 return null;
             }
 
-            var path = ImmutableArray.CreateBuilder<EndpointSyntax>(2);
-            path.Add(source.Value);
-            while (TrySymbol('-', '>'))
-            {
-                if (!TryWord(out SyntaxToken targetFirst) || ReadEndpointAfter(targetFirst) is not { } target)
-                {
-                    return null;
-                }
-
-                path.Add(target);
-            }
-
-            if (path.Count < 2)
+            // Almost every edge is a -> b: its two endpoints go straight into an array of two, a builder only for chains.
+            if (!TrySymbol('-', '>') || !TryWord(out SyntaxToken secondFirst) || ReadEndpointAfter(secondFirst) is not { } second)
             {
                 return null;
+            }
+
+            ImmutableArray<EndpointSyntax> path;
+            if (Peek() != '-')
+            {
+                path = [source.Value, second];
+            }
+            else
+            {
+                var chain = ImmutableArray.CreateBuilder<EndpointSyntax>();
+                chain.Add(source.Value);
+                chain.Add(second);
+                while (TrySymbol('-', '>'))
+                {
+                    if (!TryWord(out SyntaxToken targetFirst) || ReadEndpointAfter(targetFirst) is not { } target)
+                    {
+                        return null;
+                    }
+
+                    chain.Add(target);
+                }
+
+                path = chain.DrainToImmutable();
             }
 
             AttributeSyntax? label = null;
@@ -181,7 +193,7 @@ internal static class FastLines
             }
 
             int end = label?.Span.End ?? path[^1].Span.End;
-            return new EdgeSyntax(path.DrainToImmutable(), label) { Span = TextSpan.FromBounds(source.Value.Span.Start, end) };
+            return new EdgeSyntax(path, label) { Span = TextSpan.FromBounds(source.Value.Span.Start, end) };
         }
 
         /// <summary>After an endpoint's first word: nothing, <c>.handle(d)</c>, <c>.node</c> or <c>.node.handle(d)</c>.</summary>

@@ -10,31 +10,41 @@ internal sealed class LabelRule : IFlowRule
     /// <summary>FlowZap's validator warns above this many characters.</summary>
     public const int MaxLabelLength = 50;
 
-    public void Analyze(RuleContext context)
-    {
-        foreach (NodeModel node in context.Model.Nodes)
-        {
-            AttributeSyntax? label = node.Syntax.Attributes.LastOrDefault(a => a.Key.Text == "label");
-            if (label is null)
-            {
-                bool taskboxWithDescription = node.Shape == NodeShape.Taskbox && node.Attributes.ContainsKey("description");
-                if (!taskboxWithDescription)
-                {
-                    context.Report(Descriptors.MissingLabel, node.Syntax.Span, $"add label:\"...\" to '{node.Id}'", node.Id);
-                }
-            }
-            else if (node.Shape != NodeShape.Taskbox || node.SubItems.IsEmpty)
-            {
-                Check(context, node.Id, label);
-            }
-        }
-    }
-
+    // Per node statement, while the walk has it in cache; only the declaration the model keeps (the first of an id)
+    // is checked, as the duplicate gets its own error.
     public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        if (statement is EdgeSyntax { Label: { Value.Value.Length: > MaxLabelLength } label } edge)
+        if (statement is EdgeSyntax { Label: { Value.Value.Length: > MaxLabelLength } edgeLabel } edge)
         {
-            Check(context, $"{edge.Path[0].Node.Text} -> {edge.Path[^1].Node.Text}", label);
+            Check(context, $"{edge.Path[0].Node.Text} -> {edge.Path[^1].Node.Text}", edgeLabel);
+            return;
+        }
+
+        if (statement is not NodeSyntax syntax || context.Model.FindNode(syntax.Id.Text) is not { } node || !ReferenceEquals(node.Syntax, syntax))
+        {
+            return;
+        }
+
+        AttributeSyntax? label = null;
+        for (int i = syntax.Attributes.Length - 1; i >= 0 && label is null; i--)
+        {
+            if (syntax.Attributes[i].Key.Text == "label")
+            {
+                label = syntax.Attributes[i];
+            }
+        }
+
+        if (label is null)
+        {
+            bool taskboxWithDescription = node.Shape == NodeShape.Taskbox && node.Attributes.ContainsKey("description");
+            if (!taskboxWithDescription)
+            {
+                context.Report(Descriptors.MissingLabel, syntax.Span, $"add label:\"...\" to '{node.Id}'", node.Id);
+            }
+        }
+        else if (node.Shape != NodeShape.Taskbox || node.SubItems.IsEmpty)
+        {
+            Check(context, node.Id, label);
         }
     }
 
