@@ -6,16 +6,24 @@ namespace FlowRunner.Language.Model;
 /// The resolved diagram: lanes, nodes (first declaration of an id wins), edges whose both ends are declared,
 /// and loops. References that do not resolve are left out here and reported by the validator.
 /// </summary>
-public sealed class FlowModel
+public sealed class FlowModel : IModelLookup
 {
     private readonly NodeTable _nodes;
     private readonly Dictionary<string, LaneModel> _lanes;
+    private readonly NodeShape[] _shapes;
     private readonly Adjacency _outgoing;
     private readonly Adjacency _incoming;
 
+    /// <param name="lanes">The lanes.</param>
+    /// <param name="nodes">The nodes.</param>
+    /// <param name="shapes">The shape of every node, by index (whole-graph rules read shapes without the nodes).</param>
+    /// <param name="nodesById">The nodes by id.</param>
+    /// <param name="edges">The edges.</param>
+    /// <param name="loops">The loops.</param>
     internal FlowModel(
         ImmutableArray<LaneModel> lanes,
         ImmutableArray<NodeModel> nodes,
+        NodeShape[] shapes,
         NodeTable nodesById,
         ImmutableArray<EdgeModel> edges,
         ImmutableArray<LoopModel> loops)
@@ -25,6 +33,7 @@ public sealed class FlowModel
         Edges = edges;
         Loops = loops;
         _nodes = nodesById;
+        _shapes = shapes;
 
         _lanes = new Dictionary<string, LaneModel>(StringComparer.Ordinal);
         foreach (LaneModel lane in lanes)
@@ -32,8 +41,8 @@ public sealed class FlowModel
             _lanes.TryAdd(lane.Id, lane);
         }
 
-        _outgoing = new Adjacency(edges, nodes.Length, e => e.FromIndex);
-        _incoming = new Adjacency(edges, nodes.Length, e => e.ToIndex);
+        _outgoing = new Adjacency(edges, nodes.Length, incoming: false);
+        _incoming = new Adjacency(edges, nodes.Length, incoming: true);
     }
 
     /// <summary>Lanes in declaration order (a duplicated id appears once, at its first declaration).</summary>
@@ -83,17 +92,41 @@ public sealed class FlowModel
     public IEnumerable<NodeModel> Ends => Nodes.Where(n => n.Shape == NodeShape.Circle && OutDegree(n) == 0);
 
     /// <summary>Edges grouped by node in one array (compressed sparse rows), in definition order within a node.</summary>
+    /// <summary>The shape of the node at an index.</summary>
+    internal NodeShape ShapeAt(int node) => _shapes[node];
+
+    /// <summary>How many edges leave the node at an index.</summary>
+    internal int OutDegree(int node) => _outgoing.Count(node);
+
+    /// <summary>How many edges enter the node at an index.</summary>
+    internal int InDegree(int node) => _incoming.Count(node);
+
+    /// <summary>The target indexes of the edges leaving the node at an index, in definition order.</summary>
+    /// <remarks>Plain integers next to each other: the whole-graph rules walk a flow of 100k nodes through these.</remarks>
+    internal ReadOnlySpan<int> Successors(int node) => _outgoing.Neighbours(node);
+
+    // Edges grouped by source (or target) node: a start offset per node into one array (compressed sparse rows),
+    // with the other end's index alongside each edge.
     private sealed class Adjacency
     {
         private readonly EdgeModel[] _edges;
+        private readonly int[] _neighbours;
         private readonly int[] _start;
 
-        public Adjacency(ImmutableArray<EdgeModel> edges, int nodeCount, Func<EdgeModel, int> key)
+        public Adjacency(ImmutableArray<EdgeModel> edges, int nodeCount, bool incoming)
         {
-            _start = new int[nodeCount + 1];
-            foreach (EdgeModel edge in edges)
+            int[] keys = new int[edges.Length];
+            int[] others = new int[edges.Length];
+            for (int e = 0; e < edges.Length; e++)
             {
-                _start[key(edge) + 1]++;
+                keys[e] = incoming ? edges[e].ToIndex : edges[e].FromIndex;
+                others[e] = incoming ? edges[e].FromIndex : edges[e].ToIndex;
+            }
+
+            _start = new int[nodeCount + 1];
+            foreach (int key in keys)
+            {
+                _start[key + 1]++;
             }
 
             for (int i = 0; i < nodeCount; i++)
@@ -102,15 +135,20 @@ public sealed class FlowModel
             }
 
             _edges = new EdgeModel[edges.Length];
+            _neighbours = new int[edges.Length];
             int[] next = (int[])_start.Clone();
-            foreach (EdgeModel edge in edges)
+            for (int e = 0; e < edges.Length; e++)
             {
-                _edges[next[key(edge)]++] = edge;
+                int slot = next[keys[e]]++;
+                _edges[slot] = edges[e];
+                _neighbours[slot] = others[e];
             }
         }
 
         public int Count(int node) => _start[node + 1] - _start[node];
 
-        public ArraySegment<EdgeModel> Of(int node) => new ArraySegment<EdgeModel>(_edges, _start[node], _start[node + 1] - _start[node]);
+        public ArraySegment<EdgeModel> Of(int node) => new(_edges, _start[node], _start[node + 1] - _start[node]);
+
+        public ReadOnlySpan<int> Neighbours(int node) => _neighbours.AsSpan(_start[node], _start[node + 1] - _start[node]);
     }
 }

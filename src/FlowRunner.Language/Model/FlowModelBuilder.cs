@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using FlowRunner.Language.Syntax;
 
 namespace FlowRunner.Language.Model;
@@ -9,81 +8,24 @@ public static class FlowModelBuilder
     /// <summary>Builds the model of a document.</summary>
     public static FlowModel Build(FlowDocument document)
     {
-        var lanes = ImmutableArray.CreateBuilder<LaneModel>();
-        var laneIds = new HashSet<string>(StringComparer.Ordinal);
-        var nodes = ImmutableArray.CreateBuilder<NodeModel>();
-        var nodeIds = new NodeTable(CountStatements(document));
-        var edgeStatements = new List<EdgeSyntax>();
-        var loopStatements = new List<LoopSyntax>();
-
-        void Visit(StatementSyntax statement, string? lane)
-        {
-            switch (statement)
-            {
-                case NodeSyntax node:
-                    var model = new NodeModel(node.Id.Text, lane, ParseShape(node.Shape.Text), new AttributeMap(node.Attributes), node) { Index = nodes.Count };
-                    if (nodeIds.TryAdd(model))
-                    {
-                        nodes.Add(model);
-                    }
-
-                    break;
-                case EdgeSyntax edge:
-                    edgeStatements.Add(edge);
-                    break;
-                case LoopSyntax loop:
-                    loopStatements.Add(loop);
-                    break;
-            }
-        }
-
+        var builder = new ModelBuilder(CountStatements(document));
         foreach (StatementSyntax statement in document.Statements)
         {
             if (statement is LaneSyntax lane)
             {
-                if (laneIds.Add(lane.Id.Text))
-                {
-                    lanes.Add(new LaneModel(lane.Id.Text, lane.DisplayLabel is { Text.Length: > 0 } label ? label.Text : lane.Id.Text, lane));
-                }
-
+                builder.AddLane(lane);
                 foreach (StatementSyntax member in lane.Members)
                 {
-                    Visit(member, lane.Id.Text);
+                    builder.Add(member, lane.Id.Text);
                 }
             }
             else
             {
-                Visit(statement, null);
+                builder.Add(statement, null);
             }
         }
 
-        var edges = ImmutableArray.CreateBuilder<EdgeModel>();
-        foreach (EdgeSyntax edge in edgeStatements)
-        {
-            string? label = edge.Label is { Value.Value: { Length: > 0 } text } ? text : null;
-            for (int i = 0; i + 1 < edge.Path.Length; i++)
-            {
-                EndpointSyntax from = edge.Path[i];
-                EndpointSyntax to = edge.Path[i + 1];
-                if (nodeIds.Find(from.Node.Text) is { } source && nodeIds.Find(to.Node.Text) is { } target)
-                {
-                    bool sameLane = source.Lane == target.Lane;
-                    HandleDirection fromHandle = ParseDirection(from.Handle) ?? (sameLane ? HandleDirection.Right : HandleDirection.Bottom);
-                    HandleDirection toHandle = ParseDirection(to.Handle) ?? (sameLane ? HandleDirection.Left : HandleDirection.Top);
-                    edges.Add(new EdgeModel(edges.Count, source.Id, target.Id, label, fromHandle, toHandle,
-                        from.Handle is null || to.Handle is null, edge)
-                    { FromIndex = source.Index, ToIndex = target.Index });
-                }
-            }
-        }
-
-        var loops = ImmutableArray.CreateBuilder<LoopModel>();
-        foreach (LoopSyntax loop in loopStatements)
-        {
-            loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(id => nodeIds.Find(id) is not null)], loop));
-        }
-
-        return new FlowModel(lanes.ToImmutable(), nodes.ToImmutable(), nodeIds, edges.ToImmutable(), loops.ToImmutable());
+        return builder.Finish();
     }
 
     private static int CountStatements(FlowDocument document)

@@ -22,12 +22,15 @@ public static class FlowParser
     public static ParseResult Parse(string text, string path = "") => Parse(SourceText.From(text, path));
 
     /// <summary>Parses a source text into a tree and its syntax diagnostics.</summary>
-    public static ParseResult Parse(SourceText source) => Parse(source, useFastLines: true);
+    public static ParseResult Parse(SourceText source) => Parse(source, useFastLines: true, sink: null);
+
+    /// <summary>Parses, handing every statement to <paramref name="sink"/> as soon as it is read (and each lane when closed).</summary>
+    internal static ParseResult Parse(SourceText source, IStatementSink sink) => Parse(source, useFastLines: true, sink);
 
     /// <summary>Parses with the combinator grammar alone, bypassing <see cref="FastLines"/> (tests compare both).</summary>
-    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, useFastLines: false);
+    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, useFastLines: false, sink: null);
 
-    private static ParseResult Parse(SourceText source, bool useFastLines)
+    private static ParseResult Parse(SourceText source, bool useFastLines, IStatementSink? sink)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (source.Text.Length > MaxCharacters)
@@ -38,7 +41,7 @@ public static class FlowParser
         }
 
         ReportControlCharacters(source, diagnostics);
-        var state = new ParserState(source, diagnostics, useFastLines);
+        var state = new ParserState(source, diagnostics, useFastLines, sink);
         for (int line = 0; line < source.LineCount; line++)
         {
             state.ReadLine(line);
@@ -66,7 +69,7 @@ public static class FlowParser
     }
 
     /// <summary>The lane being read and the statements read so far.</summary>
-    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, bool useFastLines)
+    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, bool useFastLines, IStatementSink? sink)
     {
         private readonly StringPool _pool = new();
         private LaneOpenLine? _lane;
@@ -171,11 +174,13 @@ public static class FlowParser
         {
             LaneOpenLine open = _lane!;
             int end = closeBrace?.End ?? (_members!.Count > 0 ? _members[^1].Span.End : open.Span.End);
-            Statements.Add(new LaneSyntax(open.Id, open.Brace, _laneLabel, _members!.ToImmutable(), closeBrace)
+            var lane = new LaneSyntax(open.Id, open.Brace, _laneLabel, _members!.ToImmutable(), closeBrace)
             {
                 Span = TextSpan.FromBounds(open.Span.Start, end),
                 HeaderSpan = open.Span,
-            });
+            };
+            Statements.Add(lane);
+            sink?.OnLaneClosed(lane);
             _lane = null;
             _laneLabel = null;
             _members = null;
@@ -186,10 +191,12 @@ public static class FlowParser
             if (_members is not null)
             {
                 _members.Add(statement);
+                sink?.OnStatement(statement, _lane!.Id.Text);
             }
             else
             {
                 Statements.Add(statement);
+                sink?.OnStatement(statement, null);
             }
         }
 

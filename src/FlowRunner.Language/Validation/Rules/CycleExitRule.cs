@@ -11,23 +11,24 @@ internal sealed class CycleExitRule : IFlowRule
     public void Analyze(RuleContext context)
     {
         FlowModel model = context.Model;
-        int[] componentOf = StronglyConnectedComponents(model, out int count);
+        int[] componentOf = StronglyConnectedComponents(model, out int components);
 
         // Per component: its size, whether an edge leaves it or loops on itself, and its lowest node index.
-        int[] size = new int[count];
-        bool[] exits = new bool[count];
-        bool[] selfLoop = new bool[count];
-        foreach (NodeModel node in model.Nodes)
+        int[] size = new int[components];
+        bool[] exits = new bool[components];
+        bool[] selfLoop = new bool[components];
+        int count = model.Nodes.Length;
+        for (int node = 0; node < count; node++)
         {
-            int component = componentOf[node.Index];
+            int component = componentOf[node];
             size[component]++;
-            foreach (EdgeModel edge in model.Outgoing(node))
+            foreach (int target in model.Successors(node))
             {
-                if (componentOf[edge.ToIndex] != component)
+                if (componentOf[target] != component)
                 {
                     exits[component] = true;
                 }
-                else if (edge.ToIndex == node.Index)
+                else if (target == node)
                 {
                     selfLoop[component] = true;
                 }
@@ -36,15 +37,16 @@ internal sealed class CycleExitRule : IFlowRule
 
         // Nodes come in index order, so a component's first node is the one reported on, as before.
         var names = new Dictionary<int, (NodeModel First, List<string> Names)>();
-        foreach (NodeModel node in model.Nodes)
+        for (int index = 0; index < count; index++)
         {
-            int component = componentOf[node.Index];
+            int component = componentOf[index];
             bool isCycle = size[component] > 1 || selfLoop[component];
             if (!isCycle || exits[component])
             {
                 continue;
             }
 
+            NodeModel node = model.Nodes[index];
             if (!names.TryGetValue(component, out var entry))
             {
                 entry = (node, []);
@@ -72,18 +74,6 @@ internal sealed class CycleExitRule : IFlowRule
     internal static int[] StronglyConnectedComponents(FlowModel model, out int components)
     {
         int count = model.Nodes.Length;
-        int[] successors = new int[model.Edges.Length];
-        int[] first = new int[count + 1];
-        for (int i = 0; i < count; i++)
-        {
-            ArraySegment<EdgeModel> outgoing = model.Outgoing(model.Nodes[i]);
-            first[i + 1] = first[i] + outgoing.Count;
-            for (int e = 0; e < outgoing.Count; e++)
-            {
-                successors[first[i] + e] = outgoing[e].ToIndex;
-            }
-        }
-
         int[] componentOf = new int[count];
         components = 0;
 
@@ -113,10 +103,10 @@ internal sealed class CycleExitRule : IFlowRule
                 }
 
                 bool descended = false;
-                int degree = first[node + 1] - first[node];
-                for (int e = edge; e < degree; e++)
+                ReadOnlySpan<int> successors = model.Successors(node);
+                for (int e = edge; e < successors.Length; e++)
                 {
-                    int target = successors[first[node] + e];
+                    int target = successors[e];
                     if (index[target] < 0)
                     {
                         work.Push((node, e + 1));

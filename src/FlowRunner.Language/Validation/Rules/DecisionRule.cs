@@ -25,14 +25,17 @@ internal sealed class DecisionRule : IFlowRule
 
     public void Analyze(RuleContext context)
     {
-        foreach (NodeModel node in context.Model.Nodes)
+        FlowModel model = context.Model;
+        for (int index = 0; index < model.Nodes.Length; index++)
         {
-            if (node.Shape != NodeShape.Diamond)
+            if (model.ShapeAt(index) != NodeShape.Diamond)
             {
                 continue;
             }
 
-            ArraySegment<EdgeModel> exits = context.Model.Outgoing(node);
+            NodeModel node = model.Nodes[index];
+
+            ArraySegment<EdgeModel> exits = model.Outgoing(node);
             if (exits.Count == 0)
             {
                 continue; // a dead end or an orphan, reported by GraphRule

@@ -24,36 +24,54 @@ internal sealed class GraphRule : IFlowRule
             return;
         }
 
-        NodeModel firstNode = model.Nodes[0];
-        NodeModel[] starts = [.. model.Starts];
-        if (starts.Length == 0)
+        // By index, over the model's arrays of shapes and degrees: no node object is read unless reported.
+        int count = model.Nodes.Length;
+        var starts = new List<int>();
+        bool hasEnd = false;
+        for (int i = 0; i < count; i++)
         {
-            context.Report(Descriptors.NoStart, firstNode.Syntax.Span, "add a start circle (e.g. 'n9: circle label:\"Start\"' with the next free id) and an edge from it to the first step");
+            if (model.ShapeAt(i) == NodeShape.Circle)
+            {
+                if (model.InDegree(i) == 0)
+                {
+                    starts.Add(i);
+                }
+
+                hasEnd |= model.OutDegree(i) == 0;
+            }
         }
 
-        if (!model.Ends.Any())
+        if (starts.Count == 0)
+        {
+            context.Report(Descriptors.NoStart, model.Nodes[0].Syntax.Span, "add a start circle (e.g. 'n9: circle label:\"Start\"' with the next free id) and an edge from it to the first step");
+        }
+
+        if (!hasEnd)
         {
             context.Report(Descriptors.NoEnd, model.Nodes[^1].Syntax.Span, "add a circle such as 'nN: circle label:\"End\"' after the last step");
         }
 
         bool[] reached = Reach(model, starts);
-        foreach (NodeModel node in model.Nodes)
+        for (int i = 0; i < count; i++)
         {
-            bool hasIn = model.InDegree(node) > 0;
-            bool hasOut = model.OutDegree(node) > 0;
+            bool hasIn = model.InDegree(i) > 0;
+            bool hasOut = model.OutDegree(i) > 0;
             if (!hasIn && !hasOut)
             {
-                if (model.Nodes.Length > 1)
+                if (count > 1)
                 {
+                    NodeModel node = model.Nodes[i];
                     context.Report(Descriptors.OrphanNode, node.Syntax.Id.Span, "connect it with an edge or remove it", node.Id);
                 }
             }
-            else if (starts.Length > 0 && !reached[node.Index])
+            else if (starts.Count > 0 && !reached[i])
             {
+                NodeModel node = model.Nodes[i];
                 context.Report(Descriptors.UnreachableNode, node.Syntax.Id.Span, "add an edge into it from a node on the path from a start", node.Id);
             }
-            else if (!hasOut && node.Shape != NodeShape.Circle)
+            else if (!hasOut && model.ShapeAt(i) != NodeShape.Circle)
             {
+                NodeModel node = model.Nodes[i];
                 context.Report(Descriptors.DeadEnd, node.Syntax.Id.Span, "add an edge out of it, or end the flow with a circle after it",
                     ShapeName(node.Shape), node.Id);
             }
@@ -69,27 +87,29 @@ internal sealed class GraphRule : IFlowRule
     };
 
     /// <summary>Breadth-first search over node indexes; iterative so very large flows cannot overflow the stack.</summary>
-    internal static bool[] Reach(FlowModel model, IEnumerable<NodeModel> from)
+    internal static bool[] Reach(FlowModel model, List<int> from)
     {
         bool[] reached = new bool[model.Nodes.Length];
-        var queue = new Queue<NodeModel>();
-        foreach (NodeModel start in from)
+        int[] queue = new int[model.Nodes.Length];
+        int head = 0;
+        int tail = 0;
+        foreach (int start in from)
         {
-            if (!reached[start.Index])
+            if (!reached[start])
             {
-                reached[start.Index] = true;
-                queue.Enqueue(start);
+                reached[start] = true;
+                queue[tail++] = start;
             }
         }
 
-        while (queue.Count > 0)
+        while (head < tail)
         {
-            foreach (EdgeModel edge in model.Outgoing(queue.Dequeue()))
+            foreach (int next in model.Successors(queue[head++]))
             {
-                if (!reached[edge.ToIndex])
+                if (!reached[next])
                 {
-                    reached[edge.ToIndex] = true;
-                    queue.Enqueue(model.Nodes[edge.ToIndex]);
+                    reached[next] = true;
+                    queue[tail++] = next;
                 }
             }
         }

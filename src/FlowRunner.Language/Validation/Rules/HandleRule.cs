@@ -13,8 +13,8 @@ internal sealed class HandleRule : IFlowRule
     private static string AssumedDirection(RuleContext context, EdgeSyntax edge, int index)
     {
         bool isSource = index < edge.Path.Length - 1;
-        NodeModel? self = context.Model.FindNode(edge.Path[index].Node.Text);
-        NodeModel? other = context.Model.FindNode(edge.Path[isSource ? index + 1 : index - 1].Node.Text);
+        NodeModel? self = context.FindNode(edge.Path[index].Node.Text);
+        NodeModel? other = context.FindNode(edge.Path[isSource ? index + 1 : index - 1].Node.Text);
         bool sameLane = self is null || other is null || self.Lane == other.Lane;
         return (isSource, sameLane) switch
         {

@@ -20,7 +20,7 @@ internal sealed class LabelRule : IFlowRule
             return;
         }
 
-        if (statement is not NodeSyntax syntax || context.Model.FindNode(syntax.Id.Text) is not { } node || !ReferenceEquals(node.Syntax, syntax))
+        if (statement is not NodeSyntax syntax || context.FindNode(syntax.Id.Text) is not { } node || !ReferenceEquals(node.Syntax, syntax))
         {
             return;
         }

@@ -16,7 +16,7 @@ internal sealed class NodeIdRule : IFlowRule
 
         string id = node.Id.Text;
         // The model keeps the first declaration of every id, so any other declaration is a duplicate.
-        if (context.Model.FindNode(id) is { Syntax: { } earlier } && !ReferenceEquals(earlier, node))
+        if (context.FindNode(id) is { Syntax: { } earlier } && !ReferenceEquals(earlier, node))
         {
             context.Report(Descriptors.DuplicateNodeId, node.Id.Span, "node ids are unique across all lanes: give this node the next free id",
                 id, context.LineOf(earlier.Id.Span.Start));

@@ -9,15 +9,15 @@ internal sealed class ParallelSplitRule : IFlowRule
     public bool NeedsCompleteTree => true;
 
     // Nodes have a handful of exits: a quadratic scan beats a hash set allocated per node.
-    private static int DistinctTargets(ArraySegment<EdgeModel> exits)
+    private static int DistinctTargets(ReadOnlySpan<int> targets)
     {
         int distinct = 0;
-        for (int i = 0; i < exits.Count; i++)
+        for (int i = 0; i < targets.Length; i++)
         {
             bool seen = false;
             for (int j = 0; j < i && !seen; j++)
             {
-                seen = exits[j].ToIndex == exits[i].ToIndex;
+                seen = targets[j] == targets[i];
             }
 
             distinct += seen ? 0 : 1;
@@ -28,16 +28,19 @@ internal sealed class ParallelSplitRule : IFlowRule
 
     public void Analyze(RuleContext context)
     {
-        foreach (NodeModel node in context.Model.Nodes)
+        FlowModel model = context.Model;
+        for (int index = 0; index < model.Nodes.Length; index++)
         {
-            if (node.Shape == NodeShape.Diamond || node.Shape == NodeShape.Unknown)
+            NodeShape shape = model.ShapeAt(index);
+            if (shape == NodeShape.Diamond || shape == NodeShape.Unknown)
             {
                 continue;
             }
 
-            int exits = DistinctTargets(context.Model.Outgoing(node));
+            int exits = DistinctTargets(model.Successors(index));
             if (exits > 1)
             {
+                NodeModel node = model.Nodes[index];
                 context.Report(Descriptors.ImplicitParallelSplit, node.Syntax.Id.Span,
                     "make it a diamond if only one branch should run, or keep it to run all branches in parallel", node.Id, exits);
             }

@@ -30,7 +30,7 @@ internal sealed class PlacementRule : IFlowRule
             context.Report(Descriptors.ChainedEdge, edge.Span, "write one edge per line: 'a -> b', then 'b -> c'", edge.Path.Length);
         }
 
-        NodeModel? source = context.Model.FindNode(edge.Path[0].Node.Text);
+        NodeModel? source = context.FindNode(edge.Path[0].Node.Text);
         if (lane is null)
         {
             string hint = source?.Lane is { } sourceLane ? $"move it into lane '{sourceLane}'" : "move it into the lane of its source node";

@@ -13,11 +13,10 @@ internal sealed class ReferenceRule : IFlowRule
 
     public void Visit(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
-        FlowModel model = context.Model;
         switch (statement)
         {
             case EdgeSyntax edge:
-                NodeModel? source = model.FindNode(edge.Path[0].Node.Text);
+                NodeModel? source = context.FindNode(edge.Path[0].Node.Text);
                 for (int i = 0; i < edge.Path.Length; i++)
                 {
                     AnalyzeEndpoint(context, edge.Path[i], isTarget: i > 0, source);
@@ -27,7 +26,7 @@ internal sealed class ReferenceRule : IFlowRule
             case LoopSyntax loop:
                 foreach (SyntaxToken node in loop.Nodes)
                 {
-                    if (model.FindNode(node.Text) is null)
+                    if (context.FindNode(node.Text) is null)
                     {
                         ReportUndefined(context, node);
                     }
@@ -39,21 +38,21 @@ internal sealed class ReferenceRule : IFlowRule
 
     private void AnalyzeEndpoint(RuleContext context, EndpointSyntax endpoint, bool isTarget, NodeModel? source)
     {
-        if (endpoint.Lane is { } prefix && context.Model.FindLane(prefix.Text) is null)
+        if (endpoint.Lane is { } prefix && context.FindLane(prefix.Text) is null)
         {
             _laneIds ??= [.. context.Model.Lanes.Select(l => l.Id)];
             context.Report(Descriptors.UnknownLanePrefix, prefix.Span, "the prefix must be a lane id exactly (case-sensitive)",
                 prefix.Text, Suggestions.DidYouMean(prefix.Text, _laneIds));
         }
 
-        NodeModel? node = context.Model.FindNode(endpoint.Node.Text);
+        NodeModel? node = context.FindNode(endpoint.Node.Text);
         if (node is null)
         {
             ReportUndefined(context, endpoint.Node);
             return;
         }
 
-        if (endpoint.Lane is { } lanePrefix && context.Model.FindLane(lanePrefix.Text) is not null && lanePrefix.Text != node.Lane)
+        if (endpoint.Lane is { } lanePrefix && context.FindLane(lanePrefix.Text) is not null && lanePrefix.Text != node.Lane)
         {
             context.Report(Descriptors.WrongLanePrefix, lanePrefix.Span,
                 node.Lane is null ? "remove the prefix" : $"write '{node.Lane}.{node.Id}'", node.Id, node.Lane ?? "(none)", lanePrefix.Text);
