@@ -105,6 +105,12 @@ public sealed class FlowModel : IModelLookup
     /// <remarks>Plain integers next to each other: the whole-graph rules walk a flow of 100k nodes through these.</remarks>
     internal ReadOnlySpan<int> Successors(int node) => _outgoing.Neighbours(node);
 
+    /// <summary>The source indexes of the edges entering the node at an index, in definition order.</summary>
+    internal ReadOnlySpan<int> Predecessors(int node) => _incoming.Neighbours(node);
+
+    /// <summary>The edges leaving the node at an index, in definition order.</summary>
+    internal ArraySegment<EdgeModel> OutgoingAt(int node) => _outgoing.Of(node);
+
     // Edges grouped by source (or target) node: a start offset per node into one array (compressed sparse rows),
     // with the other end's index alongside each edge.
     private sealed class Adjacency

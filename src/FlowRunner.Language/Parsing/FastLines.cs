@@ -26,6 +26,8 @@ internal static class FastLines
 
     private ref struct Reader(string source, int start, int end, StringPool pool)
     {
+        private const int ShortValue = 8;
+
         private readonly string _source = source;
         private readonly int _end = end;
         private int _position = start;
@@ -132,7 +134,10 @@ internal static class FastLines
                 return null; // unterminated: the combinator grammar records it for its own diagnostic
             }
 
-            var value = new StringLiteral(_source.Substring(start + 1, close - start - 1), TextSpan.FromBounds(start, close + 1), IsTerminated: true, HasEscapes: false);
+            // Short values repeat ("Yes", "No", "Start", "End"): they come from the pool like words do.
+            int length = close - start - 1;
+            string text = length <= ShortValue ? pool.Get(_source.AsSpan(start + 1, length)) : _source.Substring(start + 1, length);
+            var value = new StringLiteral(text, TextSpan.FromBounds(start, close + 1), IsTerminated: true, HasEscapes: false);
             _position = close + 1;
             SkipSpaces();
             return new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };

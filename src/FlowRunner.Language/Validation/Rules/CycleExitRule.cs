@@ -11,6 +11,11 @@ internal sealed class CycleExitRule : IFlowRule
     public void Analyze(RuleContext context)
     {
         FlowModel model = context.Model;
+        if (EveryNodeReachesADeadEnd(model))
+        {
+            return; // the usual case, found in one linear pass without computing components
+        }
+
         int[] componentOf = StronglyConnectedComponents(model, out int components);
 
         // Per component: its size, whether an edge leaves it or loops on itself, and its lowest node index.
@@ -64,6 +69,41 @@ internal sealed class CycleExitRule : IFlowRule
             context.Report(Descriptors.LoopWithoutExit, first.Syntax.Id.Span,
                 "add an exit, e.g. a decision with an edge to an end circle", string.Join(", ", members));
         }
+    }
+
+    /// <summary>
+    /// True when every node can reach a node without exits (an end, or a dead end reported elsewhere). A cycle
+    /// with no exit is then impossible: its nodes could never leave it. Conversely, a node that reaches no such
+    /// node ends up in a cycle without exit, so when this is false the components are computed.
+    /// </summary>
+    private static bool EveryNodeReachesADeadEnd(FlowModel model)
+    {
+        int count = model.Nodes.Length;
+        bool[] reached = new bool[count];
+        int[] queue = new int[count];
+        int tail = 0;
+        for (int node = 0; node < count; node++)
+        {
+            if (model.OutDegree(node) == 0)
+            {
+                reached[node] = true;
+                queue[tail++] = node;
+            }
+        }
+
+        for (int head = 0; head < tail; head++)
+        {
+            foreach (int previous in model.Predecessors(queue[head]))
+            {
+                if (!reached[previous])
+                {
+                    reached[previous] = true;
+                    queue[tail++] = previous;
+                }
+            }
+        }
+
+        return tail == count;
     }
 
     /// <summary>

@@ -33,9 +33,8 @@ internal sealed class DecisionRule : IFlowRule
                 continue;
             }
 
-            NodeModel node = model.Nodes[index];
-
-            ArraySegment<EdgeModel> exits = model.Outgoing(node);
+            // Only the exits are read (they lie next to each other); the node object only when something is reported.
+            ArraySegment<EdgeModel> exits = model.OutgoingAt(index);
             if (exits.Count == 0)
             {
                 continue; // a dead end or an orphan, reported by GraphRule
@@ -43,6 +42,7 @@ internal sealed class DecisionRule : IFlowRule
 
             if (exits.Count < 2)
             {
+                NodeModel node = model.Nodes[index];
                 context.Report(Descriptors.DecisionTooFewExits, node.Syntax.Id.Span,
                     "add the other branch (e.g. [label=\"No\"]) or make the node a rectangle", node.Id, exits.Count);
                 continue;
@@ -55,12 +55,12 @@ internal sealed class DecisionRule : IFlowRule
                 if (exit.Label is not { } label || label.AsSpan().Trim().Length == 0)
                 {
                     context.Report(Descriptors.DecisionUnlabeledExit, exit.Syntax.Span,
-                        "label each exit with the outcome that takes it, e.g. [label=\"Yes\"]", node.Id, exit.To);
+                        "label each exit with the outcome that takes it, e.g. [label=\"Yes\"]", exit.From, exit.To);
                 }
                 else if (IsLabelUsedBefore(exits, i))
                 {
                     context.Report(Descriptors.DecisionDuplicateExitLabel, exit.Syntax.Label!.Span,
-                        "give each exit a different label so the outcome picks one", node.Id, label.Trim());
+                        "give each exit a different label so the outcome picks one", exit.From, label.Trim());
                 }
             }
         }
