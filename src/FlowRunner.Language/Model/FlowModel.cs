@@ -19,6 +19,8 @@ public sealed class FlowModel : IModelLookup
     /// <param name="shapes">The shape of every node, by index (whole-graph rules read shapes without the nodes).</param>
     /// <param name="nodesById">The nodes by id.</param>
     /// <param name="edges">The edges.</param>
+    /// <param name="sources">The source node index of every edge, by edge index.</param>
+    /// <param name="targets">The target node index of every edge, by edge index.</param>
     /// <param name="loops">The loops.</param>
     internal FlowModel(
         ImmutableArray<LaneModel> lanes,
@@ -26,6 +28,8 @@ public sealed class FlowModel : IModelLookup
         NodeShape[] shapes,
         NodeTable nodesById,
         ImmutableArray<EdgeModel> edges,
+        int[] sources,
+        int[] targets,
         ImmutableArray<LoopModel> loops)
     {
         Lanes = lanes;
@@ -41,8 +45,8 @@ public sealed class FlowModel : IModelLookup
             _lanes.TryAdd(lane.Id, lane);
         }
 
-        _outgoing = new Adjacency(edges, nodes.Length, incoming: false);
-        _incoming = new Adjacency(edges, nodes.Length, incoming: true);
+        _outgoing = new Adjacency(edges, nodes.Length, sources, targets);
+        _incoming = new Adjacency(edges, nodes.Length, targets, sources);
     }
 
     /// <summary>Lanes in declaration order (a duplicated id appears once, at its first declaration).</summary>
@@ -119,33 +123,27 @@ public sealed class FlowModel : IModelLookup
         private readonly int[] _neighbours;
         private readonly int[] _start;
 
-        public Adjacency(ImmutableArray<EdgeModel> edges, int nodeCount, bool incoming)
+        // Groups edges by key node; within a group they keep definition order.
+        public Adjacency(ImmutableArray<EdgeModel> edges, int nodeCount, int[] keys, int[] others)
         {
-            int[] keys = new int[edges.Length];
-            int[] others = new int[edges.Length];
-            for (int e = 0; e < edges.Length; e++)
-            {
-                keys[e] = incoming ? edges[e].ToIndex : edges[e].FromIndex;
-                others[e] = incoming ? edges[e].FromIndex : edges[e].ToIndex;
-            }
-
+            // Sizes, then running totals: _start[k] is where group k ends, _start[nodeCount] the edge count.
             _start = new int[nodeCount + 1];
             foreach (int key in keys)
             {
-                _start[key + 1]++;
+                _start[key]++;
             }
 
-            for (int i = 0; i < nodeCount; i++)
+            for (int i = 1; i <= nodeCount; i++)
             {
-                _start[i + 1] += _start[i];
+                _start[i] += _start[i - 1];
             }
 
+            // Filling each group from its end, last edge first, moves _start[k] back to where group k begins.
             _edges = new EdgeModel[edges.Length];
             _neighbours = new int[edges.Length];
-            int[] next = (int[])_start.Clone();
-            for (int e = 0; e < edges.Length; e++)
+            for (int e = edges.Length - 1; e >= 0; e--)
             {
-                int slot = next[keys[e]]++;
+                int slot = --_start[keys[e]];
                 _edges[slot] = edges[e];
                 _neighbours[slot] = others[e];
             }

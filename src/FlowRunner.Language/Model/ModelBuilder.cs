@@ -24,7 +24,8 @@ internal sealed class ModelBuilder : IModelLookup
     private readonly ImmutableArray<NodeModel>.Builder _nodes = ImmutableArray.CreateBuilder<NodeModel>();
     private readonly NodeTable _nodeIds;
     private readonly List<NodeShape> _shapes = [];
-    private readonly List<ResolvedEdge> _edges = [];
+    private readonly Chunks<ResolvedEdge> _edges = new();
+    private readonly Action<ResolvedEdge> _keep;
 
     // Edge statements in source order that could not be resolved when read, with the number of edges before them.
     private readonly List<(int Position, EdgeSyntax Edge)> _deferredEdges = [];
@@ -34,6 +35,7 @@ internal sealed class ModelBuilder : IModelLookup
     public ModelBuilder(int statementCount)
     {
         _nodeIds = new NodeTable(statementCount);
+        _keep = _edges.Add;
     }
 
     /// <summary>A node, edge or loop statement, written in <paramref name="lane"/> (null at top level).</summary>
@@ -53,7 +55,7 @@ internal sealed class ModelBuilder : IModelLookup
             case EdgeSyntax edge:
                 if (IsResolvable(edge))
                 {
-                    Resolve(edge, _edges);
+                    Resolve(edge, _keep);
                 }
                 else
                 {
@@ -87,28 +89,41 @@ internal sealed class ModelBuilder : IModelLookup
     /// <summary>Resolves what was deferred and returns the model.</summary>
     public FlowModel Finish()
     {
-        // The deferred statements' edges go in at their places, so indexes follow the source.
-        var edges = ImmutableArray.CreateBuilder<EdgeModel>(_edges.Count);
-        var late = new List<ResolvedEdge>();
-        int taken = 0;
-        foreach ((int position, EdgeSyntax edge) in _deferredEdges)
+        // The deferred statements' edges go in at their places, so indexes follow the source. The node indexes of
+        // every edge are gathered on the way for the model's adjacency, which then never reads the edge objects.
+        var late = new List<ResolvedEdge>[_deferredEdges.Count];
+        int total = _edges.Count;
+        for (int d = 0; d < late.Length; d++)
         {
-            for (; taken < position; taken++)
+            late[d] = [];
+            Resolve(_deferredEdges[d].Edge, late[d].Add);
+            total += late[d].Count;
+        }
+
+        var edges = ImmutableArray.CreateBuilder<EdgeModel>(total);
+        int[] sources = new int[total];
+        int[] targets = new int[total];
+        void Take(ResolvedEdge resolved)
+        {
+            sources[edges.Count] = resolved.FromIndex;
+            targets[edges.Count] = resolved.ToIndex;
+            edges.Add(resolved.ToModel(edges.Count));
+        }
+
+        int taken = 0;
+        for (int d = 0; d < late.Length; d++)
+        {
+            for (; taken < _deferredEdges[d].Position; taken++)
             {
-                edges.Add(_edges[taken].ToModel(edges.Count));
+                Take(_edges[taken]);
             }
 
-            late.Clear();
-            Resolve(edge, late);
-            foreach (ResolvedEdge resolved in late)
-            {
-                edges.Add(resolved.ToModel(edges.Count));
-            }
+            late[d].ForEach(Take);
         }
 
         for (; taken < _edges.Count; taken++)
         {
-            edges.Add(_edges[taken].ToModel(edges.Count));
+            Take(_edges[taken]);
         }
 
         var loops = ImmutableArray.CreateBuilder<LoopModel>(_loops.Count);
@@ -117,7 +132,7 @@ internal sealed class ModelBuilder : IModelLookup
             loops.Add(new LoopModel(loop.Condition, [.. loop.Nodes.Select(n => n.Text).Where(id => _nodeIds.Find(id) is not null)], loop));
         }
 
-        return new FlowModel(_lanes.ToImmutable(), _nodes.ToImmutable(), [.. _shapes], _nodeIds, edges.DrainToImmutable(), loops.MoveToImmutable());
+        return new FlowModel(_lanes.ToImmutable(), _nodes.ToImmutable(), [.. _shapes], _nodeIds, edges.MoveToImmutable(), sources, targets, loops.MoveToImmutable());
     }
 
     private bool IsResolvable(EdgeSyntax edge)
@@ -135,7 +150,7 @@ internal sealed class ModelBuilder : IModelLookup
 
     // One edge per step of the path whose two ends are declared; a step with an undeclared end is left out (the
     // validator reports it).
-    private void Resolve(EdgeSyntax edge, List<ResolvedEdge> into)
+    private void Resolve(EdgeSyntax edge, Action<ResolvedEdge> add)
     {
         string? label = edge.Label is { Value.Value: { Length: > 0 } text } ? text : null;
         for (int i = 0; i + 1 < edge.Path.Length; i++)
@@ -147,8 +162,30 @@ internal sealed class ModelBuilder : IModelLookup
                 bool sameLane = source.Lane == target.Lane;
                 HandleDirection fromHandle = FlowModelBuilder.ParseDirection(from.Handle) ?? (sameLane ? HandleDirection.Right : HandleDirection.Bottom);
                 HandleDirection toHandle = FlowModelBuilder.ParseDirection(to.Handle) ?? (sameLane ? HandleDirection.Left : HandleDirection.Top);
-                into.Add(new ResolvedEdge(source.Id, target.Id, source.Index, target.Index, label, fromHandle, toHandle, from.Handle is null || to.Handle is null, edge));
+                add(new ResolvedEdge(source.Id, target.Id, source.Index, target.Index, label, fromHandle, toHandle, from.Handle is null || to.Handle is null, edge));
             }
+        }
+    }
+
+    // A list in fixed blocks: growing never copies what it holds (a flow of 100k nodes has 110k edges to keep).
+    private sealed class Chunks<T>
+    {
+        private const int Size = 1024;
+        private readonly List<T[]> _blocks = [];
+
+        public int Count { get; private set; }
+
+        public T this[int index] => _blocks[index / Size][index % Size];
+
+        public void Add(T item)
+        {
+            if (Count % Size == 0)
+            {
+                _blocks.Add(new T[Size]);
+            }
+
+            _blocks[^1][Count % Size] = item;
+            Count++;
         }
     }
 

@@ -14,9 +14,9 @@ internal sealed class NodeTable
     /// <param name="statementCount">The number of statements in the file: no file declares more nodes than that.</param>
     public NodeTable(int statementCount)
     {
-        // Room for every number up to twice the statements: any sensible numbering fits, an id such as n999999
-        // in a small file goes to the dictionary rather than sizing the array.
-        _byNumber = new NodeModel?[Math.Min(2 * (long)statementCount + 64, int.MaxValue - 64)];
+        // Room for every number up to the statement count (FlowZap numbers n1..nN, N at most the statements) and
+        // a little more; an id such as n999999 in a small file goes to the dictionary rather than sizing the array.
+        _byNumber = new NodeModel?[Math.Min((long)statementCount + 64, int.MaxValue - 64)];
     }
 
     /// <summary>Adds a node unless its id is taken; the first declaration wins.</summary>

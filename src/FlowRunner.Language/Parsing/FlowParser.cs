@@ -75,6 +75,9 @@ public static class FlowParser
         private LaneOpenLine? _lane;
         private LaneLabelSyntax? _laneLabel;
         private ImmutableArray<StatementSyntax>.Builder? _members;
+
+        // One buffer for the members of every lane in turn (each lane gets an exact copy), not one growing per lane.
+        private readonly ImmutableArray<StatementSyntax>.Builder _memberBuffer = ImmutableArray.CreateBuilder<StatementSyntax>();
         private bool _labelMayFollow;
 
         public ImmutableArray<StatementSyntax>.Builder Statements { get; } = ImmutableArray.CreateBuilder<StatementSyntax>();
@@ -148,7 +151,8 @@ public static class FlowParser
 
             _lane = open;
             _laneLabel = open.Label;
-            _members = ImmutableArray.CreateBuilder<StatementSyntax>();
+            _memberBuffer.Clear();
+            _members = _memberBuffer;
             if (open.Label is { ClosesLane: true } label)
             {
                 EndLane(new TextSpan(label.Span.End - 1, 1));
