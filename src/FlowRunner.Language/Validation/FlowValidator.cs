@@ -59,8 +59,8 @@ public static class FlowValidator
     /// One validation: statements are visited as they come, by every statement rule, while the model may still be
     /// growing (<see cref="FlowAnalysis"/> feeds them from the parser, a lane at a time). A statement that names a
     /// node or lane not declared yet waits for <see cref="Finish"/>, so every rule sees exactly what it would see
-    /// in a walk of the finished tree; diagnostics are sorted by position afterwards, so the order of visits is
-    /// not visible.
+    /// in a walk of the finished tree (<see cref="FlowAnalysis"/> sorts the diagnostics by position, so the order
+    /// of visits does not show).
     /// </summary>
     internal sealed class ValidationRun
     {
