@@ -43,4 +43,19 @@ public sealed class ModelTests
         Diagnostics.Diagnostic gap = Assert.Single(FlowAnalysis.Analyze(Source, "gap.flow").Diagnostics, d => d.Id == "FZ3007");
         Assert.Contains("n2, n3, n4, n5, n6 and 2147483640 more", gap.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_huge_node_number_in_a_small_file_allocates_little()
+    {
+        // Ids are pooled and looked up by number through arrays sized from the file, not from the largest number.
+        const string Source = "L { # L\n  n1: circle label:\"Start\"\n  n16777215: circle label:\"End\"\n"
+            + "  n1.handle(right) -> n16777215.handle(left)\n}\n";
+        FlowAnalysis.Analyze(Source, "warm.flow");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        FlowAnalysis analysis = FlowAnalysis.Analyze(Source, "huge.flow");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("n16777215", Assert.Single(analysis.Model.Edges).To);
+        Assert.True(allocated < 1_000_000, $"analysing a 120-byte file allocated {allocated:N0} bytes");
+    }
 }

@@ -71,7 +71,7 @@ public static class FlowParser
     /// <summary>The lane being read and the statements read so far.</summary>
     private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, bool useFastLines, IStatementSink? sink)
     {
-        private readonly StringPool _pool = new();
+        private readonly StringPool _pool = new(source.LineCount + 64);
         private LaneOpenLine? _lane;
         private LaneLabelSyntax? _laneLabel;
         private ImmutableArray<StatementSyntax>.Builder? _members;

@@ -9,22 +9,23 @@ namespace FlowRunner.Language.Parsing;
 /// unique per node but named again by every edge, go through an array indexed by their number, so an edge's
 /// endpoints reuse the strings of the declarations (a flow of 100k nodes allocated 220k more strings otherwise).
 /// </summary>
-internal sealed class StringPool
+/// <param name="maxNumber">
+/// Numbers from this on are not kept by number (they go through the small cache): give about the file's line count,
+/// so the array grows with the file and an id such as n99999999 in a small file cannot make it huge.
+/// </param>
+internal sealed class StringPool(int maxNumber)
 {
     private const int Size = 512; // a power of two
-
-    // Numbers past this (ids such as n99999999 in a small file) are not kept: the array grows only with the file.
-    private const int MaxNumber = 1 << 24;
     private readonly string?[] _slots = new string?[Size];
-    private string?[] _numbered = new string?[256];
+    private string?[] _numbered = new string?[Math.Min(256, maxNumber)];
 
     public string Get(ReadOnlySpan<char> text)
     {
-        if (NodeTable.TryParseNumber(text, out int number) && number < MaxNumber)
+        if (NodeTable.TryParseNumber(text, out int number) && number < maxNumber)
         {
             if (number >= _numbered.Length)
             {
-                Array.Resize(ref _numbered, Math.Min(MaxNumber, Math.Max(number + 1, _numbered.Length * 2)));
+                Array.Resize(ref _numbered, (int)Math.Min(maxNumber, Math.Max(number + 1L, _numbered.Length * 2L)));
             }
 
             return _numbered[number] ??= text.ToString();
