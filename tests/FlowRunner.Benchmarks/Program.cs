@@ -35,7 +35,7 @@ foreach (int size in sizes)
         return 1;
     }
 
-    int repeats = size >= 100_000 ? 5 : 15;
+    int repeats = size >= 100_000 ? 9 : 21; // odd, for a true median
     double parseOnly = Median(repeats, () => FlowRunner.Language.Parsing.FlowParser.Parse(text, "generated.flow"));
     double median = MedianWithPause(repeats, () => FlowAnalysis.Analyze(text, "generated.flow"), out double pause);
     double baseline = Median(repeats, () => Scan(text));
