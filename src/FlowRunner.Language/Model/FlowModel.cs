@@ -95,7 +95,6 @@ public sealed class FlowModel : IModelLookup
     /// <summary>Circles without outgoing edges: where instances end.</summary>
     public IEnumerable<NodeModel> Ends => Nodes.Where(n => n.Shape == NodeShape.Circle && OutDegree(n) == 0);
 
-    /// <summary>Edges grouped by node in one array (compressed sparse rows), in definition order within a node.</summary>
     /// <summary>The shape of the node at an index.</summary>
     internal NodeShape ShapeAt(int node) => _shapes[node];
 

@@ -51,25 +51,6 @@ public sealed class RuleContext
     /// <summary>The 1-based line of an offset, for messages such as "declared on line 3".</summary>
     public int LineOf(int offset) => Source.GetLinePosition(offset).Line + 1;
 
-    /// <summary>The lane each statement is written in (null at top level), in source order.</summary>
-    public IEnumerable<(StatementSyntax Statement, LaneSyntax? Lane)> StatementsWithLane()
-    {
-        foreach (StatementSyntax statement in Document.Statements)
-        {
-            if (statement is LaneSyntax lane)
-            {
-                foreach (StatementSyntax member in lane.Members)
-                {
-                    yield return (member, lane);
-                }
-            }
-            else
-            {
-                yield return (statement, null);
-            }
-        }
-    }
-
     /// <summary>The first declaration of a node id (so far, while statements stream in), or null.</summary>
     internal NodeModel? FindNode(string id) => _lookup.FindNode(id);
 
