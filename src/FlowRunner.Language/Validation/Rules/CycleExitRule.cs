@@ -78,32 +78,16 @@ internal sealed class CycleExitRule : IFlowRule
     /// </summary>
     private static bool EveryNodeReachesADeadEnd(FlowModel model)
     {
-        int count = model.Nodes.Length;
-        bool[] reached = new bool[count];
-        int[] queue = new int[count];
-        int tail = 0;
-        for (int node = 0; node < count; node++)
+        var withoutExits = new List<int>();
+        for (int node = 0; node < model.Nodes.Length; node++)
         {
             if (model.OutDegree(node) == 0)
             {
-                reached[node] = true;
-                queue[tail++] = node;
+                withoutExits.Add(node);
             }
         }
 
-        for (int head = 0; head < tail; head++)
-        {
-            foreach (int previous in model.Predecessors(queue[head]))
-            {
-                if (!reached[previous])
-                {
-                    reached[previous] = true;
-                    queue[tail++] = previous;
-                }
-            }
-        }
-
-        return tail == count;
+        return Array.TrueForAll(GraphRule.Reach(model, withoutExits, backwards: true), reached => reached);
     }
 
     /// <summary>

@@ -86,12 +86,14 @@ internal sealed class GraphRule : IFlowRule
         _ => "activity",
     };
 
-    /// <summary>Breadth-first search over node indexes; iterative so very large flows cannot overflow the stack.</summary>
-    internal static bool[] Reach(FlowModel model, List<int> from)
+    /// <summary>
+    /// Breadth-first search over node indexes, along the edges (or against them when <paramref name="backwards"/>);
+    /// iterative so very large flows cannot overflow the stack.
+    /// </summary>
+    internal static bool[] Reach(FlowModel model, List<int> from, bool backwards = false)
     {
         bool[] reached = new bool[model.Nodes.Length];
         int[] queue = new int[model.Nodes.Length];
-        int head = 0;
         int tail = 0;
         foreach (int start in from)
         {
@@ -102,14 +104,15 @@ internal sealed class GraphRule : IFlowRule
             }
         }
 
-        while (head < tail)
+        for (int head = 0; head < tail; head++)
         {
-            foreach (int next in model.Successors(queue[head++]))
+            ReadOnlySpan<int> next = backwards ? model.Predecessors(queue[head]) : model.Successors(queue[head]);
+            foreach (int node in next)
             {
-                if (!reached[next])
+                if (!reached[node])
                 {
-                    reached[next] = true;
-                    queue[tail++] = next;
+                    reached[node] = true;
+                    queue[tail++] = node;
                 }
             }
         }
