@@ -25,49 +25,13 @@ public sealed record FlowAnalysis(FlowDocument Document, FlowModel Model, Immuta
     /// <summary>Parses and validates a source text, applying the configuration's severities.</summary>
     public static FlowAnalysis Analyze(SourceText source, LintConfiguration? configuration = null)
     {
-        // The parser hands each statement to the model and each closed lane to the statement rules while that
-        // lane is still in the CPU cache; a walk of the finished tree would read a large file back from memory
-        // twice more (FlowModelBuilder.Build and FlowValidator.Validate give the same results, a test checks).
-        var pipeline = new Pipeline(source);
-        ParseResult parse = FlowParser.Parse(source, pipeline);
-        FlowModel model = pipeline.Model.Finish();
-        ImmutableArray<Diagnostic> all = parse.Diagnostics.AddRange(pipeline.Validation.Finish(parse.Document, model, isTreeComplete: !parse.HasErrors));
+        ParseResult parse = FlowParser.Parse(source);
+        FlowModel model = FlowModelBuilder.Build(parse.Document);
+        ImmutableArray<Diagnostic> all = parse.Diagnostics.AddRange(FlowValidator.Validate(parse.Document, model, isTreeComplete: !parse.HasErrors));
         all = (configuration ?? LintConfiguration.Default).Apply(all);
         ImmutableArray<Diagnostic> sorted = [.. all
             .OrderBy(d => d.Location.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)];
         return new FlowAnalysis(parse.Document, model, sorted);
-    }
-
-    private sealed class Pipeline : IStatementSink
-    {
-        public Pipeline(SourceText source)
-        {
-            // A statement is a line at most; the parser counts lines anyway (but refuses a file too large to read).
-            Model = new ModelBuilder(source.Text.Length > FlowParser.MaxCharacters ? 0 : source.LineCount);
-            Validation = new FlowValidator.ValidationRun(source, Model);
-        }
-
-        public ModelBuilder Model { get; }
-
-        public FlowValidator.ValidationRun Validation { get; }
-
-        public void OnStatement(StatementSyntax statement, string? lane)
-        {
-            Model.Add(statement, lane);
-            if (lane is null)
-            {
-                Validation.Visit(statement, null);
-            }
-        }
-
-        public void OnLaneClosed(LaneSyntax lane)
-        {
-            Model.AddLane(lane);
-            foreach (StatementSyntax member in lane.Members)
-            {
-                Validation.Visit(member, lane);
-            }
-        }
     }
 }

@@ -6,193 +6,148 @@ using static FlowRunner.Language.Parsing.FlowTokens;
 namespace FlowRunner.Language.Parsing;
 
 /// <summary>
-/// The grammar of one line of FlowZap Code (reference §11), built bottom-up from the tokens. A line is
-/// dispatched by its first token and the character after it (<c>:</c> node, <c>{</c> lane, <c>[</c> loop,
-/// <c>.</c> or <c>-&gt;</c> edge), so no alternative re-reads more than that one character.
+/// The grammar of one line of FlowZap Code (reference §11): one small parser per statement kind, composed with
+/// Sprache's operators from the tokens of <see cref="FlowTokens"/>. A syntax error lists the names of the tokens
+/// that could have come where it stopped ("expected ':', '{' or '->'").
 /// </summary>
-/// <remarks>
-/// Every sub-parser is a static field. In a query <c>from a in A from b in B</c>, the expression <c>B</c> is
-/// evaluated inside a lambda on every parse, so writing a combinator there (<c>X.Or(Y)</c>, <c>.Named</c>,
-/// <c>.Select</c>) would rebuild it for every line; naming a field costs nothing. Fields are declared before
-/// the fields that use them, because static fields initialise in textual order.
-/// </remarks>
 internal static class FlowGrammar
 {
-    private static readonly Parser<SyntaxToken> AttributeKey = Identifier.Named("attribute");
-    private static readonly Parser<SyntaxToken> Shape = Identifier.Named("shape");
-    private static readonly Parser<SyntaxToken?> OptionalDirection = Identifier.Named("handle direction").Select(t => (SyntaxToken?)t).XOptionalOrDefault();
-    private static readonly Parser<SyntaxToken> HandleKeyword = Identifier.Named("'handle'");
-    private static readonly Parser<SyntaxToken> NodeOrHandle = Identifier.Named("node id or 'handle'");
-    private static readonly Parser<SyntaxToken> NodeId = Identifier.Named("node id");
-    private static readonly Parser<IEnumerable<SyntaxToken>> NodeIds = NodeId.XMany();
-    private static readonly Parser<SyntaxToken> StatementStart = Identifier.Named("node, edge, lane or loop");
-    private static readonly Parser<TextSpan> SlashMarker = Symbol("//", "comment", skipSpaces: false);
-    private static readonly Parser<TextSpan> HashMarker = Symbol("#", "comment", skipSpaces: false);
-    private static readonly Parser<TextSpan> LabelMarker = Symbol("#", "'#'");
+    private static readonly Parser<SyntaxToken> StatementStart = Word("node, edge, lane or loop");
+    private static readonly Parser<SyntaxToken> NodeId = Word("node id");
+    private static readonly Parser<SyntaxToken> NodeOrHandle = Word("node id or 'handle'");
+    private static readonly Parser<SyntaxToken> HandleKeyword = Word("'handle'");
+    private static readonly Parser<SyntaxToken> Direction = Word("handle direction");
+    private static readonly Parser<SyntaxToken> Shape = Word("shape");
+    private static readonly Parser<SyntaxToken> AttributeKey = Word("attribute");
+    private static readonly Parser<SyntaxToken> LoopKeyword = Word("loop", only: "loop");
 
     /// <summary><c>key:"value"</c> or <c>key="value"</c>.</summary>
-    internal static readonly Parser<AttributeSyntax> Attribute =
+    public static readonly Parser<AttributeSyntax> Attribute =
         from key in AttributeKey
         from separator in Separator
         from value in QuotedString
         select new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
 
-    private static readonly Parser<IEnumerable<AttributeSyntax>> Attributes = Attribute.XMany();
-
-    /// <summary><c>(direction)</c> after a handle keyword; the keyword is checked later, so typos get a hint.</summary>
-    internal static readonly Parser<Func<SyntaxToken, HandleSyntax>> HandleArguments =
+    /// <summary><c>(direction)</c>; the word before it is checked later, so a misspelt <c>handle</c> gets a hint.</summary>
+    private static readonly Parser<HandleArguments> HandleArgs =
         from open in OpenParen
-        from direction in OptionalDirection
+        from direction in Direction.XOptional()
         from close in CloseParen
-        select new Func<SyntaxToken, HandleSyntax>(keyword => new HandleSyntax(
-            keyword,
-            direction ?? new SyntaxToken(string.Empty, new TextSpan(open.End, 0)),
-            TextSpan.FromBounds(keyword.Span.Start, close.End)));
+        select new HandleArguments(direction.IsDefined ? direction.Get() : new SyntaxToken(string.Empty, new TextSpan(open.End, 0)), close.End);
 
     /// <summary><c>.handle(direction)</c>.</summary>
-    internal static readonly Parser<HandleSyntax> HandleSuffix =
+    private static readonly Parser<HandleSyntax> HandleSuffix =
         from dot in Dot
         from keyword in HandleKeyword
-        from handle in HandleArguments
-        select handle(keyword);
-
-    private static readonly Parser<HandleSyntax?> OptionalHandleSuffix = HandleSuffix.Select(h => (HandleSyntax?)h).XOptionalOrDefault();
-
-    /// <summary>After <c>first.second</c>: either <c>(dir)</c> (second was the handle keyword) or an optional <c>.handle(dir)</c>.</summary>
-    private static readonly Parser<Func<SyntaxToken, SyntaxToken, EndpointSyntax>> AfterSecondWord =
-        HandleArguments.Select(arguments => new Func<SyntaxToken, SyntaxToken, EndpointSyntax>((first, keyword) =>
-            {
-                HandleSyntax handle = arguments(keyword);
-                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
-            }))
-        .XOr(OptionalHandleSuffix.Select(handle => new Func<SyntaxToken, SyntaxToken, EndpointSyntax>((lane, node) => new EndpointSyntax(
-            lane,
-            node,
-            handle,
-            TextSpan.FromBounds(lane.Span.Start, handle?.Span.End ?? node.Span.End)))));
+        from arguments in HandleArgs
+        select arguments.With(keyword);
 
     /// <summary>
-    /// What may follow an endpoint's first identifier: <c>.handle(d)</c>, <c>.nX</c>, <c>.nX.handle(d)</c> or nothing.
-    /// Returns a function of that first identifier.
+    /// <c>.second</c> after an endpoint's first word: <c>(dir)</c> next makes it the handle keyword
+    /// (<c>n1.handle(dir)</c>); otherwise it is a node after a lane prefix, with an optional <c>.handle(dir)</c>.
     /// </summary>
-    internal static readonly Parser<Func<SyntaxToken, EndpointSyntax>> EndpointSuffix =
-        (from dot in Dot
-         from second in NodeOrHandle
-         from build in AfterSecondWord
-         select new Func<SyntaxToken, EndpointSyntax>(first => build(first, second)))
-        .XOr(Parse.Return(new Func<SyntaxToken, EndpointSyntax>(first => new EndpointSyntax(null, first, null, first.Span))));
+    private static readonly Parser<EndpointTail> DottedTail =
+        from dot in Dot
+        from second in NodeOrHandle
+        from tail in HandleArgs.Select(arguments => new EndpointTail(second, arguments.With(second), IsHandleOfFirst: true))
+            .XOr(HandleSuffix.XOptional().Select(handle => new EndpointTail(second, handle.IsDefined ? handle.Get() : null, IsHandleOfFirst: false)))
+        select tail;
 
-    internal static readonly Parser<EndpointSyntax> Endpoint =
-        from first in NodeId
-        from suffix in EndpointSuffix
-        select suffix(first);
+    /// <summary>The endpoint that starts an edge statement.</summary>
+    private static readonly Parser<EndpointSyntax> SourceEndpoint = Endpoint(StatementStart);
 
     private static readonly Parser<EndpointSyntax> ArrowTarget =
         from arrow in Arrow
-        from target in Endpoint
+        from target in Endpoint(NodeId)
         select target;
 
-    private static readonly Parser<IEnumerable<EndpointSyntax>> Targets = ArrowTarget.AtLeastOnce();
-
     /// <summary><c>[label="text"]</c> (or <c>[label:"text"]</c>).</summary>
-    internal static readonly Parser<AttributeSyntax> EdgeLabel =
+    private static readonly Parser<AttributeSyntax> EdgeLabel =
         from open in OpenBracket
         from attribute in Attribute
         from close in CloseBracket
         select attribute with { Span = TextSpan.FromBounds(open.Start, close.End) };
 
-    private static readonly Parser<AttributeSyntax?> OptionalEdgeLabel = EdgeLabel.XOptionalOrDefault();
+    /// <summary><c>[Lane.]n1[.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c>; a chain has more arrows.</summary>
+    public static readonly Parser<EdgeSyntax> Edge =
+        from source in SourceEndpoint
+        from targets in ArrowTarget.XAtLeastOnce()
+        from label in EdgeLabel.XOptional()
+        select NewEdge(source, targets, label.GetOrDefault());
 
-    /// <summary>A <c>// text</c> or <c># text</c> comment, to the end of the line.</summary>
-    internal static readonly Parser<CommentSyntax> Comment =
-        (from marker in SlashMarker
-         from text in RestOfLine
-         select new CommentSyntax(CommentKind.Slash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) })
-        .Or(from marker in HashMarker
-            from text in RestOfLine
-            select new CommentSyntax(CommentKind.Hash, text.Text) { Span = TextSpan.FromBounds(marker.Start, text.Span.End) });
-
-    /// <summary>The rest of a node line after its id: <c>: shape attr...</c>.</summary>
-    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> NodeTail =
+    /// <summary><c>n1: shape key:"value" ...</c>.</summary>
+    public static readonly Parser<NodeSyntax> Node =
+        from id in StatementStart
         from colon in Colon
         from shape in Shape
-        from attributes in Attributes
-        select new Func<SyntaxToken, StatementSyntax>(id => new NodeSyntax(id, shape, [.. attributes])
+        from attributes in Attribute.XMany()
+        select new NodeSyntax(id, shape, [.. attributes])
         {
             Span = TextSpan.FromBounds(id.Span.Start, attributes.LastOrDefault()?.Span.End ?? shape.Span.End),
-        });
+        };
 
-    /// <summary>The rest of an edge line after its first identifier.</summary>
-    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> EdgeTail =
-        from source in EndpointSuffix
-        from targets in Targets
-        from label in OptionalEdgeLabel
-        select new Func<SyntaxToken, StatementSyntax>(first => BuildEdge(source(first), targets, label));
+    /// <summary><c># Display label</c> after a lane's brace, to the end of the line.</summary>
+    private static readonly Parser<LaneLabelSyntax> LaneLabelText =
+        from hash in Hash
+        from text in RestOfLine
+        select LaneLabel(hash, text, isOnOwnLine: false);
 
-    /// <summary>The rest of a loop line after the keyword: <c>[condition] n1 n2</c>.</summary>
-    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LoopTail =
+    /// <summary><c>LaneId {</c> with an optional <c># Display label</c>.</summary>
+    public static readonly Parser<LaneOpenLine> LaneHeader =
+        from id in StatementStart
+        from brace in OpenBrace
+        from label in LaneLabelText.XOptional()
+        select new LaneOpenLine(id, brace, label.GetOrDefault())
+        {
+            Span = TextSpan.FromBounds(id.Span.Start, label.GetOrDefault()?.Span.End ?? brace.End),
+        };
+
+    /// <summary><c>loop [condition text] n2 n3</c>.</summary>
+    public static readonly Parser<LoopSyntax> Loop =
+        from keyword in LoopKeyword
         from open in OpenBracket
-        from condition in TextUntilBracket
-        from close in CloseBracket
-        from nodes in NodeIds
-        select new Func<SyntaxToken, StatementSyntax>(keyword => new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
+        from condition in ConditionText
+        from close in CloseBracket.Named("']' to close the loop condition")
+        from nodes in NodeId.XMany()
+        select new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
         {
             Span = TextSpan.FromBounds(keyword.Span.Start, nodes.Any() ? nodes.Last().Span.End : close.End),
-        });
+        };
 
-    private static readonly Parser<LaneLabelSyntax?> OptionalLaneLabel =
-        (from hash in LabelMarker
-         from text in RestOfLine
-         select LaneLabel(hash, text, isOnOwnLine: false)).XOptionalOrDefault();
+    /// <summary>A <c>// text</c> or <c># text</c> comment, to the end of the line.</summary>
+    public static readonly Parser<CommentSyntax> Comment =
+        from marker in CommentMarker
+        from text in RestOfLine
+        select new CommentSyntax(marker.Kind, text.Text) { Span = TextSpan.FromBounds(marker.Span.Start, text.Span.End) };
 
-    /// <summary>The rest of a lane header after its id: <c>{</c> and an optional <c># Display label</c>.</summary>
-    internal static readonly Parser<Func<SyntaxToken, StatementSyntax>> LaneTail =
-        from brace in OpenBrace
-        from label in OptionalLaneLabel
-        select new Func<SyntaxToken, StatementSyntax>(id => new LaneOpenLine(id, brace, label)
-        {
-            Span = TextSpan.FromBounds(id.Span.Start, label?.Span.End ?? brace.End),
-        });
+    /// <summary>A lone <c>}</c>.</summary>
+    public static readonly Parser<LaneCloseLine> CloseLine = CloseBrace.Select(brace => new LaneCloseLine { Span = brace });
 
-    // Only the word "loop" may start a loop; any other word chooses among node, lane and edge.
-    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> Tail = NodeTail.Or(LaneTail).Or(EdgeTail);
-    private static readonly Parser<Func<SyntaxToken, StatementSyntax>> TailAfterLoopWord = NodeTail.Or(LaneTail).Or(LoopTail).Or(EdgeTail);
+    // Statements that begin with a word, tried in this order; they fail at the same place after the word when it is
+    // followed by none of ':', '{' or '->', so the error lists all three.
+    private static readonly Parser<StatementSyntax> WordStatement =
+        Node.Or<StatementSyntax>(LaneHeader).Or(Loop).Or(Edge);
 
-    /// <summary>Statements that begin with an identifier, told apart by the character after it.</summary>
-    internal static readonly Parser<StatementSyntax> IdentifierStatement =
-        from id in StatementStart
-        from statement in id.Text == "loop" ? TailAfterLoopWord : Tail
-        select statement(id);
+    private static readonly Parser<CommentSyntax?> NoComment = Parse.Return<CommentSyntax?>(null);
 
-    internal static readonly Parser<StatementSyntax> CloseLine =
-        CloseBrace.Select(span => (StatementSyntax)new LaneCloseLine { Span = span });
+    private static readonly Parser<CommentSyntax?> TrailingComment = Comment.Optional().Select(comment => (CommentSyntax?)comment.GetOrDefault());
 
-    private static readonly Parser<CommentSyntax?> OptionalTrailingComment = Comment.OptionalOrDefault();
-
-    private static readonly Parser<CommentSyntax?> NoTrailingComment = Parse.Return<CommentSyntax?>(null);
-
-    private static readonly Parser<StatementSyntax> Statement = CloseLine.Or(IdentifierStatement);
-
-    // Lane headers own the rest of their line (the label); other statements may carry a trailing comment.
+    // A lane header's label runs to the end of its line; other statements may end with a comment.
     private static readonly Parser<StatementSyntax> StatementWithComment =
-        from statement in Statement
-        from trailing in statement is LaneOpenLine ? NoTrailingComment : OptionalTrailingComment
+        from statement in CloseLine.Or(WordStatement)
+        from trailing in statement is LaneOpenLine ? NoComment : TrailingComment
         select trailing is null ? statement : statement with { TrailingComment = trailing };
 
-    private static readonly Parser<StatementSyntax> LineBody =
-        EndOfLine.Select(_ => (StatementSyntax)new BlankLineSyntax())
-            .Or(Comment.Select(c => (StatementSyntax)c))
-            .Or(StatementWithComment);
-
-    /// <summary>One whole line, read by the combinators alone.</summary>
-    internal static readonly Parser<StatementSyntax> FullLine =
-        from leading in Spaces
-        from statement in LineBody
+    /// <summary>One whole line after its indentation: blank, a comment, or a statement.</summary>
+    public static readonly Parser<StatementSyntax> Line =
+        from statement in EndOfLine.Return<int, StatementSyntax>(new BlankLineSyntax())
+            .Or(Comment)
+            .Or(StatementWithComment)
         from end in EndOfLine
         select statement;
 
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
-    internal static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)
+    public static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)
     {
         string label = text.Text.Trim();
         bool closes = !isOnOwnLine && label.EndsWith('}');
@@ -204,10 +159,32 @@ internal static class FlowGrammar
         return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, text.Span.End), isOnOwnLine, closes);
     }
 
-    private static EdgeSyntax BuildEdge(EndpointSyntax source, IEnumerable<EndpointSyntax> targets, AttributeSyntax? label)
+    private static Parser<EndpointSyntax> Endpoint(Parser<SyntaxToken> firstWord) =>
+        from first in firstWord
+        from tail in DottedTail.XOptional()
+        select tail.IsDefined ? tail.Get().After(first) : new EndpointSyntax(null, first, null, first.Span);
+
+    private static EdgeSyntax NewEdge(EndpointSyntax source, IEnumerable<EndpointSyntax> targets, AttributeSyntax? label)
     {
         EndpointSyntax[] path = [source, .. targets];
-        int end = label?.Span.End ?? path[^1].Span.End;
-        return new EdgeSyntax([.. path], label) { Span = TextSpan.FromBounds(source.Span.Start, end) };
+        return new EdgeSyntax([.. path], label) { Span = TextSpan.FromBounds(source.Span.Start, label?.Span.End ?? path[^1].Span.End) };
+    }
+
+    /// <summary>What <c>(dir)</c> gives before the keyword it belongs to is known.</summary>
+    private sealed record HandleArguments(SyntaxToken Direction, int End)
+    {
+        public HandleSyntax With(SyntaxToken keyword) => new(keyword, Direction, TextSpan.FromBounds(keyword.Span.Start, End));
+    }
+
+    /// <summary>What follows an endpoint's first word: its own handle, or a node (the first word was a lane) and its handle.</summary>
+    private sealed record EndpointTail(SyntaxToken Second, HandleSyntax? Handle, bool IsHandleOfFirst)
+    {
+        public EndpointSyntax After(SyntaxToken first)
+        {
+            int end = Handle?.Span.End ?? Second.Span.End;
+            return IsHandleOfFirst
+                ? new EndpointSyntax(null, first, Handle, TextSpan.FromBounds(first.Span.Start, end))
+                : new EndpointSyntax(first, Second, Handle, TextSpan.FromBounds(first.Span.Start, end));
+        }
     }
 }

@@ -22,15 +22,7 @@ public static class FlowParser
     public static ParseResult Parse(string text, string path = "") => Parse(SourceText.From(text, path));
 
     /// <summary>Parses a source text into a tree and its syntax diagnostics.</summary>
-    public static ParseResult Parse(SourceText source) => Parse(source, useFastLines: true, sink: null);
-
-    /// <summary>Parses, handing every statement to <paramref name="sink"/> as soon as it is read (and each lane when closed).</summary>
-    internal static ParseResult Parse(SourceText source, IStatementSink sink) => Parse(source, useFastLines: true, sink);
-
-    /// <summary>Parses with the combinator grammar alone, bypassing <see cref="FastLines"/> (tests compare both).</summary>
-    internal static ParseResult ParseWithCombinatorsOnly(SourceText source) => Parse(source, useFastLines: false, sink: null);
-
-    private static ParseResult Parse(SourceText source, bool useFastLines, IStatementSink? sink)
+    public static ParseResult Parse(SourceText source)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (source.Text.Length > MaxCharacters)
@@ -41,7 +33,7 @@ public static class FlowParser
         }
 
         ReportControlCharacters(source, diagnostics);
-        var state = new ParserState(source, diagnostics, useFastLines, sink);
+        var state = new ParserState(source, diagnostics);
         for (int line = 0; line < source.LineCount; line++)
         {
             state.ReadLine(line);
@@ -69,15 +61,11 @@ public static class FlowParser
     }
 
     /// <summary>The lane being read and the statements read so far.</summary>
-    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics, bool useFastLines, IStatementSink? sink)
+    private sealed class ParserState(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics)
     {
-        private readonly StringPool _pool = new(source.LineCount + 64);
         private LaneOpenLine? _lane;
         private LaneLabelSyntax? _laneLabel;
         private ImmutableArray<StatementSyntax>.Builder? _members;
-
-        // One buffer for the members of every lane in turn (each lane gets an exact copy), not one growing per lane.
-        private readonly ImmutableArray<StatementSyntax>.Builder _memberBuffer = ImmutableArray.CreateBuilder<StatementSyntax>();
         private bool _labelMayFollow;
 
         public ImmutableArray<StatementSyntax>.Builder Statements { get; } = ImmutableArray.CreateBuilder<StatementSyntax>();
@@ -94,23 +82,15 @@ public static class FlowParser
             bool labelMayFollow = _labelMayFollow;
             _labelMayFollow = false;
 
-            // Node and edge lines, almost all of a file, are read by the hand-written reader; every other line
-            // (and every line it cannot read, errors included) by the combinator grammar.
-            StatementSyntax? statement = useFastLines ? FastLines.TryRead(source.Text, start, span.End, _pool) : null;
-            if (statement is null)
+            LineInput line = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start).SkipSpacesFrom(start);
+            IResult<StatementSyntax> result = FlowGrammar.Line(line);
+            if (!result.WasSuccessful)
             {
-                var input = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _pool);
-                IResult<StatementSyntax> result = FlowGrammar.FullLine(input);
-                if (!result.WasSuccessful)
-                {
-                    ReportSyntaxError(result, span);
-                    return;
-                }
-
-                statement = result.Value;
+                ReportSyntaxError(result, span);
+                return;
             }
 
-            switch (statement)
+            switch (result.Value)
             {
                 case LaneOpenLine open:
                     OpenLane(open);
@@ -125,8 +105,8 @@ public static class FlowParser
                         new SyntaxToken(comment.Text, TextSpan.FromBounds(comment.Span.Start + 1, comment.Span.End)),
                         isOnOwnLine: true);
                     break;
-                default:
-                    Add(statement);
+                case StatementSyntax statement:
+                    (_members ?? Statements).Add(statement);
                     break;
             }
         }
@@ -151,8 +131,7 @@ public static class FlowParser
 
             _lane = open;
             _laneLabel = open.Label;
-            _memberBuffer.Clear();
-            _members = _memberBuffer;
+            _members = ImmutableArray.CreateBuilder<StatementSyntax>();
             if (open.Label is { ClosesLane: true } label)
             {
                 EndLane(new TextSpan(label.Span.End - 1, 1));
@@ -184,24 +163,9 @@ public static class FlowParser
                 HeaderSpan = open.Span,
             };
             Statements.Add(lane);
-            sink?.OnLaneClosed(lane);
             _lane = null;
             _laneLabel = null;
             _members = null;
-        }
-
-        private void Add(StatementSyntax statement)
-        {
-            if (_members is not null)
-            {
-                _members.Add(statement);
-                sink?.OnStatement(statement, _lane!.Id.Text);
-            }
-            else
-            {
-                Statements.Add(statement);
-                sink?.OnStatement(statement, null);
-            }
         }
 
         private void ReportUnclosed(LaneOpenLine lane, string hint) =>
@@ -210,10 +174,9 @@ public static class FlowParser
 
         private void ReportSyntaxError(IResult<StatementSyntax> result, TextSpan line)
         {
-            var at = (LineInput)result.Remainder;
-            int position = Math.Clamp(at.Position, line.Start, line.End);
+            int position = Math.Clamp(result.Remainder.Position, line.Start, line.End);
             int length = WordLength(source.Text, position, line.End);
-            string unexpected = FlowTokens.Describe(at.Seek(position));
+            string unexpected = new LineInput(source.Text, position, line.End, 0, line.Start).Describe();
             string expected = FormatExpectations(result.Expectations);
             diagnostics.Add(Diagnostic.Create(Descriptors.InvalidStatement, new SourceSpan(source.Path, position, length),
                 SyntaxHints.For(source.Text.Substring(line.Start, line.Length), unexpected), unexpected, expected));

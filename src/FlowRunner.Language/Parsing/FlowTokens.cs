@@ -6,233 +6,155 @@ using Sprache;
 namespace FlowRunner.Language.Parsing;
 
 /// <summary>
-/// Token parsers. They scan characters directly instead of composing <c>Parse.Char</c>, because they run on
-/// every line of every file; each one consumes the spaces that follow it (lexeme style), so no rule ever
-/// has to backtrack over white space.
+/// The tokens of FlowZap Code (reference §11) as Sprache parsers over a <see cref="LineInput"/>. Each token takes
+/// the spaces after it, so rules never deal with white space, and fails where it started, so <c>Or</c> can offer
+/// the next alternative. They scan characters directly: composing them from <c>Parse.Char</c> allocated a result
+/// and an input per character, eight times the time of the whole grammar (docs/performance.md).
 /// </summary>
 internal static class FlowTokens
 {
-    // Declared first: static fields initialise in textual order, and the token parsers below use it.
-    private static readonly Dictionary<string, string[]> ExpectationCache = new(StringComparer.Ordinal);
+    private const string Unexpected = "unexpected input";
 
-    /// <summary>Skips spaces and tabs; never fails.</summary>
-    internal static readonly Parser<int> Spaces = input =>
+    private static readonly string[] EndOfLineExpected = ["end of line"];
+    private static readonly string[] SeparatorExpected = ["':' or '='"];
+    private static readonly string[] StringExpected = ["string in double quotes"];
+    private static readonly string[] CommentExpected = ["comment"];
+
+    public static readonly Parser<TextSpan> Arrow = Symbol("->");
+
+    public static readonly Parser<TextSpan> Dot = Symbol(".");
+
+    public static readonly Parser<TextSpan> Colon = Symbol(":");
+
+    public static readonly Parser<TextSpan> OpenParen = Symbol("(");
+
+    public static readonly Parser<TextSpan> CloseParen = Symbol(")");
+
+    public static readonly Parser<TextSpan> OpenBracket = Symbol("[");
+
+    public static readonly Parser<TextSpan> CloseBracket = Symbol("]");
+
+    public static readonly Parser<TextSpan> OpenBrace = Symbol("{");
+
+    public static readonly Parser<TextSpan> CloseBrace = Symbol("}");
+
+    /// <summary>The <c>#</c> before a lane's display label.</summary>
+    public static readonly Parser<TextSpan> Hash = Symbol("#");
+
+    /// <summary>The marker of a comment: <c>//</c> or <c>#</c>, without the spaces after it.</summary>
+    public static readonly Parser<(CommentKind Kind, TextSpan Span)> CommentMarker = input =>
     {
         var line = (LineInput)input;
-        int end = SkipSpaces(line.Source, line.Position, line.End);
-        return Result.Success(end - line.Position, line.Seek(end));
+        int length = line.Current == '#' ? 1 : line.Current == '/' && line.Position + 1 < line.End && line.Source[line.Position + 1] == '/' ? 2 : 0;
+        return length == 0
+            ? Result.Failure<(CommentKind, TextSpan)>(line, Unexpected, CommentExpected)
+            : Result.Success((length == 1 ? CommentKind.Hash : CommentKind.Slash, new TextSpan(line.Position, length)), line.At(line.Position + length));
     };
-
-    /// <summary>An identifier: a letter or <c>_</c>, then letters, digits or <c>_</c>.</summary>
-    internal static readonly Parser<SyntaxToken> Identifier = Word("identifier");
-
-    /// <summary>The arrow of an edge.</summary>
-    internal static readonly Parser<TextSpan> Arrow = Symbol("->", "'->'");
-
-    internal static readonly Parser<TextSpan> Dot = Symbol(".", "'.'");
-
-    internal static readonly Parser<TextSpan> Colon = Symbol(":", "':'");
-
-    internal static readonly Parser<TextSpan> OpenParen = Symbol("(", "'('");
-
-    internal static readonly Parser<TextSpan> CloseParen = Symbol(")", "')'");
-
-    internal static readonly Parser<TextSpan> OpenBracket = Symbol("[", "'['");
-
-    internal static readonly Parser<TextSpan> CloseBracket = Symbol("]", "']'");
-
-    internal static readonly Parser<TextSpan> OpenBrace = Symbol("{", "'{'");
-
-    internal static readonly Parser<TextSpan> CloseBrace = Symbol("}", "'}'");
 
     /// <summary><c>:</c> or <c>=</c> between an attribute key and its value.</summary>
-    internal static readonly Parser<char> Separator = input =>
+    public static readonly Parser<char> Separator = input =>
     {
         var line = (LineInput)input;
-        char c = line.Current;
-        if (!line.AtEnd && (c == ':' || c == '='))
-        {
-            return Result.Success(c, line.Seek(SkipSpaces(line.Source, line.Position + 1, line.End)));
-        }
-
-        return Fail<char>(line, "':' or '='");
+        return !line.AtEnd && line.Current is ':' or '='
+            ? Result.Success(line.Current, line.SkipSpacesFrom(line.Position + 1))
+            : Result.Failure<char>(line, Unexpected, SeparatorExpected);
     };
 
-    /// <summary>A double-quoted string. A missing closing quote is recorded, not failed, so it gets its own diagnostic.</summary>
-    internal static readonly Parser<StringLiteral> QuotedString = input =>
+    /// <summary>
+    /// A double-quoted string; <c>\"</c> and <c>\\</c> are escapes (FZ3013 warns about them). A missing closing quote
+    /// is recorded, not failed, so it gets its own diagnostic (FZ0002).
+    /// </summary>
+    public static readonly Parser<StringLiteral> QuotedString = input =>
     {
         var line = (LineInput)input;
         if (line.AtEnd || line.Current != '"')
         {
-            return Fail<StringLiteral>(line, "string in double quotes");
+            return Result.Failure<StringLiteral>(line, Unexpected, StringExpected);
         }
 
         string source = line.Source;
-        int start = line.Position;
-        int i = start + 1;
+        int i = line.Position + 1;
         StringBuilder? escaped = null;
-        int runStart = i;
+        int run = i;
         while (i < line.End && source[i] != '"')
         {
-            if (source[i] == '\\' && i + 1 < line.End && (source[i + 1] == '"' || source[i + 1] == '\\'))
+            if (source[i] == '\\' && i + 1 < line.End && source[i + 1] is '"' or '\\')
             {
-                escaped ??= new StringBuilder();
-                escaped.Append(source, runStart, i - runStart).Append(source[i + 1]);
-                i += 2;
-                runStart = i;
-                continue;
+                (escaped ??= new StringBuilder()).Append(source, run, i - run).Append(source[i + 1]);
+                run = i += 2;
             }
-
-            i++;
+            else
+            {
+                i++;
+            }
         }
 
+        string value = escaped is null ? source[(line.Position + 1)..i] : escaped.Append(source, run, i - run).ToString();
         bool terminated = i < line.End;
-        string value = escaped is null
-            ? source.Substring(start + 1, i - start - 1)
-            : escaped.Append(source, runStart, i - runStart).ToString();
         int end = terminated ? i + 1 : i;
-        var literal = new StringLiteral(value, TextSpan.FromBounds(start, end), terminated, escaped is not null);
-        return Result.Success(literal, line.Seek(SkipSpaces(source, end, line.End)));
+        return Result.Success(new StringLiteral(value, TextSpan.FromBounds(line.Position, end), terminated, escaped is not null), line.SkipSpacesFrom(end));
     };
 
-    /// <summary>The text up to (not including) <c>]</c>, for a loop's condition.</summary>
-    internal static readonly Parser<SyntaxToken> TextUntilBracket = input =>
+    /// <summary>The text of a loop's condition, up to (not including) its <c>]</c>.</summary>
+    public static readonly Parser<SyntaxToken> ConditionText = input =>
     {
         var line = (LineInput)input;
         int close = line.Source.IndexOf(']', line.Position, line.End - line.Position);
-        if (close < 0)
-        {
-            return Result.Failure<SyntaxToken>(line.Seek(line.End), FailureMessage, Expectations("']' to close the loop condition"));
-        }
-
-        var token = new SyntaxToken(line.Source[line.Position..close], TextSpan.FromBounds(line.Position, close));
-        return Result.Success(token, line.Seek(close));
+        return Result.Success(line.TokenTo(close < 0 ? line.End : close), line.At(close < 0 ? line.End : close));
     };
 
-    /// <summary>The rest of the line, unchanged.</summary>
-    internal static readonly Parser<SyntaxToken> RestOfLine = input =>
+    /// <summary>The rest of the line, as written.</summary>
+    public static readonly Parser<SyntaxToken> RestOfLine = input =>
     {
         var line = (LineInput)input;
-        var token = new SyntaxToken(line.Source[line.Position..line.End], TextSpan.FromBounds(line.Position, line.End));
-        return Result.Success(token, line.Seek(line.End));
+        return Result.Success(line.TokenTo(line.End), line.At(line.End));
     };
 
     /// <summary>Succeeds only at the end of the line.</summary>
-    internal static readonly Parser<int> EndOfLine = input =>
-    {
-        var line = (LineInput)input;
-        return line.AtEnd ? Result.Success(0, line) : Fail<int>(line, "end of line");
-    };
-
-    /// <summary>True for characters that may start an identifier.</summary>
-    internal static bool IsIdentifierStart(char c) => char.IsLetter(c) || c == '_';
+    public static readonly Parser<int> EndOfLine = input =>
+        input.AtEnd ? Result.Success(0, input) : Result.Failure<int>(input, Unexpected, EndOfLineExpected);
 
     /// <summary>True for characters that may continue an identifier.</summary>
-    internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
-
-    private static Parser<SyntaxToken> Word(string expectation)
-    {
-        string[] expected = Expectations(expectation);
-        return input => ScanWord((LineInput)input, expected);
-    }
-
-    private static IResult<SyntaxToken> ScanWord(LineInput line, string[] expected)
-    {
-        string source = line.Source;
-        int i = line.Position;
-        if (i >= line.End || !IsIdentifierStart(source[i]))
-        {
-            return Result.Failure<SyntaxToken>(line, FailureMessage, expected);
-        }
-
-        int start = i;
-        while (i < line.End && IsIdentifierPart(source[i]))
-        {
-            i++;
-        }
-
-        var token = new SyntaxToken(line.Pool.Get(source.AsSpan(start, i - start)), TextSpan.FromBounds(start, i));
-        return Result.Success(token, line.Seek(SkipSpaces(source, i, line.End)));
-    }
-
-    internal static Parser<TextSpan> Symbol(string text, string expectation, bool skipSpaces = true)
-    {
-        string[] expected = Expectations(expectation);
-        return input => ScanSymbol((LineInput)input, text, expected, skipSpaces);
-    }
-
-    private static IResult<TextSpan> ScanSymbol(LineInput line, string text, string[] expected, bool skipSpaces)
-    {
-        int start = line.Position;
-        if (line.End - start >= text.Length && string.CompareOrdinal(line.Source, start, text, 0, text.Length) == 0)
-        {
-            int end = start + text.Length;
-            return Result.Success(TextSpan.FromBounds(start, end), line.Seek(skipSpaces ? SkipSpaces(line.Source, end, line.End) : end));
-        }
-
-        return Result.Failure<TextSpan>(line, FailureMessage, expected);
-    }
+    public static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
     /// <summary>
-    /// The message of every failure. Alternatives fail many times per line by design, so failures allocate
-    /// nothing: what stands at the failing position is described only when a whole line fails.
+    /// A word: a letter or <c>_</c>, then letters, digits or <c>_</c>. <paramref name="expected"/> names it in syntax
+    /// errors ("node id", "shape"); with <paramref name="only"/>, no other word matches (a keyword such as <c>loop</c>).
     /// </summary>
-    internal const string FailureMessage = "unexpected input";
-
-    internal static IResult<T> Fail<T>(LineInput line, string expectation) =>
-        Result.Failure<T>(line, FailureMessage, Expectations(expectation));
-
-    /// <summary>One shared array per expectation text (built while the static parsers are built, single-threaded).</summary>
-    internal static string[] Expectations(string expectation)
+    public static Parser<SyntaxToken> Word(string expected, string? only = null)
     {
-        lock (ExpectationCache)
+        string[] expectations = only is null ? [expected] : [];
+        return input =>
         {
-            if (!ExpectationCache.TryGetValue(expectation, out string[]? array))
+            var line = (LineInput)input;
+            int end = line.Position;
+            if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
             {
-                array = [expectation];
-                ExpectationCache.Add(expectation, array);
+                while (end < line.End && IsIdentifierPart(line.Source[end]))
+                {
+                    end++;
+                }
+
+                if (only is null || (end - line.Position == only.Length && string.CompareOrdinal(line.Source, line.Position, only, 0, only.Length) == 0))
+                {
+                    return Result.Success(line.TokenTo(end), line.SkipSpacesFrom(end));
+                }
             }
 
-            return array;
-        }
+            return Result.Failure<SyntaxToken>(line, Unexpected, expectations);
+        };
     }
 
-    /// <summary>Names what stands at the input: a word, a symbol, or the end of the line.</summary>
-    internal static string Describe(LineInput line)
+    private static Parser<TextSpan> Symbol(string text)
     {
-        if (line.AtEnd)
+        string[] expected = ["'" + text + "'"];
+        return input =>
         {
-            return "end of line";
-        }
-
-        string source = line.Source;
-        int i = line.Position;
-        if (IsIdentifierPart(source[i]))
-        {
-            int end = i;
-            while (end < line.End && IsIdentifierPart(source[end]) && end - i < 40)
-            {
-                end++;
-            }
-
-            return "'" + source[i..end] + "'";
-        }
-
-        if (char.IsSurrogatePair(source, i))
-        {
-            return string.Concat("'", source.AsSpan(i, 2), "'");
-        }
-
-        return char.IsControl(source[i]) ? $"control character U+{(int)source[i]:X4}" : "'" + source[i] + "'";
-    }
-
-    private static int SkipSpaces(string source, int position, int end)
-    {
-        while (position < end && (source[position] == ' ' || source[position] == '\t'))
-        {
-            position++;
-        }
-
-        return position;
+            var line = (LineInput)input;
+            int end = line.Position + text.Length;
+            return end <= line.End && string.CompareOrdinal(line.Source, line.Position, text, 0, text.Length) == 0
+                ? Result.Success(TextSpan.FromBounds(line.Position, end), line.SkipSpacesFrom(end))
+                : Result.Failure<TextSpan>(line, Unexpected, expected);
+        };
     }
 }

@@ -3,17 +3,16 @@ using Sprache;
 namespace FlowRunner.Language.Parsing;
 
 /// <summary>
-/// A Sprache input over one line of the whole source text: positions are absolute offsets, so spans need
-/// no translation, and the input ends at the line break, so no rule can run past its line.
+/// A Sprache input over one line of the whole source text: positions are offsets into the whole text, so spans
+/// need no translation, and the input ends at the line break, so no rule can run past its line.
 /// </summary>
 internal sealed class LineInput : IInput
 {
     private readonly int _lineStart;
     private Dictionary<object, object>? _memos;
 
-    public LineInput(string source, int position, int end, int line, int lineStart, StringPool pool)
+    public LineInput(string source, int position, int end, int line, int lineStart)
     {
-        Pool = pool;
         Source = source;
         Position = position;
         End = end;
@@ -22,9 +21,6 @@ internal sealed class LineInput : IInput
     }
 
     public string Source { get; }
-
-    /// <summary>The parse's identifier pool: "circle", "label" and node ids repeat on thousands of lines.</summary>
-    public StringPool Pool { get; }
 
     public int Position { get; }
 
@@ -41,23 +37,58 @@ internal sealed class LineInput : IInput
 
     public IDictionary<object, object> Memos => _memos ??= [];
 
-    public IInput Advance()
+    public IInput Advance() => AtEnd
+        ? throw new InvalidOperationException("The input is already at its end.")
+        : new LineInput(Source, Position + 1, End, Line, _lineStart);
+
+    /// <summary>The input at <paramref name="position"/> on this line.</summary>
+    public LineInput At(int position) => position == Position ? this : new LineInput(Source, position, End, Line, _lineStart);
+
+    /// <summary>The input after the spaces and tabs that start at <paramref name="position"/>.</summary>
+    public LineInput SkipSpacesFrom(int position)
     {
-        if (AtEnd)
+        while (position < End && Source[position] is ' ' or '\t')
         {
-            throw new InvalidOperationException("The input is already at its end.");
+            position++;
         }
 
-        return new LineInput(Source, Position + 1, End, Line, _lineStart, Pool);
+        return At(position);
     }
 
-    /// <summary>A new input at <paramref name="position"/> on the same line.</summary>
-    public LineInput Seek(int position) =>
-        position == Position ? this : new LineInput(Source, position, End, Line, _lineStart, Pool);
+    /// <summary>The text from here to <paramref name="end"/> as a token.</summary>
+    public Syntax.SyntaxToken TokenTo(int end) => new(Source[Position..end], Text.TextSpan.FromBounds(Position, end));
 
     public bool Equals(IInput? other) => other is LineInput o && ReferenceEquals(o.Source, Source) && o.Position == Position;
 
     public override bool Equals(object? obj) => Equals(obj as IInput);
 
     public override int GetHashCode() => HashCode.Combine(Source.Length, Position);
+
+    /// <summary>Names what stands here in a syntax error: a word, a symbol, or the end of the line.</summary>
+    public string Describe()
+    {
+        if (AtEnd)
+        {
+            return "end of line";
+        }
+
+        int i = Position;
+        if (FlowTokens.IsIdentifierPart(Source[i]))
+        {
+            int end = i;
+            while (end < End && FlowTokens.IsIdentifierPart(Source[end]) && end - i < 40)
+            {
+                end++;
+            }
+
+            return "'" + Source[i..end] + "'";
+        }
+
+        if (char.IsSurrogatePair(Source, i))
+        {
+            return string.Concat("'", Source.AsSpan(i, 2), "'");
+        }
+
+        return char.IsControl(Source[i]) ? $"control character U+{(int)Source[i]:X4}" : "'" + Source[i] + "'";
+    }
 }

@@ -1,14 +1,10 @@
 using FlowRunner.Language.Text;
-using Sprache;
 
 namespace FlowRunner.Language.Syntax;
 
 /// <summary>Base of every tree node: each one knows its exact span in the source.</summary>
-public abstract record SyntaxNode : IPositionAware<SyntaxNode>
+public abstract record SyntaxNode
 {
     /// <summary>The node's span, from its first to its last character.</summary>
     public TextSpan Span { get; init; }
-
-    SyntaxNode IPositionAware<SyntaxNode>.SetPos(Position startPos, int length) =>
-        this with { Span = new TextSpan(startPos.Pos, length) };
 }
