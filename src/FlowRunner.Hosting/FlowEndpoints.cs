@@ -5,6 +5,7 @@ using FlowRunner.Engine.Runtime;
 using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Export;
+using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -43,7 +44,7 @@ public static class FlowEndpoints
     private static IResult ListFlows(FlowHost host) => Results.Ok(host.Flows.Select(f => new
     {
         id = f.Name,
-        version = f.Current.Flow?.Graph.Hash,
+        version = f.Current.Flow?.Hash,
         runnable = f.Current.Flow is not null,
         errors = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error),
         warnings = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
@@ -68,35 +69,29 @@ public static class FlowEndpoints
         return DescribeFlow(name, host);
     }
 
+    // The latest edit, or the version that serves when the latest text has language errors.
     private static IResult DrawFlow(ServedFlow flow)
     {
-        Language.FlowAnalysis analysis = Language.FlowAnalysis.Analyze(flow.Latest.Source, flow.Name);
-        if (analysis.HasErrors)
+        if ((flow.Latest.Compiled ?? flow.Current.Compiled) is not { } compiled)
         {
-            // The latest text has errors: draw the version that serves, if any.
-            if (flow.Current.Flow is null)
-            {
-                Diagnostic first = analysis.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Flow has errors", first.Message, first.Id);
-            }
-
-            analysis = Language.FlowAnalysis.Analyze(flow.Current.Source, flow.Name);
+            Diagnostic first = flow.Latest.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Flow has errors", first.Message, first.Id);
         }
 
-        return Svg(SvgRenderer.Render(analysis.Model, flow.Name));
+        return Svg(SvgRenderer.Render(compiled.Graph, flow.Name));
     }
 
-    private static async Task<IResult> GetInstanceDiagramAsync(string id, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    // The version the instance ran, with its path from the journal.
+    private static async Task<IResult> GetInstanceDiagramAsync(string id, SqliteInstanceStoreAccessor store, FlowCatalog catalog, CancellationToken cancellationToken)
     {
         InstanceState? state = await store.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (state is null || await store.Store.LoadFlowVersionAsync(state.FlowHash, cancellationToken).ConfigureAwait(false) is not { } version)
+        if (state is null || await catalog.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false) is not { } flow)
         {
             return Problem(StatusCodes.Status404NotFound, "Instance not found", $"no instance '{id}'");
         }
 
-        // The version the instance ran, with its path from the journal.
         IReadOnlyList<JournalEntry> journal = await store.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
-        return Svg(InstancePath.Render(version.Source, version.SourcePath, state, journal));
+        return Svg(SvgRenderer.Render(flow.Graph, $"{state.FlowName}, instance {state.Id}", SvgOverlay.Of(flow.Graph, InstancePath.Of(state, journal))));
     }
 
     private static IResult Svg(string svg) => Results.Text(svg, "image/svg+xml; charset=utf-8");
@@ -112,8 +107,8 @@ public static class FlowEndpoints
         return Results.Ok(new
         {
             id = flow.Name,
-            version = flow.Current.Flow?.Graph.Hash,
-            graph = flow.Current.Flow is { } bound ? GraphExportOf(bound, flow.Current.Source) : null,
+            version = flow.Current.Flow?.Hash,
+            graph = flow.Current.Flow is { } bound ? GraphExport.From(bound.Graph) : null,
             diagnostics = flow.Latest.Diagnostics.Select(d =>
             {
                 LinePosition at = source.GetLinePosition(d.Location.Start);
@@ -209,12 +204,6 @@ public static class FlowEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid answer", e.Message);
         }
-    }
-
-    private static GraphExport GraphExportOf(Engine.Binding.BoundFlow flow, string source)
-    {
-        Language.FlowAnalysis analysis = Language.FlowAnalysis.Analyze(source, flow.Graph.SourcePath);
-        return GraphExport.From(analysis.Model, analysis.Source);
     }
 
     private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>

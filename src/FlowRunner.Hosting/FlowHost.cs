@@ -60,9 +60,9 @@ public sealed partial class FlowHost(FlowCatalog catalog, FlowRunnerOptions opti
         }
 
         _flows[loaded.Name] = new ServedFlow(loaded.Name, loaded, loaded);
-        if (previous?.Current.Flow is { } old && old.Graph.Hash != loaded.Flow.Graph.Hash)
+        if (previous?.Current.Flow is { } old && old.Hash != loaded.Flow.Hash)
         {
-            LogNewVersion(logger, loaded.Name, loaded.Flow.Graph.Hash[..12]);
+            LogNewVersion(logger, loaded.Name, loaded.Flow.Hash[..12]);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using FlowRunner.Language.Export;
+using FlowRunner.Language.Rendering;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -29,7 +29,7 @@ foreach (int size in sizes)
 {
     string text = FlowGenerator.Generate(size);
     FlowAnalysis check = FlowAnalysis.Analyze(text, "generated.flow");
-    if (check.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || check.Model.Nodes.Length != size)
+    if (check.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || check.Graph.Nodes.Length != size)
     {
         Console.Error.WriteLine($"generated flow of {size} nodes is invalid: {string.Join("; ", check.Diagnostics.Take(3))}");
         return 1;

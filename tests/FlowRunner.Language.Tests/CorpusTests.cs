@@ -44,7 +44,7 @@ public sealed class CorpusTests
         else
         {
             Assert.True(errors.Length == 0, string.Join("\n", errors.Select(e => DiagnosticFormatter.Header(e, analysis.Source))));
-            Assert.NotEmpty(analysis.Model.Nodes);
+            Assert.NotEmpty(analysis.Graph.Nodes);
         }
     }
 

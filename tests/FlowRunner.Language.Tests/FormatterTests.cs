@@ -68,7 +68,7 @@ public sealed class FormatterTests
 
     private static string Graph(FlowAnalysis analysis)
     {
-        GraphExport export = GraphExport.From(analysis.Model, analysis.Source);
+        GraphExport export = GraphExport.From(analysis.Graph);
         // Lines move when formatting; compare everything else.
         return (export with
         {

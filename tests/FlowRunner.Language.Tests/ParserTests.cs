@@ -1,5 +1,5 @@
 using FlowRunner.Language.Diagnostics;
-using FlowRunner.Language.Model;
+using FlowRunner.Language.Graph;
 using FlowRunner.Language.Parsing;
 using FlowRunner.Language.Syntax;
 
@@ -57,13 +57,13 @@ public sealed class ParserTests
             """;
         FlowAnalysis analysis = FlowAnalysis.Analyze(source);
         Assert.False(analysis.HasErrors, string.Join("\n", analysis.Diagnostics));
-        FlowModel model = analysis.Model;
-        Assert.Equal("Sales Team", model.FindLane("sales")!.DisplayLabel);
-        Assert.Equal("Say \"hi\"", model.FindNode("n2")!.Label);
-        Assert.Equal(3, model.Edges.Length);
-        Assert.Equal("Go", model.Edges[0].Label);
-        Assert.Equal((HandleDirection.Bottom, HandleDirection.Top, true), (model.Edges[1].FromHandle, model.Edges[1].ToHandle, model.Edges[1].HandlesInferred));
-        Assert.Equal(new[] { "n1", "n2" }, model.Loops.Single().Nodes.ToArray());
+        FlowGraph graph = analysis.Graph;
+        Assert.Equal("Sales Team", graph.FindLane("sales")!.Label);
+        Assert.Equal("Say \"hi\"", graph.FindNode("n2")!.Label);
+        Assert.Equal(3, graph.Edges.Length);
+        Assert.Equal("Go", graph.Edges[0].Label);
+        Assert.Equal((HandleDirection.Bottom, HandleDirection.Top, true), (graph.Edges[1].FromHandle, graph.Edges[1].ToHandle, graph.Edges[1].HandlesInferred));
+        Assert.Equal(new[] { "n1", "n2" }, graph.Loops.Single().Nodes.ToArray());
         Assert.Equal(
             ["FZ3001", "FZ3002", "FZ3003", "FZ3005", "FZ3005", "FZ3009", "FZ3009", "FZ3012", "FZ3013", "FZ3015", "FZ3017"],
             analysis.Diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
@@ -78,8 +78,8 @@ public sealed class ParserTests
         string source = string.Join(newLine, "A { # A", "  n1: circle label:\"a\"", "  n2: circle label:\"b\"", "  n1.handle(right) -> n2.handle(left)", "}", string.Empty);
         FlowAnalysis analysis = FlowAnalysis.Analyze(source);
         Assert.Empty(analysis.Diagnostics);
-        Assert.Single(analysis.Model.Edges);
-        Assert.Equal(4, analysis.Source.GetLinePosition(analysis.Model.Edges[0].Syntax.Span.Start).Line + 1);
+        Assert.Single(analysis.Graph.Edges);
+        Assert.Equal(4, analysis.Source.GetLinePosition(analysis.Graph.Edges[0].Syntax.Span.Start).Line + 1);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class ParserTests
     {
         FlowAnalysis withBom = FlowAnalysis.Analyze("\uFEFFA { # A\nn1: circle label:\"a\"\n}");
         Assert.Empty(withBom.Diagnostics);
-        Assert.Equal("A", withBom.Model.Lanes.Single().Id);
+        Assert.Equal("A", withBom.Graph.Lanes.Single().Id);
         Assert.Equal(["FZ1017"], FlowAnalysis.Analyze(string.Empty).Diagnostics.Select(d => d.Id));
     }
 
@@ -96,7 +96,7 @@ public sealed class ParserTests
     {
         FlowAnalysis analysis = FlowAnalysis.Analyze("A { # A\nn1.handle(right) -> n2.handle(left)\nn1: circle label:\"a\"\nn2: circle label:\"b\"\n}");
         Assert.Empty(analysis.Diagnostics);
-        Assert.Single(analysis.Model.Edges);
+        Assert.Single(analysis.Graph.Edges);
     }
 
     [Fact]

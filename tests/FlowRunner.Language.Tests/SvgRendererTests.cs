@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using FlowRunner.Language.Export;
-using FlowRunner.Language.Model;
+using FlowRunner.Language.Rendering;
+using FlowRunner.Language.Graph;
 using FlowRunner.Language.Tests.Support;
 
 namespace FlowRunner.Language.Tests;
@@ -13,22 +13,22 @@ public sealed class SvgRendererTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    public static TheoryData<string> Files() => MermaidExportTests.Files();
+    public static TheoryData<string> Files() => MermaidRendererTests.Files();
 
     [Theory]
     [MemberData(nameof(Files))]
     public void Every_file_draws_as_well_formed_svg_with_every_node_edge_lane_and_loop(string file)
     {
-        FlowModel model = FlowAnalysis.Analyze(File.ReadAllText(file), file).Model;
-        XDocument document = XDocument.Parse(SvgRenderer.Render(model, Path.GetFileName(file)));
+        FlowGraph graph = FlowAnalysis.Analyze(File.ReadAllText(file), file).Graph;
+        XDocument document = XDocument.Parse(SvgRenderer.Render(graph, Path.GetFileName(file)));
 
         XElement root = document.Root!;
         Assert.Equal(Svg + "svg", root.Name);
-        Assert.Equal(model.Nodes.Length, root.Elements(Svg + "g").Count(g => Classes(g).Contains("node")));
-        Assert.Equal(model.Edges.Length, root.Elements(Svg + "g").Count(g => Classes(g).Contains("edge")));
-        Assert.Equal(model.Loops.Count(l => l.Nodes.Length > 0), root.Elements(Svg + "g").Count(g => Classes(g).Contains("loop")));
-        Assert.True(root.Elements(Svg + "g").Count(g => Classes(g).Contains("lane")) >= model.Lanes.Length);
-        foreach (LaneModel lane in model.Lanes)
+        Assert.Equal(graph.Nodes.Length, root.Elements(Svg + "g").Count(g => Classes(g).Contains("node")));
+        Assert.Equal(graph.Edges.Length, root.Elements(Svg + "g").Count(g => Classes(g).Contains("edge")));
+        Assert.Equal(graph.Loops.Count(l => l.Nodes.Length > 0), root.Elements(Svg + "g").Count(g => Classes(g).Contains("loop")));
+        Assert.True(root.Elements(Svg + "g").Count(g => Classes(g).Contains("lane")) >= graph.Lanes.Length);
+        foreach (FlowLane lane in graph.Lanes)
         {
             Assert.Contains(root.Elements(Svg + "g"), g => (string?)g.Attribute("data-lane") == lane.Id);
         }
@@ -38,19 +38,19 @@ public sealed class SvgRendererTests
     [MemberData(nameof(Files))]
     public void No_two_nodes_overlap_and_every_node_sits_inside_its_lane_band(string file)
     {
-        FlowModel model = FlowAnalysis.Analyze(File.ReadAllText(file), file).Model;
-        SvgLayout layout = SvgLayout.Of(model);
+        FlowGraph graph = FlowAnalysis.Analyze(File.ReadAllText(file), file).Graph;
+        SvgLayout layout = SvgLayout.Of(graph);
 
         for (int i = 0; i < layout.Nodes.Length; i++)
         {
             for (int j = i + 1; j < layout.Nodes.Length; j++)
             {
                 Assert.False(layout.Nodes[i].Overlaps(layout.Nodes[j]),
-                    $"{model.Nodes[i].Id} {layout.Nodes[i]} overlaps {model.Nodes[j].Id} {layout.Nodes[j]}");
+                    $"{graph.Nodes[i].Id} {layout.Nodes[i]} overlaps {graph.Nodes[j].Id} {layout.Nodes[j]}");
             }
 
-            NodeModel node = model.Nodes[i];
-            int lane = node.Lane is { } id ? model.Lanes.IndexOf(model.Lanes.First(l => l.Id == id)) : layout.Lanes.Length - 1;
+            FlowNode node = graph.Nodes[i];
+            int lane = node.Lane is { } id ? graph.Lanes.IndexOf(graph.Lanes.First(l => l.Id == id)) : layout.Lanes.Length - 1;
             Box band = layout.Lanes[lane];
             Box box = layout.Nodes[i];
             Assert.True(box.X >= band.X && box.Right <= band.Right && box.Y >= band.Y && box.Bottom <= band.Bottom,
@@ -64,7 +64,7 @@ public sealed class SvgRendererTests
     public void Seed_flows_match_their_golden_pictures(string flow, string golden)
     {
         string path = Path.Combine(RepoPaths.Flows, flow);
-        string actual = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(path), path).Model, Path.GetFileNameWithoutExtension(flow));
+        string actual = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(path), path).Graph, Path.GetFileNameWithoutExtension(flow));
         string expectedPath = Path.Combine(RepoPaths.Golden, "svg", golden);
         if (Environment.GetEnvironmentVariable("FLOWRUNNER_UPDATE_GOLDEN") == "1")
         {
@@ -80,9 +80,9 @@ public sealed class SvgRendererTests
     public void Edges_leave_and_enter_at_their_named_handles_with_an_arrowhead()
     {
         const string text = "A { # A\nn1: circle label:\"Start\"\nn2: rectangle label:\"Work\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(bottom) -> B.n3.handle(top) [label=\"Go\"]\n}\nB { # B\nn3: circle label:\"End\"\n}\n";
-        FlowModel model = FlowAnalysis.Analyze(text, "h.flow").Model;
-        SvgLayout layout = SvgLayout.Of(model);
-        XElement root = XDocument.Parse(SvgRenderer.Render(model, "h")).Root!;
+        FlowGraph graph = FlowAnalysis.Analyze(text, "h.flow").Graph;
+        SvgLayout layout = SvgLayout.Of(graph);
+        XElement root = XDocument.Parse(SvgRenderer.Render(graph, "h")).Root!;
         XElement[] edges = [.. root.Elements(Svg + "g").Where(g => Classes(g).Contains("edge"))];
 
         (int X, int Y)[] first = PathPoints(edges[0]);
@@ -109,8 +109,8 @@ public sealed class SvgRendererTests
     {
         const string text = "Shop { # Web shop & <co>\nn1: circle label:\"Start\"\nn2: rectangle label:\"Pick\"\nn3: diamond label:\"In stock?\"\nn4: taskbox label:\"Pack|Label|Ship\"\nn5: circle label:\"End\"\n"
             + "n1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left) [label=\"Yes\"]\nn3.handle(bottom) -> n5.handle(left) [label=\"No\"]\nn4.handle(right) -> n5.handle(left)\nloop [until packed] n2 n3\n}\n";
-        FlowModel model = FlowAnalysis.Analyze(text, "s.flow").Model;
-        XElement root = XDocument.Parse(SvgRenderer.Render(model, "s")).Root!;
+        FlowGraph graph = FlowAnalysis.Analyze(text, "s.flow").Graph;
+        XElement root = XDocument.Parse(SvgRenderer.Render(graph, "s")).Root!;
         XElement lane = root.Elements(Svg + "g").Single(g => (string?)g.Attribute("data-lane") == "Shop");
         Assert.Equal("Web shop & <co>", string.Concat(lane.Descendants(Svg + "tspan").Select(t => t.Value)));
         XElement Node(string id) => root.Elements(Svg + "g").Single(g => (string?)g.Attribute("data-node") == id);
@@ -122,7 +122,7 @@ public sealed class SvgRendererTests
         Assert.Equal("loop [until packed]", loop.Element(Svg + "text")!.Value);
 
         // The loop box surrounds its nodes.
-        SvgLayout layout = SvgLayout.Of(model);
+        SvgLayout layout = SvgLayout.Of(graph);
         var box = new Box((int)loop.Element(Svg + "rect")!.Attribute("x")!, (int)loop.Element(Svg + "rect")!.Attribute("y")!,
             (int)loop.Element(Svg + "rect")!.Attribute("width")!, (int)loop.Element(Svg + "rect")!.Attribute("height")!);
         Assert.All(new[] { layout.Nodes[1], layout.Nodes[2] }, n => Assert.True(n.X >= box.X && n.Right <= box.Right && n.Y >= box.Y && n.Bottom <= box.Bottom));
@@ -132,9 +132,9 @@ public sealed class SvgRendererTests
     public void An_overlay_marks_visits_taken_edges_waits_and_a_fault()
     {
         const string text = "A { # A\nn1: circle label:\"Start\"\nn2: rectangle label:\"Ask\"\nn3: rectangle label:\"Check\"\nn4: circle label:\"End\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left)\n}\n";
-        FlowModel model = FlowAnalysis.Analyze(text, "o.flow").Model;
+        FlowGraph graph = FlowAnalysis.Analyze(text, "o.flow").Graph;
         var overlay = new SvgOverlay(new Dictionary<string, int> { ["n1"] = 1, ["n2"] = 2 }, new HashSet<int> { 0 }, new HashSet<string> { "n2" }, "n3", "waiting");
-        XElement root = XDocument.Parse(SvgRenderer.Render(model, "o", overlay)).Root!;
+        XElement root = XDocument.Parse(SvgRenderer.Render(graph, "o", overlay)).Root!;
         XElement Node(string id) => root.Elements(Svg + "g").Single(g => (string?)g.Attribute("data-node") == id);
 
         Assert.Contains("visited", Classes(Node("n2")));
@@ -154,7 +154,7 @@ public sealed class SvgRendererTests
     {
         string path = Path.Combine(RepoPaths.Flows, "auth", "login.flow");
         string text = File.ReadAllText(path);
-        Assert.Equal(SvgRenderer.Render(FlowAnalysis.Analyze(text, path).Model, "x"), SvgRenderer.Render(FlowAnalysis.Analyze(text, path).Model, "x"));
+        Assert.Equal(SvgRenderer.Render(FlowAnalysis.Analyze(text, path).Graph, "x"), SvgRenderer.Render(FlowAnalysis.Analyze(text, path).Graph, "x"));
     }
 
     private static string[] Classes(XElement element) => ((string?)element.Attribute("class") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -15,7 +15,7 @@ public sealed class RejectActivity(IdentityServices services) : IdentityActivity
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        (string error, string description) = Engine.Activities.ActivityRegistry.Normalize(context.Node.Label) switch
+        (string error, string description) = Engine.Activities.ActivityRegistry.Normalize(context.Node.DisplayText) switch
         {
             "return mfa failure" => ("invalid_code", "The code is not valid."),
             "return unauthorized" => ("invalid_grant", "The refresh token is not valid; sign in again."),

@@ -32,7 +32,7 @@ internal static class ExportCommand
             return exitCode;
         }
 
-        console.Out.WriteLine(GraphExport.From(flow.Analysis.Model, flow.Source).ToJson());
+        console.Out.WriteLine(GraphExport.From(flow.Analysis.Graph).ToJson());
         return ExitCodes.Ok;
     }
 }

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using FlowRunner.Engine.Runtime;
-using FlowRunner.Language;
-using FlowRunner.Language.Export;
-using FlowRunner.Language.Model;
+using FlowRunner.Language.Graph;
+using FlowRunner.Language.Rendering;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -55,8 +54,8 @@ internal static class RenderCommand
         if (instanceId is null)
         {
             picture = format == "mermaid"
-                ? MermaidExport.From(flow.Analysis.Model)
-                : SvgRenderer.Render(flow.Analysis.Model, Path.GetFileNameWithoutExtension(flow.Source.Path));
+                ? MermaidRenderer.From(flow.Analysis.Graph)
+                : SvgRenderer.Render(flow.Analysis.Graph, Path.GetFileNameWithoutExtension(flow.Source.Path));
         }
         else if (await RenderInstanceAsync(console, flow, instanceId, database, cancellationToken).ConfigureAwait(false) is { } drawn)
         {
@@ -102,18 +101,14 @@ internal static class RenderCommand
         IReadOnlyList<JournalEntry> journal = await engine.Store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
 
         // Draw the version the instance ran: the file may have changed since it started.
-        FlowModel model = flow.Analysis.Model;
-        if (await engine.Store.LoadFlowVersionAsync(state.FlowHash, cancellationToken).ConfigureAwait(false) is { } stored
-            && stored.Source != flow.Source.Text)
+        FlowGraph graph = flow.Analysis.Graph;
+        if (await engine.Catalog.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false) is { } ran
+            && ran.Graph.Source.Text != flow.Source.Text)
         {
-            FlowAnalysis ran = FlowAnalysis.Analyze(stored.Source, stored.SourcePath);
-            if (!ran.HasErrors)
-            {
-                console.Error.WriteLine($"flowrunner: '{flow.Source.Path}' changed since instance {instanceId} started; drawing the version it ran ({state.FlowHash[..12]})");
-                model = ran.Model;
-            }
+            console.Error.WriteLine($"flowrunner: '{flow.Source.Path}' changed since instance {instanceId} started; drawing the version it ran ({state.FlowHash[..12]})");
+            graph = ran.Graph;
         }
 
-        return SvgRenderer.Render(model, $"{state.FlowName}, instance {state.Id}", InstancePath.Of(model, state, journal));
+        return SvgRenderer.Render(graph, $"{state.FlowName}, instance {state.Id}", SvgOverlay.Of(graph, InstancePath.Of(state, journal)));
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Activities;
 

@@ -30,7 +30,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
         LoadedFlow loaded = Prepare(FlowCompiler.NameFor(flowsFolder, file), file, source, configuration);
         if (loaded.Flow is { } flow)
         {
-            _byHash[flow.Graph.Hash] = flow;
+            _byHash[flow.Hash] = flow;
         }
 
         return loaded;
@@ -40,13 +40,12 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
     public LoadedFlow Prepare(string name, string path, string source, LintConfiguration? configuration = null)
     {
         FlowAnalysis analysis = FlowAnalysis.Analyze(SourceText.From(source, path), configuration);
-        CompileResult compiled = FlowCompiler.Compile(analysis, name);
-        if (compiled.Graph is not { } graph)
+        if (FlowCompiler.Compile(analysis, name) is not { } compiled)
         {
-            return new LoadedFlow(name, source, null, compiled.Diagnostics);
+            return new LoadedFlow(name, source, null, null, analysis.Diagnostics);
         }
 
-        var diagnostics = compiled.Diagnostics.ToBuilder();
+        var diagnostics = analysis.Diagnostics.ToBuilder();
         FlowBindings? bindings = null;
         string bindingsPath = FlowBindings.PathFor(path);
         if (File.Exists(bindingsPath))
@@ -67,11 +66,11 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
             }
         }
 
-        BindResult bound = FlowBinder.Bind(graph, Registry, bindings);
+        BindResult bound = ActivityBinder.Bind(compiled, Registry, bindings);
         diagnostics.AddRange(bound.Diagnostics);
         ImmutableArray<Diagnostic> all = (configuration ?? LintConfiguration.Default).Apply(diagnostics.ToImmutable());
         bool failed = all.Any(d => d.Severity == DiagnosticSeverity.Error);
-        return new LoadedFlow(name, source, failed ? null : bound.Flow, [.. all.OrderBy(d => d.Location.Start).ThenBy(d => d.Id, StringComparer.Ordinal)]);
+        return new LoadedFlow(name, source, compiled, failed ? null : bound.Flow, FlowAnalysis.Sort(all));
     }
 
     /// <inheritdoc/>
@@ -88,7 +87,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
         }
 
         LoadedFlow loaded = Prepare(name, stored.SourcePath, stored.Source);
-        if (loaded.Flow is not { } restored || restored.Graph.Hash != hash)
+        if (loaded.Flow is not { } restored || restored.Hash != hash)
         {
             return null;
         }
@@ -98,5 +97,5 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
     }
 }
 
-/// <summary>A prepared flow file: the bound flow (null when it has errors), its source and every diagnostic.</summary>
-public sealed record LoadedFlow(string Name, string Source, BoundFlow? Flow, ImmutableArray<Diagnostic> Diagnostics);
+/// <summary>A prepared flow file: its source, its compiled graph (null with language errors), the bound flow (null with any error) and every diagnostic.</summary>
+public sealed record LoadedFlow(string Name, string Source, CompiledFlow? Compiled, BoundFlow? Flow, ImmutableArray<Diagnostic> Diagnostics);

@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using FlowRunner.Engine.Graph;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
 
@@ -10,13 +9,11 @@ namespace FlowRunner.Engine.Runtime;
 /// </summary>
 public sealed partial class FlowRuntime
 {
-    private static readonly ConditionalWeakTable<FlowGraph, Dictionary<string, HashSet<string>>> ReachCache = [];
-
     private static bool MustWaitAtJoin(FlowGraph graph, InstanceState state, Branch arriving) =>
         state.Branches.Any(other => other != arriving
             && other.Status != BranchStatus.Joining
             && other.NodeId != arriving.NodeId
-            && CanReach(graph, other.NodeId, arriving.NodeId));
+            && graph.CanReach(graph.FindNode(other.NodeId)!, graph.FindNode(arriving.NodeId)!));
 
     /// <summary>The branches gathered at the node (joining, or arrived and not yet run) merge into the one that proceeds.</summary>
     private static void MergeJoinedBranches(InstanceState state, Branch proceeding) =>
@@ -33,35 +30,5 @@ public sealed partial class FlowRuntime
                 state.Branches.RemoveAll(b => b != joining && b.NodeId == joining.NodeId && b.Status == BranchStatus.Joining);
             }
         }
-    }
-
-    /// <summary>True when a path leads from one node to another (one or more edges), cached per graph.</summary>
-    internal static bool CanReach(FlowGraph graph, string from, string to)
-    {
-        Dictionary<string, HashSet<string>> cache = ReachCache.GetValue(graph, _ => new Dictionary<string, HashSet<string>>(StringComparer.Ordinal));
-        HashSet<string>? reached;
-        lock (cache)
-        {
-            if (!cache.TryGetValue(from, out reached))
-            {
-                reached = new HashSet<string>(StringComparer.Ordinal);
-                var queue = new Queue<string>([from]);
-                while (queue.Count > 0)
-                {
-                    foreach (int edge in graph.Node(queue.Dequeue()).Outgoing)
-                    {
-                        string next = graph.Edges[edge].To;
-                        if (reached.Add(next))
-                        {
-                            queue.Enqueue(next);
-                        }
-                    }
-                }
-
-                cache[from] = reached;
-            }
-        }
-
-        return reached.Contains(to);
     }
 }

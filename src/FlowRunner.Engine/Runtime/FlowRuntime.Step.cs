@@ -4,6 +4,7 @@ using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
 
@@ -138,7 +139,7 @@ public sealed partial class FlowRuntime
     private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
     {
         FlowGraph graph = flow.Graph;
-        FlowNode node = graph.Node(branch.NodeId);
+        FlowNode node = graph.FindNode(branch.NodeId)!;
         ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
         branch.Answer = null;
         DateTimeOffset now = time.GetUtcNow();
@@ -160,12 +161,12 @@ public sealed partial class FlowRuntime
 
             int visits = state.Visits.GetValueOrDefault(node.Id) + 1;
             state.Visits[node.Id] = visits;
-            (int bound, FlowLoop? loop) = BoundOf(graph, node.Id);
+            (int bound, FlowLoop? loop) = BoundOf(flow, node.Id);
             if (visits > bound)
             {
                 string region = loop is null ? "the default bound for nodes outside loop regions" : $"the bound of loop [{loop.Condition}]";
                 Fault(state, new Incident("loop-bound", node.Id,
-                    $"node '{node.Id}' (\"{node.Label}\") would run {visits} times; {region} is {bound}. Raise it with 'up to N times' in the loop text, or give the loop an exit"));
+                    $"node '{node.Id}' (\"{node.DisplayText}\") would run {visits} times; {region} is {bound}. Raise it with 'up to N times' in the loop text, or give the loop an exit"));
                 return;
             }
 
@@ -197,10 +198,10 @@ public sealed partial class FlowRuntime
         if (branch.TimedOut)
         {
             branch.TimedOut = false;
-            FlowEdge? timeoutExit = node.Outgoing.Select(i => graph.Edges[i]).FirstOrDefault(e => e.Label is { } l && TimeoutLabels.Contains(ActivityRegistry.Normalize(l)));
+            FlowEdge? timeoutExit = node.Outgoing.FirstOrDefault(e => e.Label is { } l && TimeoutLabels.Contains(ActivityRegistry.Normalize(l)));
             if (timeoutExit is null)
             {
-                Fault(state, new Incident("deadline", node.Id, $"the wait at '{node.Id}' (\"{node.Label}\") passed its deadline and the node has no exit labelled \"Timeout\""));
+                Fault(state, new Incident("deadline", node.Id, $"the wait at '{node.Id}' (\"{node.DisplayText}\") passed its deadline and the node has no exit labelled \"Timeout\""));
                 return;
             }
 
@@ -278,7 +279,7 @@ public sealed partial class FlowRuntime
         {
             // Unbound: a manual task (its declared input) or, for a decision, the caller's choice among its exits.
             WaitRequest request = node.Kind == NodeKind.Decision && node.Outgoing.Length > 1
-                ? WaitRequest.ForChoice(node.Outgoing.Select(i => graph.Edges[i].Label ?? graph.Edges[i].To))
+                ? WaitRequest.ForChoice(node.Outgoing.Select(e => e.Label ?? e.To))
                 : WaitRequest.ForFields(binding.Input);
             await WaitAsync(tx, state, branch, node, request, binding.Timeout, cancellationToken).ConfigureAwait(false);
             return;
@@ -326,7 +327,7 @@ public sealed partial class FlowRuntime
     /// </summary>
     private static void Decide(FlowGraph graph, InstanceState state, Branch branch, FlowNode node, string? outcome)
     {
-        FlowEdge[] exits = [.. node.Outgoing.Select(i => graph.Edges[i])];
+        ImmutableArray<FlowEdge> exits = node.Outgoing;
         if (exits.Length == 0)
         {
             state.Branches.Remove(branch);
@@ -342,7 +343,7 @@ public sealed partial class FlowRuntime
         {
             string labels = string.Join(", ", exits.Select(e => e.Label is null ? "(unlabeled)" : "\"" + e.Label + "\""));
             Fault(state, new Incident("outcome-mismatch", node.Id,
-                $"decision '{node.Id}' (\"{node.Label}\") got outcome {(outcome is null ? "none" : "\"" + outcome + "\"")}, which matches none of its exits ({labels})"));
+                $"decision '{node.Id}' (\"{node.DisplayText}\") got outcome {(outcome is null ? "none" : "\"" + outcome + "\"")}, which matches none of its exits ({labels})"));
             return;
         }
 
@@ -352,7 +353,7 @@ public sealed partial class FlowRuntime
     /// <summary>After a non-decision: no exit ends the branch, one exit moves it, several fork parallel branches.</summary>
     private static void MoveOn(FlowGraph graph, InstanceState state, Branch branch, FlowNode node, string? outcome)
     {
-        string[] targets = [.. node.Outgoing.Select(i => graph.Edges[i].To).Distinct(StringComparer.Ordinal)];
+        string[] targets = [.. node.Outgoing.Select(e => e.To).Distinct(StringComparer.Ordinal)];
         if (targets.Length == 0)
         {
             state.Branches.Remove(branch);
@@ -396,10 +397,20 @@ public sealed partial class FlowRuntime
     }
 
     /// <summary>The visit bound of a node: the smallest bound of the loop regions listing it, else the default.</summary>
-    private (int Bound, FlowLoop? Loop) BoundOf(FlowGraph graph, string nodeId)
+    private (int Bound, FlowLoop? Loop) BoundOf(BoundFlow flow, string nodeId)
     {
-        FlowLoop? tightest = graph.Loops.Where(l => l.Nodes.Contains(nodeId)).MinBy(l => l.MaxIterations);
-        return tightest is null ? (_options.DefaultVisitBound, null) : (tightest.MaxIterations, tightest);
+        ImmutableArray<FlowLoop> loops = flow.Graph.Loops;
+        ImmutableArray<LoopBound> bounds = flow.Compiled.LoopBounds;
+        int tightest = -1;
+        for (int i = 0; i < loops.Length; i++)
+        {
+            if (loops[i].Nodes.Contains(nodeId) && (tightest < 0 || bounds[i].MaxIterations < bounds[tightest].MaxIterations))
+            {
+                tightest = i;
+            }
+        }
+
+        return tightest < 0 ? (_options.DefaultVisitBound, null) : (bounds[tightest].MaxIterations, loops[tightest]);
     }
 
     private Task Journal(IStepTransaction tx, InstanceState state, FlowNode node, string @event, string? outcome, string? detail, CancellationToken cancellationToken) =>

@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
-using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
 
@@ -24,21 +24,20 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     /// <exception cref="FlowNotRunnableException">The flow has no start circle.</exception>
     public async Task<RunResult> StartAsync(BoundFlow flow, string source, CancellationToken cancellationToken)
     {
-        FlowGraph graph = flow.Graph;
-        FlowNode[] starts = [.. graph.Starts];
+        FlowNode[] starts = [.. flow.Graph.Starts];
         if (starts.Length == 0)
         {
-            throw new FlowNotRunnableException($"{graph.SourcePath}: the flow has no start (FZ1006): add a circle without incoming edges");
+            throw new FlowNotRunnableException($"{flow.Graph.Source.Path}: the flow has no start (FZ1006): add a circle without incoming edges");
         }
 
-        await store.SaveFlowVersionAsync(graph.Name, graph.Hash, graph.SourcePath, source, cancellationToken).ConfigureAwait(false);
+        await store.SaveFlowVersionAsync(flow.Name, flow.Hash, flow.Graph.Source.Path, source, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
         var state = new InstanceState
         {
             // 128 bits from the CSPRNG: an instance id may be handed to a client (a login's session_id), so it must not be guessable.
             Id = RecordId.New(),
-            FlowName = graph.Name,
-            FlowHash = graph.Hash,
+            FlowName = flow.Name,
+            FlowHash = flow.Hash,
             Status = InstanceStatus.Running,
             CreatedAt = now,
             UpdatedAt = now,
@@ -52,7 +51,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
         {
             await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, graph.Name + "@" + graph.Hash[..12], now), cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, flow.Name + "@" + flow.Hash[..12], now), cancellationToken).ConfigureAwait(false);
             await ContinueAsync(tx, state.Id, state, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
         }
 

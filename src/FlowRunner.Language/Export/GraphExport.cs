@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FlowRunner.Language.Model;
-using FlowRunner.Language.Text;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Language.Export;
 
@@ -20,22 +19,22 @@ public sealed record GraphExport(
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Builds the export of a model.</summary>
-    public static GraphExport From(FlowModel model, SourceText source)
+    /// <summary>Builds the export of a graph.</summary>
+    public static GraphExport From(FlowGraph graph)
     {
-        int Line(int offset) => source.GetLinePosition(offset).Line + 1;
+        int Line(int offset) => graph.Source.GetLinePosition(offset).Line + 1;
         return new GraphExport(
-            [.. model.Lanes.Select(l => new Lane(l.Id, l.DisplayLabel, Line(l.Syntax.Span.Start)))],
-            [.. model.Nodes.Select(n => new Node(
+            [.. graph.Lanes.Select(l => new Lane(l.Id, l.Label, Line(l.Syntax.Span.Start)))],
+            [.. graph.Nodes.Select(n => new Node(
                 n.Id,
                 n.Lane,
                 Name(n.Shape),
                 n.Label,
-                n.Attributes.Where(a => a.Key != "label").OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
+                n.Attributes.Where(a => a.Key != "label").ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
                 n.SubItems.IsEmpty ? null : [.. n.SubItems],
                 Line(n.Syntax.Span.Start)))],
-            [.. model.Edges.Select(e => new Edge(e.From, e.To, e.Label, Name(e.FromHandle), Name(e.ToHandle), e.HandlesInferred, Line(e.Syntax.Span.Start)))],
-            [.. model.Loops.Select(l => new LoopFragment(l.Condition, [.. l.Nodes], Line(l.Syntax.Span.Start)))]);
+            [.. graph.Edges.Select(e => new Edge(e.From, e.To, e.Label, Name(e.FromHandle), Name(e.ToHandle), e.HandlesInferred, Line(e.Syntax.Span.Start)))],
+            [.. graph.Loops.Select(l => new LoopFragment(l.Condition, [.. l.Nodes], Line(l.Syntax.Span.Start)))]);
     }
 
     /// <summary>Serializes as indented camelCase JSON.</summary>

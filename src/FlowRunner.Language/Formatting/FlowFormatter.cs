@@ -1,5 +1,5 @@
 using System.Text;
-using FlowRunner.Language.Model;
+using FlowRunner.Language.Binding;
 using FlowRunner.Language.Parsing;
 using FlowRunner.Language.Syntax;
 
@@ -144,7 +144,7 @@ public static class FlowFormatter
         string text = endpoint.Lane is { } lane ? lane.Text + "." + endpoint.Node.Text : endpoint.Node.Text;
         if (endpoint.Handle is { } handle)
         {
-            string direction = FlowModelBuilder.ParseDirection(handle) is { } d
+            string direction = SyntaxFacts.Direction(handle) is { } d
                 ? d.ToString().ToLowerInvariant()
                 : handle.Direction.Text;
             text += $".{handle.Keyword.Text}({direction})";

@@ -29,7 +29,7 @@ public static class FlowParser
         {
             diagnostics.Add(Diagnostic.Create(Descriptors.FileTooLarge, new SourceSpan(source.Path, 0, 0),
                 "split the flow into smaller files", source.Text.Length, MaxCharacters));
-            return new ParseResult(new FlowDocument(source, []), diagnostics.ToImmutable());
+            return new ParseResult(new FlowDocument(source, []) { HasSyntaxErrors = true }, diagnostics.ToImmutable());
         }
 
         ReportControlCharacters(source, diagnostics);
@@ -40,7 +40,11 @@ public static class FlowParser
         }
 
         state.Finish();
-        return new ParseResult(new FlowDocument(source, state.Statements.ToImmutable()), diagnostics.ToImmutable());
+        var document = new FlowDocument(source, state.Statements.ToImmutable())
+        {
+            HasSyntaxErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error),
+        };
+        return new ParseResult(document, diagnostics.ToImmutable());
     }
 
     private static void ReportControlCharacters(SourceText source, ImmutableArray<Diagnostic>.Builder diagnostics)

@@ -1,6 +1,7 @@
 using FlowRunner.Engine.Graph;
 using FlowRunner.Language;
 using FlowRunner.Language.Formatting;
+using FlowRunner.Language.Graph;
 using FlowRunner.Language.Parsing;
 
 namespace FlowRunner.Engine.Tests.Graph;
@@ -15,18 +16,18 @@ public sealed class FlowCompilerTests
         //  User:       (n1) -> [n2] -> [n3]          [n4] -> [n5] -> (n6)
         //  AuthServer:                  [n7] -> [n8] -> <n9> -> [n10] -> <n12> -> <n13> -> [n15]
         //  MFA:                                                             [n16] -> [n17] -> <n18>
-        FlowGraph graph = Compile(Path.Combine(Flows, "auth", "login.flow"));
-        Assert.Equal("auth/login", graph.Name);
-        Assert.Equal(NodeKind.Start, graph.Node("n1").Kind);
-        Assert.Equal(NodeKind.End, graph.Node("n6").Kind);
-        Assert.Equal(NodeKind.Decision, graph.Node("n9").Kind);
-        Assert.Equal(NodeKind.Activity, graph.Node("n10").Kind);
+        CompiledFlow flow = Compile(Path.Combine(Flows, "auth", "login.flow"));
+        FlowGraph graph = flow.Graph;
+        Assert.Equal("auth/login", flow.Name);
+        Assert.Equal(NodeKind.Start, graph.FindNode("n1")!.Kind);
+        Assert.Equal(NodeKind.End, graph.FindNode("n6")!.Kind);
+        Assert.Equal(NodeKind.Decision, graph.FindNode("n9")!.Kind);
+        Assert.Equal(NodeKind.Activity, graph.FindNode("n10")!.Kind);
         Assert.Equal(["n1"], graph.Starts.Select(n => n.Id));
         Assert.Equal(
             [("User", LaneRole.Actor), ("AuthServer", LaneRole.Service), ("MFA", LaneRole.Service)],
-            graph.Lanes.Select(l => (l.Id, l.Role)));
-        FlowNode decision = graph.Node("n9");
-        Assert.Equal(["Yes", "No"], decision.Outgoing.Select(i => graph.Edges[i].Label));
+            graph.Lanes.Select(l => (l.Id, flow.LaneRoles[l.Index])));
+        Assert.Equal(["Yes", "No"], graph.FindNode("n9")!.Outgoing.Select(e => e.Label));
         Assert.Equal("Multi-Factor Auth", graph.FindLane("MFA")!.Label);
     }
 
@@ -45,21 +46,21 @@ public sealed class FlowCompilerTests
     public void Circle_between_edges_is_a_milestone()
     {
         //  (n1) -> (n2) -> (n3)
-        FlowGraph graph = CompileText("A { # A\nn1: circle label:\"Start\"\nn2: circle label:\"Half way\"\nn3: circle label:\"End\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}\n");
-        Assert.Equal([NodeKind.Start, NodeKind.Milestone, NodeKind.End], graph.Nodes.Select(n => n.Kind));
+        CompiledFlow flow = CompileText("A { # A\nn1: circle label:\"Start\"\nn2: circle label:\"Half way\"\nn3: circle label:\"End\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}\n");
+        Assert.Equal([NodeKind.Start, NodeKind.Milestone, NodeKind.End], flow.Graph.Nodes.Select(n => n.Kind));
     }
 
     [Fact]
     public void Loop_bound_comes_from_the_text_or_the_default()
     {
-        FlowGraph setup = Compile(Path.Combine(Flows, "auth", "2fa-setup.flow"));
-        FlowLoop loop = Assert.Single(setup.Loops);
-        Assert.Equal((LoopBounds.Default, false), (loop.MaxIterations, loop.BoundFromText));
+        CompiledFlow setup = Compile(Path.Combine(Flows, "auth", "2fa-setup.flow"));
+        Assert.Single(setup.Graph.Loops);
+        Assert.Equal(new LoopBound(LoopBounds.Default, FromText: false), Assert.Single(setup.LoopBounds));
 
-        FlowGraph bounded = CompileText("A { # A\nn1: circle label:\"Start\"\nn2: rectangle label:\"Try\"\nn3: diamond label:\"Ok?\"\nn4: circle label:\"End\"\n"
+        CompiledFlow bounded = CompileText("A { # A\nn1: circle label:\"Start\"\nn2: rectangle label:\"Try\"\nn3: diamond label:\"Ok?\"\nn4: circle label:\"End\"\n"
             + "n1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(right) -> n4.handle(left) [label=\"Yes\"]\n"
             + "n3.handle(top) -> n2.handle(top) [label=\"No\"]\nloop [retry up to 3 times] n2 n3\n}\n");
-        Assert.Equal((3, true), (bounded.Loops[0].MaxIterations, bounded.Loops[0].BoundFromText));
+        Assert.Equal(new LoopBound(3, FromText: true), bounded.LoopBounds[0]);
     }
 
     [Theory]
@@ -94,9 +95,9 @@ public sealed class FlowCompilerTests
     [Fact]
     public void Flow_with_errors_does_not_compile()
     {
-        CompileResult result = FlowCompiler.Compile(FlowAnalysis.Analyze("A { # A\nn1: circel label:\"x\"\n}\n"), "bad");
-        Assert.Null(result.Graph);
-        Assert.Contains(result.Diagnostics, d => d.Id == "FZ0003");
+        FlowAnalysis analysis = FlowAnalysis.Analyze("A { # A\nn1: circel label:\"x\"\n}\n");
+        Assert.Contains(analysis.Diagnostics, d => d.Id == "FZ0003");
+        Assert.Null(FlowCompiler.Compile(analysis, "bad"));
     }
 
     [Fact]
@@ -107,12 +108,13 @@ public sealed class FlowCompilerTests
         foreach (string file in Directory.EnumerateFiles(corpus, "*.fz"))
         {
             FlowAnalysis analysis = FlowAnalysis.Analyze(File.ReadAllText(file), file);
-            CompileResult result = FlowCompiler.Compile(analysis, Path.GetFileNameWithoutExtension(file));
-            Assert.Equal(analysis.HasErrors, result.Graph is null);
-            if (result.Graph is { } graph)
+            CompiledFlow? flow = FlowCompiler.Compile(analysis, Path.GetFileNameWithoutExtension(file));
+            Assert.Equal(analysis.HasErrors, flow is null);
+            if (flow is not null)
             {
-                Assert.Equal(analysis.Model.Nodes.Length, graph.Nodes.Length);
-                Assert.All(graph.Edges, e => Assert.Contains(e.Index, graph.Node(e.From).Outgoing));
+                Assert.Same(analysis.Graph, flow.Graph);
+                Assert.Equal(flow.Graph.Lanes.Length, flow.LaneRoles.Length);
+                Assert.Equal(flow.Graph.Loops.Length, flow.LoopBounds.Length);
                 compiled++;
             }
         }
@@ -120,9 +122,22 @@ public sealed class FlowCompilerTests
         Assert.Equal(42, compiled);
     }
 
-    private static FlowGraph Compile(string path) => FlowCompiler.CompileFile(Flows, path).Graph!;
+    [Theory]
+    // Stored instances are pinned to these hashes (computed before the engine ran on the language's graph):
+    // a change here would strand every instance of an earlier version.
+    [InlineData("flows/auth/login.flow", "38073a3229b8f95748cb6e1781f6e535e5082ae82500842f324e043ec87571e8")]
+    [InlineData("flows/auth/2fa-setup.flow", "f6fb2bc9be7a5fea500d34a1d7e1b34f8c0eb6ae3a8096714d17b1ea351c7335")]
+    [InlineData("flows/auth/password-reset.flow", "fe2319037b55139f71af92f08f8a27dd87f88cb72253869b156c41b6a6328a93")]
+    [InlineData("flows/auth/token-refresh.flow", "dfe5bc32fd9a84f96a0c4e93540f603024cb70d4268c2d02d6630daceac5f84e")]
+    [InlineData("tests/FlowRunner.Language.Tests/Golden/4-valid/taskbox-and-loop.flow", "bf29c36afae9c3556bc910580c8f2eb36f8955c07070507ed595bab5c7c12e38")]
+    [InlineData("tests/FlowRunner.Language.Tests/Golden/4-valid/bom.flow", "c496f72285fb36ffa04b0075e9cbb0ed1152ed80d2ebeae656c98919bc3b959e")]
+    public void Hashes_of_existing_flows_do_not_change(string file, string hash) =>
+        Assert.Equal(hash, CompileText(File.ReadAllText(Path.Combine(RepoRoot(), file))).Hash);
 
-    private static FlowGraph CompileText(string text) => FlowCompiler.Compile(FlowAnalysis.Analyze(text), "test").Graph!;
+    private static CompiledFlow Compile(string path) =>
+        FlowCompiler.Compile(FlowAnalysis.Analyze(File.ReadAllText(path), path), FlowCompiler.NameFor(Flows, path))!;
+
+    private static CompiledFlow CompileText(string text) => FlowCompiler.Compile(FlowAnalysis.Analyze(text), "test")!;
 
     private static string RepoRoot()
     {

@@ -1,8 +1,8 @@
 using FlowRunner.Engine.Binding;
-using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Tests.Support;
 using FlowRunner.Language;
+using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Tests.Runtime;
 
@@ -59,7 +59,7 @@ public sealed class CorpusRunScenario
 
     private static string NearestToEnd(FlowGraph graph, string decision)
     {
-        FlowEdge best = graph.Node(decision).Outgoing.Select(i => graph.Edges[i]).MinBy(e => DistanceToEnd(graph, e.To))!;
+        FlowEdge best = graph.FindNode(decision)!.Outgoing.MinBy(e => DistanceToEnd(graph, e.To))!;
         return best.Label ?? best.To;
     }
 
@@ -70,16 +70,16 @@ public sealed class CorpusRunScenario
         while (queue.Count > 0)
         {
             (string node, int distance) = queue.Dequeue();
-            if (graph.Node(node).Kind == NodeKind.End)
+            if (graph.FindNode(node)!.Kind == NodeKind.End)
             {
                 return distance;
             }
 
-            foreach (int edge in graph.Node(node).Outgoing)
+            foreach (FlowEdge edge in graph.FindNode(node)!.Outgoing)
             {
-                if (seen.Add(graph.Edges[edge].To))
+                if (seen.Add(edge.To))
                 {
-                    queue.Enqueue((graph.Edges[edge].To, distance + 1));
+                    queue.Enqueue((edge.To, distance + 1));
                 }
             }
         }
@@ -95,9 +95,9 @@ public sealed class CorpusRunScenario
         var queue = new Queue<string>([from]);
         while (queue.Count > 0)
         {
-            foreach (int edge in graph.Node(queue.Dequeue()).Outgoing)
+            foreach (FlowEdge edge in graph.FindNode(queue.Dequeue())!.Outgoing)
             {
-                string next = graph.Edges[edge].To;
+                string next = edge.To;
                 if (next == to)
                 {
                     return true;

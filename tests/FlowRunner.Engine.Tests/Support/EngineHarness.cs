@@ -65,11 +65,11 @@ public sealed class EngineHarness : IAsyncDisposable
 
         LoadedFlow loaded = Catalog.Load(Folder, path);
         Assert.True(loaded.Flow is not null, string.Join("\n", loaded.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        _sources[loaded.Flow.Graph.Hash] = loaded.Source;
+        _sources[loaded.Flow.Hash] = loaded.Source;
         return loaded.Flow;
     }
 
-    public Task<RunResult> StartAsync(BoundFlow flow) => Runtime.StartAsync(flow, _sources[flow.Graph.Hash], CancellationToken.None);
+    public Task<RunResult> StartAsync(BoundFlow flow) => Runtime.StartAsync(flow, _sources[flow.Hash], CancellationToken.None);
 
     public Task<RunResult> ResumeAsync(RunResult run, string node, object? input = null, int? expectedVersion = null) =>
         Runtime.ResumeAsync(run.InstanceId, node, Input(input), expectedVersion, CancellationToken.None);

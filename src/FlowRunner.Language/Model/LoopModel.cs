@@ -1,7 +1,0 @@
-using System.Collections.Immutable;
-using FlowRunner.Language.Syntax;
-
-namespace FlowRunner.Language.Model;
-
-/// <summary>A loop fragment: its condition text and the declared nodes it lists, in the order written.</summary>
-public sealed record LoopModel(string Condition, ImmutableArray<string> Nodes, LoopSyntax Syntax);

@@ -1,0 +1,342 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using FlowRunner.Language.Graph;
+
+namespace FlowRunner.Language.Rendering;
+
+/// <summary>
+/// Draws a flow as FlowZap does: swimlanes as rows with their display labels, circles, rectangles, diamonds and
+/// taskboxes (with their sub-items), edges leaving and entering at their handles with arrowheads and labels,
+/// and loop regions as dashed boxes. Optionally an instance's path on top. The output is self-contained SVG
+/// (styles inside, no scripts, no external references) and the same graph always gives the same bytes.
+/// </summary>
+public static class SvgRenderer
+{
+    private const int Stub = 18;
+    private const int FontSize = 13;
+
+    /// <summary>The diagram's stylesheet (also inside every SVG); pages whose CSP forbids inline styles serve it as a file.</summary>
+    public static string Stylesheet => Style;
+
+    private const string Style = """
+        .lane-band{fill:#f7f8fa;stroke:#c9ced6;stroke-width:1}
+        .lane-band.odd{fill:#eef1f5}
+        .lane-title{font-weight:600;fill:#2b3340}
+        .node .shape{fill:#ffffff;stroke:#4a5568;stroke-width:1.5}
+        .node.circle .shape{fill:#e6f4ea;stroke:#2f855a}
+        .node.diamond .shape{fill:#fff8e1;stroke:#b7791f}
+        .node.taskbox .header{fill:#e8eefc;stroke:none}
+        .node text{fill:#1a202c}
+        .node .sub{fill:#4a5568;font-size:12px}
+        .edge path{fill:none;stroke:#718096;stroke-width:1.5}
+        .edge .label-bg{fill:#ffffff;stroke:none;opacity:.9}
+        .edge text{fill:#2d3748;font-size:12px}
+        .loop rect{fill:none;stroke:#805ad5;stroke-width:1.2;stroke-dasharray:6 4}
+        .loop text{fill:#553c9a;font-size:12px;font-style:italic}
+        .node.visited .shape{stroke:#2b6cb0;stroke-width:3}
+        .node.waiting .shape{stroke:#dd6b20;stroke-width:4;stroke-dasharray:7 3}
+        .node.faulted .shape{stroke:#c53030;stroke-width:4;fill:#fff5f5}
+        .edge.taken path{stroke:#2b6cb0;stroke-width:3}
+        .visits circle{fill:#2b6cb0}
+        .visits text{fill:#ffffff;font-size:11px;font-weight:700}
+        """;
+
+    /// <summary>The SVG document for <paramref name="graph"/>, with <paramref name="overlay"/> drawn on it when given.</summary>
+    public static string Render(FlowGraph graph, string title, SvgOverlay? overlay = null)
+    {
+        SvgLayout layout = SvgLayout.Of(graph);
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{layout.Width}\" height=\"{layout.Height}\" viewBox=\"0 0 {layout.Width} {layout.Height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FontSize}\" role=\"img\" aria-label=\"{Escape(title)}\">\n");
+        svg.Append("<title>").Append(Escape(overlay?.Status is { } status ? $"{title} ({status})" : title)).Append("</title>\n");
+        svg.Append("<defs><style>").Append(Style.Replace("\n", string.Empty, StringComparison.Ordinal)).Append("</style>")
+            .Append("<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#718096\"/></marker>")
+            .Append("<marker id=\"arrow-taken\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"13\" markerHeight=\"13\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#2b6cb0\"/></marker>")
+            .Append("</defs>\n");
+
+        WriteLanes(svg, graph, layout);
+        WriteLoops(svg, graph, layout);
+        foreach (FlowEdge edge in graph.Edges)
+        {
+            WriteEdge(svg, edge, layout, overlay?.TakenEdges.Contains(edge.Index) == true);
+        }
+
+        foreach (FlowNode node in graph.Nodes)
+        {
+            WriteNode(svg, node, layout.Nodes[node.Index], overlay);
+        }
+
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private static void WriteLanes(StringBuilder svg, FlowGraph graph, SvgLayout layout)
+    {
+        for (int i = 0; i < layout.Lanes.Length; i++)
+        {
+            Box band = layout.Lanes[i];
+            string label = i < graph.Lanes.Length ? graph.Lanes[i].Label : "(outside any lane)";
+            string id = i < graph.Lanes.Length ? graph.Lanes[i].Id : string.Empty;
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\" data-lane=\"{Escape(id)}\">")
+                .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-band{(i % 2 == 1 ? " odd" : string.Empty)}\" x=\"{band.X}\" y=\"{band.Y}\" width=\"{band.Width}\" height=\"{band.Height}\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<line x1=\"{band.X + SvgLayout.LaneHeaderWidth}\" y1=\"{band.Y}\" x2=\"{band.X + SvgLayout.LaneHeaderWidth}\" y2=\"{band.Bottom}\" stroke=\"#c9ced6\"/>");
+            List<string> lines = Wrap(label, 16, 3);
+            int top = band.CenterY - ((lines.Count - 1) * 8);
+            WriteText(svg, lines, band.X + (SvgLayout.LaneHeaderWidth / 2), top, 16, "lane-title");
+            svg.Append("</g>\n");
+        }
+    }
+
+    private static void WriteLoops(StringBuilder svg, FlowGraph graph, SvgLayout layout)
+    {
+        foreach (FlowLoop loop in graph.Loops)
+        {
+            Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => LabelledBox(n, layout.Nodes[n.Index]))];
+            if (boxes.Length == 0)
+            {
+                continue;
+            }
+
+            int x = boxes.Min(b => b.X) - 14;
+            int y = boxes.Min(b => b.Y) - 24;
+            int right = boxes.Max(b => b.Right) + 14;
+            int bottom = boxes.Max(b => b.Bottom) + 10;
+            string text = "loop [" + Truncate(loop.Condition, 40) + "]";
+            svg.Append("<g class=\"loop\">")
+                .Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y}\" width=\"{right - x}\" height=\"{bottom - y}\" rx=\"10\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 8}\" y=\"{y + 15}\">{Escape(text)}</text>")
+                .Append("</g>\n");
+        }
+    }
+
+    private static void WriteEdge(StringBuilder svg, FlowEdge edge, SvgLayout layout, bool taken)
+    {
+        Box from = layout.Nodes[edge.FromIndex];
+        Box to = layout.Nodes[edge.ToIndex];
+        List<(int X, int Y)> points = Route(from, edge.FromHandle, to, edge.ToHandle);
+        var d = new StringBuilder();
+        for (int i = 0; i < points.Count; i++)
+        {
+            d.Append(i == 0 ? 'M' : 'L').Append(points[i].X.ToString(CultureInfo.InvariantCulture)).Append(',').Append(points[i].Y.ToString(CultureInfo.InvariantCulture));
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"edge{(taken ? " taken" : string.Empty)}\" data-edge=\"{edge.Index}\" data-from=\"{Escape(edge.From)}\" data-to=\"{Escape(edge.To)}\">")
+            .Append(CultureInfo.InvariantCulture, $"<path d=\"{d}\" marker-end=\"url(#{(taken ? "arrow-taken" : "arrow")})\"/>");
+        if (edge.Label is { } label)
+        {
+            // On the middle of the longest segment, where the label has the most room.
+            int best = 0;
+            int bestLength = -1;
+            for (int i = 0; i + 1 < points.Count; i++)
+            {
+                int length = Math.Abs(points[i + 1].X - points[i].X) + Math.Abs(points[i + 1].Y - points[i].Y);
+                if (length > bestLength)
+                {
+                    (best, bestLength) = (i, length);
+                }
+            }
+
+            int mx = (points[best].X + points[best + 1].X) / 2;
+            int my = (points[best].Y + points[best + 1].Y) / 2;
+            string text = Truncate(label, 30);
+            int width = (text.Length * 7) + 8;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"label-bg\" x=\"{mx - (width / 2)}\" y=\"{my - 9}\" width=\"{width}\" height=\"17\" rx=\"3\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{mx}\" y=\"{my + 4}\" text-anchor=\"middle\">{Escape(text)}</text>");
+        }
+
+        svg.Append("</g>\n");
+    }
+
+    /// <summary>
+    /// Out of the source handle, a short stub, an orthogonal elbow, and a stub into the target handle: the route
+    /// FlowZap draws for <c>a.handle(right) -&gt; b.handle(left)</c> and the other combinations.
+    /// </summary>
+    internal static List<(int X, int Y)> Route(Box from, HandleDirection fromHandle, Box to, HandleDirection toHandle)
+    {
+        (int X, int Y) start = from.Handle(fromHandle);
+        (int X, int Y) end = to.Handle(toHandle);
+        (int X, int Y) a = Step(start, fromHandle, Stub);
+        (int X, int Y) b = Step(end, toHandle, Stub);
+        var points = new List<(int X, int Y)> { start, a };
+        bool horizontalOut = fromHandle is HandleDirection.Left or HandleDirection.Right;
+        bool horizontalIn = toHandle is HandleDirection.Left or HandleDirection.Right;
+        if (horizontalOut && horizontalIn)
+        {
+            int mx = (a.X + b.X) / 2;
+            points.Add((mx, a.Y));
+            points.Add((mx, b.Y));
+        }
+        else if (!horizontalOut && !horizontalIn)
+        {
+            int my = (a.Y + b.Y) / 2;
+            points.Add((a.X, my));
+            points.Add((b.X, my));
+        }
+        else if (horizontalOut)
+        {
+            points.Add((b.X, a.Y));
+        }
+        else
+        {
+            points.Add((a.X, b.Y));
+        }
+
+        points.Add(b);
+        points.Add(end);
+
+        // Drop repeated points so every segment has a length (and a direction for the arrowhead).
+        var route = new List<(int X, int Y)>(points.Count);
+        foreach ((int X, int Y) point in points)
+        {
+            if (route.Count == 0 || route[^1] != point)
+            {
+                route.Add(point);
+            }
+        }
+
+        return route;
+    }
+
+    private static (int X, int Y) Step((int X, int Y) point, HandleDirection direction, int length) => direction switch
+    {
+        HandleDirection.Left => (point.X - length, point.Y),
+        HandleDirection.Right => (point.X + length, point.Y),
+        HandleDirection.Top => (point.X, point.Y - length),
+        _ => (point.X, point.Y + length),
+    };
+
+    private static void WriteNode(StringBuilder svg, FlowNode node, Box box, SvgOverlay? overlay)
+    {
+        string shape = node.Shape switch
+        {
+            NodeShape.Circle => "circle",
+            NodeShape.Diamond => "diamond",
+            NodeShape.Taskbox => "taskbox",
+            _ => "rectangle",
+        };
+        int visits = overlay?.Visits.GetValueOrDefault(node.Id) ?? 0;
+        string state = (visits > 0 ? " visited" : string.Empty)
+            + (overlay?.Waiting.Contains(node.Id) == true ? " waiting" : string.Empty)
+            + (overlay?.Faulted == node.Id ? " faulted" : string.Empty);
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node {shape}{state}\" data-node=\"{Escape(node.Id)}\" data-visits=\"{visits}\">");
+        svg.Append("<title>").Append(Escape(node.Id + ": " + node.DisplayText)).Append("</title>");
+        switch (node.Shape)
+        {
+            case NodeShape.Circle:
+                svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"shape\" cx=\"{box.CenterX}\" cy=\"{box.CenterY}\" r=\"{box.Width / 2}\"/>");
+                WriteText(svg, Wrap(node.DisplayText, 24, 2), box.CenterX, box.Bottom + 16, 15, null);
+                break;
+            case NodeShape.Diamond:
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<polygon class=\"shape\" points=\"{box.CenterX},{box.Y} {box.Right},{box.CenterY} {box.CenterX},{box.Bottom} {box.X},{box.CenterY}\"/>");
+                WriteCentered(svg, Wrap(node.DisplayText, 16, 3), box);
+                break;
+            case NodeShape.Taskbox:
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"shape\" x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"4\"/>")
+                    .Append(CultureInfo.InvariantCulture, $"<rect class=\"header\" x=\"{box.X + 1}\" y=\"{box.Y + 1}\" width=\"{box.Width - 2}\" height=\"{SvgLayout.TaskHeaderHeight - 2}\" rx=\"3\"/>");
+                ImmutableArray<string> items = node.SubItems;
+                string header = items.IsEmpty ? node.DisplayText : node.Attributes.GetValueOrDefault("description") ?? node.Id;
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{box.CenterX}\" y=\"{box.Y + 19}\" text-anchor=\"middle\">{Escape(Truncate(header, 22))}</text>");
+                for (int i = 0; i < items.Length; i++)
+                {
+                    int y = box.Y + SvgLayout.TaskHeaderHeight + 13 + (i * SvgLayout.TaskItemHeight);
+                    svg.Append(CultureInfo.InvariantCulture, $"<text class=\"sub\" x=\"{box.X + 10}\" y=\"{y}\">\u2610 {Escape(Truncate(items[i], 20))}</text>");
+                }
+
+                break;
+            default:
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"shape\" x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"8\"/>");
+                WriteCentered(svg, Wrap(node.DisplayText, 20, 3), box);
+                break;
+        }
+
+        if (visits > 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"visits\"><circle cx=\"{box.Right}\" cy=\"{box.Y}\" r=\"10\"/><text x=\"{box.Right}\" y=\"{box.Y + 4}\" text-anchor=\"middle\">{visits}</text></g>");
+        }
+
+        svg.Append("</g>\n");
+    }
+
+    private static void WriteCentered(StringBuilder svg, List<string> lines, Box box) =>
+        WriteText(svg, lines, box.CenterX, box.CenterY + 4 - ((lines.Count - 1) * 8), 16, null);
+
+    private static void WriteText(StringBuilder svg, List<string> lines, int x, int y, int lineHeight, string? cssClass)
+    {
+        svg.Append(CultureInfo.InvariantCulture, $"<text{(cssClass is null ? string.Empty : $" class=\"{cssClass}\"")} x=\"{x}\" y=\"{y}\" text-anchor=\"middle\">");
+        for (int i = 0; i < lines.Count; i++)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<tspan x=\"{x}\" dy=\"{(i == 0 ? 0 : lineHeight)}\">{Escape(lines[i])}</tspan>");
+        }
+
+        svg.Append("</text>");
+    }
+
+    /// <summary>The box a node occupies with its label (a circle's label is below it).</summary>
+    private static Box LabelledBox(FlowNode node, Box box) =>
+        node.Shape == NodeShape.Circle ? box with { X = box.CenterX - 80, Width = 160, Height = box.Height + SvgLayout.CircleLabelHeight } : box;
+
+    /// <summary>Words in lines of at most <paramref name="width"/> characters, at most <paramref name="maxLines"/> lines (the last ends in an ellipsis when cut).</summary>
+    internal static List<string> Wrap(string text, int width, int maxLines)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string piece = word.Length > width ? word[..(width - 1)] + "\u2026" : word;
+            if (line.Length > 0 && line.Length + 1 + piece.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(piece);
+        }
+
+        if (line.Length > 0)
+        {
+            lines.Add(line.ToString());
+        }
+
+        if (lines.Count > maxLines)
+        {
+            string last = lines[maxLines - 1];
+            lines = lines[..maxLines];
+            lines[^1] = (last.Length >= width ? last[..(width - 1)] : last) + "\u2026";
+        }
+
+        return lines.Count == 0 ? [string.Empty] : lines;
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "\u2026";
+
+    /// <summary>Escapes text for XML content and attribute values; drops characters XML 1.0 cannot carry.</summary>
+    internal static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '&': escaped.Append("&amp;"); break;
+                case '<': escaped.Append("&lt;"); break;
+                case '>': escaped.Append("&gt;"); break;
+                case '"': escaped.Append("&quot;"); break;
+                case '\'': escaped.Append("&#39;"); break;
+                default:
+                    if (c >= 0x20 || c is '\t' or '\n' or '\r')
+                    {
+                        if (!(c is '\uFFFE' or '\uFFFF'))
+                        {
+                            escaped.Append(c);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return escaped.ToString();
+    }
+}
