@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Graph;
+using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Tests.Support;
 
 namespace FlowRunner.Language.Tests;

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Graph;
+using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Tests.Support;
 
 namespace FlowRunner.Language.Tests;

@@ -1,5 +1,5 @@
-using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Binding;
+using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Graph;
 using FlowRunner.Language.Syntax;
 
