@@ -1,3 +1,4 @@
+using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Activities.Identity.Refresh;
 using FlowRunner.Activities.Identity.Reset;
@@ -5,15 +6,15 @@ using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Activities.Identity.TwoFactor;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Sqlite;
 
 namespace FlowRunner.Activities.Identity;
 
-/// <summary>Registers the identity activities and names their migrations.</summary>
+/// <summary>Registers the identity activities, and gives their store for each database.</summary>
 public static class IdentityActivities
 {
-    /// <summary>The identity tables' numbered scripts (source "identity").</summary>
-    public static IReadOnlyList<MigrationScript> Migrations { get; } = MigrationScript.FromResources(typeof(IdentityActivities).Assembly, "identity");
+    /// <summary>The identity tables in SQLite: register with <see cref="SqliteInstanceStore"/>.</summary>
+    public static SqlitePackStore SqliteStore => SqliteIdentityStore.Pack;
 
     /// <summary>Adds every identity handler to the registry.</summary>
     public static ActivityRegistry AddIdentity(this ActivityRegistry registry, IdentityServices services) => registry

@@ -1,5 +1,6 @@
 using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Storage.Sqlite;
 
@@ -10,13 +11,14 @@ internal sealed class EngineSetup
 {
     public const string DefaultDatabase = "flowrunner.db";
 
-    private EngineSetup(string database)
+    private EngineSetup(string database, TimeProvider time)
     {
-        Store = new SqliteInstanceStore(database);
+        Time = time;
+        Store = new SqliteInstanceStore(database, time, [IdentityActivities.SqliteStore]);
         Identity = new IdentityServices(IdentityConfiguration.ForDatabase(database));
         Registry = new ActivityRegistry().AddIdentity(Identity);
         Catalog = new FlowCatalog(Registry, Store);
-        Runtime = new FlowRuntime(Store, Catalog, TimeProvider.System);
+        Runtime = new FlowRuntime(Store, Catalog, time);
     }
 
     /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
@@ -28,7 +30,10 @@ internal sealed class EngineSetup
     /// <summary>The identity services (password hashing for the users commands).</summary>
     public IdentityServices Identity { get; }
 
-    public SqliteInstanceStore Store { get; }
+    public IInstanceStore Store { get; }
+
+    /// <summary>The clock of every command.</summary>
+    public TimeProvider Time { get; }
 
     public FlowCatalog Catalog { get; }
 
@@ -54,8 +59,8 @@ internal sealed class EngineSetup
     /// <summary>Opens the database (migrating it) and, unless told not to, recovers interrupted instances and due timers.</summary>
     public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true)
     {
-        var setup = new EngineSetup(database);
-        await setup.Store.MigrateAsync(IdentityActivities.Migrations, cancellationToken).ConfigureAwait(false);
+        var setup = new EngineSetup(database, TimeProvider.System);
+        await setup.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (recover)
         {
             await setup.Runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);

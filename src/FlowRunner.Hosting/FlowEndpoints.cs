@@ -51,7 +51,7 @@ public static class FlowEndpoints
     }));
 
     // GET /flows/{name}, /flows/{name}/diagram.svg and /flows/{name}/instances share the catch-all route.
-    private static async Task<IResult> GetFlow(string name, FlowHost host, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetFlow(string name, FlowHost host, IInstanceStore store, CancellationToken cancellationToken)
     {
         const string diagram = "/diagram.svg";
         const string instances = "/instances";
@@ -62,7 +62,7 @@ public static class FlowEndpoints
 
         if (name.EndsWith(instances, StringComparison.Ordinal) && host.Find(name[..^instances.Length]) is { } listed)
         {
-            IReadOnlyList<InstanceSummary> found = await store.Store.ListAsync(listed.Name, 50, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<InstanceSummary> found = await store.ListAsync(listed.Name, 50, cancellationToken).ConfigureAwait(false);
             return Results.Ok(found.Select(i => new { id = i.Id, status = InstancePath.StatusName(i.Status), version = i.Version, createdAt = i.CreatedAt, updatedAt = i.UpdatedAt }));
         }
 
@@ -82,15 +82,15 @@ public static class FlowEndpoints
     }
 
     // The version the instance ran, with its path from the journal.
-    private static async Task<IResult> GetInstanceDiagramAsync(string id, SqliteInstanceStoreAccessor store, FlowCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> GetInstanceDiagramAsync(string id, IInstanceStore store, FlowCatalog catalog, CancellationToken cancellationToken)
     {
-        InstanceState? state = await store.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        InstanceState? state = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (state is null || await catalog.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false) is not { } flow)
         {
             return Problem(StatusCodes.Status404NotFound, "Instance not found", $"no instance '{id}'");
         }
 
-        IReadOnlyList<JournalEntry> journal = await store.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
         return Svg(SvgRenderer.Render(flow.Graph, $"{state.FlowName}, instance {state.Id}", SvgOverlay.Of(flow.Graph, InstancePath.Of(state, journal))));
     }
 
@@ -142,12 +142,12 @@ public static class FlowEndpoints
         }
     }
 
-    private static async Task<IResult> GetInstanceAsync(string id, FlowRuntime runtime, SqliteInstanceStoreAccessor store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetInstanceAsync(string id, FlowRuntime runtime, IInstanceStore store, CancellationToken cancellationToken)
     {
         try
         {
             RunResult result = await runtime.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<JournalEntry> journal = await store.Store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
             return Results.Ok(new { instance = result, journal });
         }
         catch (InstanceNotFoundException e)
@@ -209,11 +209,4 @@ public static class FlowEndpoints
     private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title,
             extensions: diagnosticId is null ? null : new Dictionary<string, object?> { ["diagnosticId"] = diagnosticId });
-}
-
-/// <summary>Gives endpoints the SQLite store (for the journal) by its concrete type.</summary>
-public sealed class SqliteInstanceStoreAccessor(Storage.Sqlite.SqliteInstanceStore store)
-{
-    /// <summary>The store.</summary>
-    public Storage.Sqlite.SqliteInstanceStore Store { get; } = store;
 }

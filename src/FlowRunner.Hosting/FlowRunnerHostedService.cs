@@ -1,6 +1,5 @@
-using FlowRunner.Activities.Identity;
+using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
-using FlowRunner.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +7,7 @@ namespace FlowRunner.Hosting;
 
 /// <summary>At start-up: migrate, load the flows, recover interrupted instances; then fire due timers and reload edited flows.</summary>
 internal sealed partial class FlowRunnerHostedService(
-    SqliteInstanceStore store,
+    IInstanceStore store,
     FlowHost host,
     FlowRuntime runtime,
     FlowRunnerOptions options,
@@ -23,7 +22,7 @@ internal sealed partial class FlowRunnerHostedService(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.MigrateAsync(IdentityActivities.Migrations, cancellationToken).ConfigureAwait(false);
+        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         host.LoadAll();
         int recovered = await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, host.Flows.Count, Path.GetFullPath(options.FlowsFolder), recovered);

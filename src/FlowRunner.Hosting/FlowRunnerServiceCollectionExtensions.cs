@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
@@ -29,17 +30,16 @@ public static class FlowRunnerServiceCollectionExtensions
         configure(options);
         IdentityOptions identityOptions = options.Identity ?? throw new InvalidOperationException("FlowRunnerOptions.Identity (keys) must be set");
         var identity = new IdentityServices(identityOptions);
-        var store = new SqliteInstanceStore(options.Database);
+        var store = new SqliteInstanceStore(options.Database, TimeProvider.System, [IdentityActivities.SqliteStore]);
 
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(identity);
-        services.AddSingleton(store);
+        services.AddSingleton<IInstanceStore>(store);
         services.AddSingleton(_ => new ActivityRegistry().AddIdentity(identity));
         services.AddSingleton(sp => new FlowCatalog(sp.GetRequiredService<ActivityRegistry>(), store));
         services.AddSingleton(sp => new FlowRuntime(store, sp.GetRequiredService<FlowCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FlowHost>();
-        services.AddSingleton<SqliteInstanceStoreAccessor>();
         services.AddSingleton<Routes.RouteLimits>();
         services.AddHostedService<FlowRunnerHostedService>();
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
@@ -6,16 +7,19 @@ using Microsoft.Data.Sqlite;
 namespace FlowRunner.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default store: one SQLite file in WAL mode, numbered migrations, and one IMMEDIATE transaction
-/// per step, so writers (threads or processes) queue instead of interleaving.
+/// The embedded default store: one SQLite file in WAL mode, numbered migrations, and IMMEDIATE transactions, so
+/// writers (threads or processes) queue instead of interleaving.
 /// </summary>
-public sealed partial class SqliteInstanceStore : IInstanceStore
+public sealed class SqliteInstanceStore : IInstanceStore
 {
+    private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
     private static int _initialised;
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
-    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
-    public SqliteInstanceStore(string path)
+    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>, with the stores of activity packs.</summary>
+    public SqliteInstanceStore(string path, TimeProvider time, IEnumerable<SqlitePackStore>? packs = null)
     {
         if (Interlocked.Exchange(ref _initialised, 1) == 0)
         {
@@ -23,6 +27,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         }
 
         Path = System.IO.Path.GetFullPath(path);
+        _time = time;
+        _packs = (packs ?? []).ToDictionary(p => p.StoreType);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -36,30 +42,24 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>Creates or upgrades the runtime's schema.</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync([], cancellationToken);
-
     /// <inheritdoc/>
-    public async Task MigrateAsync(IEnumerable<MigrationScript> packScripts, CancellationToken cancellationToken)
+    public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (source, version));").ConfigureAwait(false);
         var applied = (await connection.QueryAsync<(string Source, long Version)>("SELECT source, version FROM schema_migrations;").ConfigureAwait(false)).ToHashSet();
-        foreach (MigrationScript script in MigrationScript.FromResources(typeof(SqliteInstanceStore).Assembly, "runtime").Concat(packScripts))
+        IEnumerable<MigrationScript> scripts = MigrationScript.FromResources(typeof(SqliteInstanceStore).Assembly, "runtime")
+            .Concat(_packs.Values.SelectMany(p => p.Migrations));
+        foreach (MigrationScript script in scripts.Where(s => !applied.Contains((s.Source, s.Version))))
         {
-            if (applied.Contains((script.Source, script.Version)))
-            {
-                continue;
-            }
-
             // Each script and its record commit together: a failed script leaves no half schema and runs again next time.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(script.Sql, transaction: transaction).ConfigureAwait(false);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (@Source, @Version, @Name, @at);",
-                new { script.Source, script.Version, script.Name, at = StoredTime.Format(DateTimeOffset.UtcNow) },
+                new { script.Source, script.Version, script.Name, at = StoredTime.Format(_time.GetUtcNow()) },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -71,33 +71,30 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             "INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES (@hash, @name, @sourcePath, @source, @at) ON CONFLICT (hash) DO NOTHING;",
-            new { hash, name, sourcePath, source, at = StoredTime.Format(DateTimeOffset.UtcNow) }).ConfigureAwait(false);
+            new { hash, name, sourcePath, source, at = StoredTime.Format(_time.GetUtcNow()) }).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async Task<(string SourcePath, string Source)?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
+    public async Task<StoredFlowVersion?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        FlowVersionRow? row = await connection.QuerySingleOrDefaultAsync<FlowVersionRow>(
-            "SELECT source_path AS SourcePath, source AS Source FROM flow_versions WHERE hash = @hash;", new { hash }).ConfigureAwait(false);
-        return row is null ? null : (row.SourcePath, row.Source);
+        var row = await connection.QuerySingleOrDefaultAsync<(string Name, string SourcePath, string Source)?>(
+            "SELECT name, source_path, source FROM flow_versions WHERE hash = @hash;", new { hash }).ConfigureAwait(false);
+        return row is { } r ? new StoredFlowVersion(r.Name, r.SourcePath, r.Source) : null;
     }
 
     /// <inheritdoc/>
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
-        SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is taken now.
-            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
-            return new SqliteStepTransaction(connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        return new SqliteStepTransaction(connection, transaction, _time, _packs);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
+    {
+        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        return new SqliteUnitOfWork(connection, transaction, _time, _packs);
     }
 
     /// <inheritdoc/>
@@ -113,7 +110,7 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(
-            "SELECT instance_id AS InstanceId, branch_id AS BranchId, due_at AS DueAt FROM timers WHERE due_at <= @now ORDER BY due_at;",
+            "SELECT instance_id, branch_id, due_at FROM timers WHERE due_at <= @now ORDER BY due_at;",
             new { now = StoredTime.Format(now) }).ConfigureAwait(false);
         return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, StoredTime.Parse(r.DueAt)))];
     }
@@ -126,22 +123,13 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? flowName, int limit, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
-            "SELECT id, flow_name, flow_hash, status, version, created_at, updated_at FROM instances ORDER BY created_at DESC LIMIT @limit;",
-            new { limit }).ConfigureAwait(false);
-        return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
-            StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
-    }
-
-    /// <summary>The newest instances of one flow, newest first.</summary>
-    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string flowName, int limit, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
-            "SELECT id, flow_name, flow_hash, status, version, created_at, updated_at FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
+            flowName is null
+                ? $"SELECT {SummaryColumns} FROM instances ORDER BY created_at DESC LIMIT @limit;"
+                : $"SELECT {SummaryColumns} FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
             new { flowName, limit }).ConfigureAwait(false);
         return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
             StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
@@ -157,8 +145,8 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
     }
 
-    /// <summary>The newest instance of a flow whose branch waits at a node and whose variable has a value, or null.</summary>
-    public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, System.Text.Json.JsonElement value, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<string?>(
@@ -172,6 +160,20 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
             new { flowName, nodeId, variable, value = value.GetRawText() }).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long Id, string InstanceId, string Kind, string Payload, string CreatedAt)>(
+            "SELECT id, instance_id, kind, payload, created_at FROM outbox WHERE id > @afterId ORDER BY id LIMIT @limit;",
+            new { afterId, limit }).ConfigureAwait(false);
+        return [.. rows.Select(r =>
+        {
+            using JsonDocument payload = JsonDocument.Parse(r.Payload);
+            return new OutboxMessage(r.Id, r.InstanceId, r.Kind, payload.RootElement.Clone(), StoredTime.Parse(r.CreatedAt));
+        })];
+    }
+
     /// <summary>Opens a connection with foreign keys on.</summary>
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -183,10 +185,19 @@ public sealed partial class SqliteInstanceStore : IInstanceStore
         return connection;
     }
 
-    private sealed class FlowVersionRow
+    private async Task<(SqliteConnection, SqliteTransaction)> BeginAsync(CancellationToken cancellationToken)
     {
-        public string SourcePath { get; set; } = string.Empty;
-
-        public string Source { get; set; } = string.Empty;
+        SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is taken now.
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+            return (connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

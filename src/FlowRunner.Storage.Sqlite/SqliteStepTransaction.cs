@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
@@ -9,7 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace FlowRunner.Storage.Sqlite;
 
 /// <summary>One step's IMMEDIATE transaction. Disposing without committing rolls everything back, handler writes included.</summary>
-internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction) : IStepTransaction
+internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
+    : SqliteUnitOfWork(connection, transaction, time, packs), IStepTransaction
 {
     // Journal rows are written together, in one statement, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
@@ -17,25 +17,21 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     // The variables as loaded, to skip rewriting them when a step did not change them.
     private string? _loadedVariables;
 
-    public DbConnection Connection => connection;
-
-    public DbTransaction Transaction => transaction;
-
     public async Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {
-        InstanceState? state = await LoadAsync(connection, transaction, instanceId).ConfigureAwait(false);
+        InstanceState? state = await LoadAsync(Unit.Connection, Unit.Transaction, instanceId).ConfigureAwait(false);
         _loadedVariables = state is null ? null : SqliteJson.Write(state.Variables);
         return state;
     }
 
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(
+        await Unit.Connection.ExecuteAsync(
             """
             INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at)
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt);
             """,
-            Row(state), transaction).ConfigureAwait(false);
+            Row(state), Unit.Transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state, writeVariables: true).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
         _loadedVariables = SqliteJson.Write(state.Variables);
@@ -44,14 +40,14 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
         state.Version = expectedVersion + 1;
-        int updated = await connection.ExecuteAsync(
+        int updated = await Unit.Connection.ExecuteAsync(
             """
             UPDATE instances
             SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
                 incident = @Incident, updated_at = @UpdatedAt
             WHERE id = @Id AND version = @Expected;
             """,
-            new DynamicParameters(Row(state)).With("Expected", expectedVersion), transaction).ConfigureAwait(false);
+            new DynamicParameters(Row(state)).With("Expected", expectedVersion), Unit.Transaction).ConfigureAwait(false);
         if (updated == 0)
         {
             state.Version = expectedVersion;
@@ -61,9 +57,9 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         string variables = SqliteJson.Write(state.Variables);
         bool variablesChanged = _loadedVariables != variables;
         _loadedVariables = variables; // the runtime may carry this state into its next step without loading it again
-        await connection.ExecuteAsync(
+        await Unit.Connection.ExecuteAsync(
             variablesChanged ? "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;" : "DELETE FROM branches WHERE instance_id = @Id;",
-            new { state.Id }, transaction).ConfigureAwait(false);
+            new { state.Id }, Unit.Transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state, variablesChanged).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
@@ -75,30 +71,30 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     }
 
     public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(
+        Unit.Connection.ExecuteAsync(
             "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@instanceId, @kind, @payload, @at);",
-            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(DateTimeOffset.UtcNow) },
-            transaction);
+            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(Unit.Time.GetUtcNow()) },
+            Unit.Transaction);
 
     public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(
+        Unit.Connection.ExecuteAsync(
             "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;",
             new { instanceId, branchId, dueAt = StoredTime.Format(dueAt) },
-            transaction);
+            Unit.Transaction);
 
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, transaction);
+        Unit.Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, Unit.Transaction);
 
-    public Task SavepointAsync(string name, CancellationToken cancellationToken) => transaction.SaveAsync(name, cancellationToken);
+    public Task SavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.SaveAsync(name, cancellationToken);
 
-    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => transaction.RollbackAsync(name, cancellationToken);
+    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.RollbackAsync(name, cancellationToken);
 
-    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => transaction.ReleaseAsync(name, cancellationToken);
+    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.ReleaseAsync(name, cancellationToken);
 
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    public override async Task CommitAsync(CancellationToken cancellationToken)
     {
         await FlushJournalAsync().ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await base.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FlushJournalAsync()
@@ -125,18 +121,12 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         }
 
         _journal.Clear();
-        await connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, transaction).ConfigureAwait(false);
+        await Unit.Connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, Unit.Transaction).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    internal static async Task<InstanceState?> LoadAsync(SqliteConnection db, SqliteTransaction? tx, string instanceId)
     {
-        await transaction.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    internal static async Task<InstanceState?> LoadAsync(SqliteConnection connection, SqliteTransaction? transaction, string instanceId)
-    {
-        using SqlMapper.GridReader reader = await connection.QueryMultipleAsync(
+        using SqlMapper.GridReader reader = await db.QueryMultipleAsync(
             """
             SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
                    visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt
@@ -145,7 +135,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             FROM branches WHERE instance_id = @instanceId ORDER BY rowid;
             SELECT name AS Name, value AS Value FROM variables WHERE instance_id = @instanceId;
             """,
-            new { instanceId }, transaction).ConfigureAwait(false);
+            new { instanceId }, tx).ConfigureAwait(false);
         InstanceRow? row = await reader.ReadSingleOrDefaultAsync<InstanceRow>().ConfigureAwait(false);
         if (row is null)
         {
@@ -193,7 +183,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     {
         foreach (Branch branch in state.Branches)
         {
-            await connection.ExecuteAsync(
+            await Unit.Connection.ExecuteAsync(
                 "INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out) VALUES (@instanceId, @Id, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
                 new
                 {
@@ -205,14 +195,14 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
                     Wait = branch.Wait is null ? null : SqliteJson.Write(branch.Wait),
                     TimedOut = branch.TimedOut ? 1 : 0,
                 },
-                transaction).ConfigureAwait(false);
+                Unit.Transaction).ConfigureAwait(false);
         }
 
         foreach ((string name, JsonElement value) in writeVariables ? state.Variables : [])
         {
-            await connection.ExecuteAsync(
+            await Unit.Connection.ExecuteAsync(
                 "INSERT INTO variables (instance_id, name, value) VALUES (@instanceId, @name, @value);",
-                new { instanceId = state.Id, name, value = value.GetRawText() }, transaction).ConfigureAwait(false);
+                new { instanceId = state.Id, name, value = value.GetRawText() }, Unit.Transaction).ConfigureAwait(false);
         }
     }
 

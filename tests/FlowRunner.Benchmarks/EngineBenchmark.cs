@@ -89,7 +89,7 @@ internal static class EngineBenchmark
         RunResult template = await runtime.StartAsync(flow, source, CancellationToken.None);
         await CloneWaitingInstancesAsync(database, template.InstanceId, stored - 1);
 
-        var ids = (await store.ListAsync(stored, CancellationToken.None)).Select(i => i.Id).ToArray();
+        var ids = (await store.ListAsync(null, stored, CancellationToken.None)).Select(i => i.Id).ToArray();
         var random = new Random(7);
         const int samples = 300;
         var latencies = new double[samples];
@@ -115,7 +115,7 @@ internal static class EngineBenchmark
 
     private static async Task<(FlowRuntime Runtime, BoundFlow Flow, string Source, SqliteInstanceStore Store)> SetUpAsync(string database, string folder, string name, string text)
     {
-        var store = new SqliteInstanceStore(database);
+        var store = new SqliteInstanceStore(database, TimeProvider.System);
         await store.MigrateAsync(CancellationToken.None);
         string file = Path.Combine(folder, name + ".flow");
         await File.WriteAllTextAsync(file, text);
@@ -150,7 +150,7 @@ internal static class EngineBenchmark
 
     private static async Task<double> BareTransactionsAsync(string database, int count)
     {
-        var store = new SqliteInstanceStore(database); // same connection settings and WAL
+        var store = new SqliteInstanceStore(database, TimeProvider.System); // same connection settings and WAL
         await store.MigrateAsync(CancellationToken.None);
         await using (SqliteConnection setup = await store.OpenAsync(CancellationToken.None))
         {

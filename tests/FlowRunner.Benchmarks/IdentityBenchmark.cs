@@ -38,17 +38,17 @@ internal static class IdentityBenchmark
                 SecretKey = RandomNumberGenerator.GetBytes(32),
                 Pepper = RandomNumberGenerator.GetBytes(32),
             });
-            var store = new SqliteInstanceStore(Path.Combine(folder, "bench.db"));
-            await store.MigrateAsync(IdentityActivities.Migrations, CancellationToken.None);
+            var store = new SqliteInstanceStore(Path.Combine(folder, "bench.db"), TimeProvider.System, [IdentityActivities.SqliteStore]);
+            await store.MigrateAsync(CancellationToken.None);
             var catalog = new FlowCatalog(new ActivityRegistry().AddIdentity(services), store);
             var runtime = new FlowRuntime(store, catalog, TimeProvider.System);
             string flows = Path.Combine(FindRoot(), "flows");
             LoadedFlow login = catalog.Load(flows, Path.Combine(flows, "auth", "login.flow"));
             string hash = services.Passwords.Hash("correct horse battery");
-            await using (IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None))
+            await using (IUnitOfWork work = await store.BeginWorkAsync(CancellationToken.None))
             {
-                await IdentityStore.CreateUserAsync(tx, "ann@example.com", hash, "user", DateTimeOffset.UtcNow);
-                await tx.CommitAsync(CancellationToken.None);
+                await work.Store<IIdentityStore>().CreateUserAsync("ann@example.com", hash, "user", TimeProvider.System.GetUtcNow());
+                await work.CommitAsync(CancellationToken.None);
             }
 
             ImmutableDictionary<string, JsonElement> answer = JsonSerializer.SerializeToElement(new { email = "ann@example.com", password = "correct horse battery" })

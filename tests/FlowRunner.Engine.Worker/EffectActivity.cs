@@ -1,4 +1,3 @@
-using Dapper;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Engine.Worker;
@@ -14,9 +13,7 @@ internal sealed class EffectActivity : IActivityHandler
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        await context.Data.Connection.ExecuteAsync(
-            "INSERT INTO effects (instance_id, node_id) VALUES (@i, @n);",
-            new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+        await context.Data.Store<EffectStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
 
         // Work that takes a few milliseconds, as a real activity's does. Without it the engine runs the crash
         // test's 100 instances in about 0.1 s, so on a fast machine the worker finished before the random kill

@@ -1,4 +1,3 @@
-using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Worker;
@@ -16,12 +15,8 @@ string database = args[0];
 string flowFile = args[1];
 int count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
 
-var store = new SqliteInstanceStore(database);
+var store = new SqliteInstanceStore(database, TimeProvider.System, [EffectStore.Pack]);
 await store.MigrateAsync(CancellationToken.None);
-await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + database))
-{
-    await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS effects (instance_id TEXT NOT NULL, node_id TEXT NOT NULL);");
-}
 
 var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity()), store);
 LoadedFlow loaded = catalog.Load(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, flowFile);
@@ -33,7 +28,7 @@ if (loaded.Flow is null)
 
 var runtime = new FlowRuntime(store, catalog, TimeProvider.System);
 int recovered = await runtime.RecoverAsync(CancellationToken.None);
-int existing = (await store.ListAsync(int.MaxValue, CancellationToken.None)).Count;
+int existing = (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count;
 for (int i = existing; i < count; i++)
 {
     await runtime.StartAsync(loaded.Flow, loaded.Source, CancellationToken.None);

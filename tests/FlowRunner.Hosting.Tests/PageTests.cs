@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using FlowRunner.Testing;
 using Microsoft.Playwright;
 
 namespace FlowRunner.Hosting.Tests;

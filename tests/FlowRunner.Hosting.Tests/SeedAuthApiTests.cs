@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Hosting.Tests;
@@ -127,7 +128,7 @@ public sealed class SeedAuthApiTests
 
     private static string ResetTokenFromOutbox(KestrelHost host)
     {
-        using var connection = new SqliteConnection("Data Source=" + Path.Combine(host.Folder, "host.db"));
+        using var connection = new SqliteConnection("Data Source=" + host.Database);
         connection.Open();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT payload FROM outbox WHERE kind = 'email.password-reset' ORDER BY id DESC LIMIT 1";

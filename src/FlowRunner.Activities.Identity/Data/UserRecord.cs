@@ -28,6 +28,9 @@ public sealed class UserRecord
 
     public string CreatedAt { get; set; } = string.Empty;
 
+    /// <summary>The canonical form of an email address: trimmed and lower-cased.</summary>
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
     /// <summary>True while a lock is in force.</summary>
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && StoredTime.Parse(until) > now;
 }

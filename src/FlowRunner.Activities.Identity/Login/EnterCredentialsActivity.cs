@@ -20,7 +20,7 @@ public sealed class EnterCredentialsActivity(IdentityServices services) : Identi
             ])));
         }
 
-        SetVariable(context, EmailVariable, Data.IdentityStore.NormalizeEmail(context.Input["email"].GetString()!));
+        SetVariable(context, EmailVariable, Data.UserRecord.NormalizeEmail(context.Input["email"].GetString()!));
         return ValueTask.FromResult(ActivityResult.Done());
     }
 }

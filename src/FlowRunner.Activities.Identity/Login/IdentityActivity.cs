@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity.Login;
@@ -27,6 +28,9 @@ public abstract class IdentityActivity(IdentityServices services) : IActivityHan
 
     /// <inheritdoc/>
     public abstract ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken);
+
+    /// <summary>The identity tables, inside the step's transaction.</summary>
+    protected static IIdentityStore Store(ActivityContext context) => context.Data.Store<IIdentityStore>();
 
     /// <summary>A string variable, or null.</summary>
     protected static string? Variable(ActivityContext context, string name) =>

@@ -18,12 +18,12 @@ public sealed class LookupUserActivity(IdentityServices services) : IdentityActi
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string email = Variable(context, EmailVariable) ?? string.Empty;
-        UserRecord? user = email.Length == 0 ? null : await IdentityStore.FindByEmailAsync(context.Data, email).ConfigureAwait(false);
+        UserRecord? user = email.Length == 0 ? null : await Store(context).FindByEmailAsync(email).ConfigureAwait(false);
         if (user is null)
         {
             Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty);
             SetVariable(context, UserVariable, null);
-            await IdentityStore.AuditAsync(context.Data, null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+            await Store(context).AuditAsync(null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
             return ActivityResult.WithOutcome("not found");
         }
 

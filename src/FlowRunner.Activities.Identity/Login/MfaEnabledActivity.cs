@@ -15,7 +15,7 @@ public sealed class MfaEnabledActivity(IdentityServices services) : IdentityActi
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
+        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
         bool enabled = user is { MfaEnabled: 1 } && (user.TotpSecret is not null || user.MfaMethod == "email");
         return ActivityResult.WithOutcome(enabled ? "yes" : "no");
     }

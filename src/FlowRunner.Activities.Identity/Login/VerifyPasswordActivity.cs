@@ -22,7 +22,7 @@ public sealed class VerifyPasswordActivity(IdentityServices services) : Identity
     {
         DateTimeOffset now = context.Time.GetUtcNow();
         string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
+        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
         string? password = context.Secret("password");
         if (user is null || password is null)
         {
@@ -34,14 +34,14 @@ public sealed class VerifyPasswordActivity(IdentityServices services) : Identity
         bool matches = PasswordHasher.Verify(user.PasswordHash, password);
         if (user.IsLockedAt(now))
         {
-            await IdentityStore.AuditAsync(context.Data, user.Id, "login.locked", null, now).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, "login.locked", null, now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("incorrect");
         }
 
         if (!matches)
         {
-            long failures = await IdentityStore.RecordFailureAsync(context.Data, user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await IdentityStore.AuditAsync(context.Data, user.Id, failures >= Services.Options.MaxFailedAttempts ? "login.lockout" : "login.wrong-password",
+            long failures = await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "login.lockout" : "login.wrong-password",
                 $"failed attempts: {failures}", now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("incorrect");
         }
@@ -50,15 +50,15 @@ public sealed class VerifyPasswordActivity(IdentityServices services) : Identity
         {
             // Only a complete sign-in clears the count: with two factors, the code check clears it. Otherwise someone
             // who has the password could guess codes forever, each new login wiping the failures (LOCK-04).
-            await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
+            await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
         }
 
         if (Services.Passwords.NeedsRehash(user.PasswordHash) && PasswordHasher.PolicyProblem(password) is null)
         {
-            await IdentityStore.SetPasswordHashAsync(context.Data, user.Id, Services.Passwords.Hash(password), now).ConfigureAwait(false);
+            await Store(context).SetPasswordHashAsync(user.Id, Services.Passwords.Hash(password), now).ConfigureAwait(false);
         }
 
-        await IdentityStore.AuditAsync(context.Data, user.Id, "login.password-ok", null, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "login.password-ok", null, now).ConfigureAwait(false);
         return ActivityResult.WithOutcome("correct");
     }
 }

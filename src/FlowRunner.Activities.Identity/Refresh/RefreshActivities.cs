@@ -40,13 +40,13 @@ public sealed class ValidateRefreshTokenActivity(IdentityServices services) : Id
     {
         DateTimeOffset now = context.Time.GetUtcNow();
         string hash = Services.Codes.HashCode(context.Secret("refresh_token") ?? string.Empty);
-        RefreshTokenRecord? token = await IdentityStore.RedeemRefreshTokenAsync(context.Data, hash, now).ConfigureAwait(false);
+        RefreshTokenRecord? token = await Store(context).RedeemRefreshTokenAsync(hash, now).ConfigureAwait(false);
         if (token is null)
         {
-            if (await IdentityStore.FindUsedRefreshTokenAsync(context.Data, hash).ConfigureAwait(false) is { } reused)
+            if (await Store(context).FindUsedRefreshTokenAsync(hash).ConfigureAwait(false) is { } reused)
             {
-                await IdentityStore.RevokeFamilyAsync(context.Data, reused.FamilyId, now).ConfigureAwait(false);
-                await IdentityStore.AuditAsync(context.Data, reused.UserId, "refresh.reuse", "family revoked", now).ConfigureAwait(false);
+                await Store(context).RevokeFamilyAsync(reused.FamilyId, now).ConfigureAwait(false);
+                await Store(context).AuditAsync(reused.UserId, "refresh.reuse", "family revoked", now).ConfigureAwait(false);
             }
 
             return ActivityResult.WithOutcome("invalid");
@@ -71,10 +71,10 @@ public sealed class RotateRefreshTokenActivity(IdentityServices services) : Iden
     {
         DateTimeOffset now = context.Time.GetUtcNow();
         string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(token),
+        await Store(context).AddRefreshTokenAsync(Services.Codes.HashCode(token),
             Variable(context, ValidateRefreshTokenActivity.FamilyVariable)!, Variable(context, ValidateRefreshTokenActivity.SessionVariable)!,
             Variable(context, UserVariable)!, now, StoredTime.Parse(Variable(context, ValidateRefreshTokenActivity.ExpiresVariable)!)).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, Variable(context, UserVariable), "refresh.rotated", null, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(Variable(context, UserVariable), "refresh.rotated", null, now).ConfigureAwait(false);
         return ActivityResult.Done(secretOutputs: Outputs(("refresh_token", token)));
     }
 }
@@ -88,7 +88,7 @@ public sealed class GenerateNewJwtActivity(IdentityServices services) : Identity
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord user = await IdentityStore.FindAsync(context.Data, Variable(context, UserVariable)!).ConfigureAwait(false)
+        UserRecord user = await Store(context).FindAsync(Variable(context, UserVariable)!).ConfigureAwait(false)
             ?? throw new InvalidOperationException("the refresh token's user no longer exists");
         return ActivityResult.Done(
             Outputs(("token_type", "Bearer"), ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds)),

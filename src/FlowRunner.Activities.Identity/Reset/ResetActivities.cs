@@ -22,7 +22,7 @@ public sealed class EnterEmailActivity(IdentityServices services) : IdentityActi
             return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("email", new InputField("email"))])));
         }
 
-        SetVariable(context, EmailVariable, IdentityStore.NormalizeEmail(context.Input["email"].GetString()!));
+        SetVariable(context, EmailVariable, UserRecord.NormalizeEmail(context.Input["email"].GetString()!));
         return ValueTask.FromResult(ActivityResult.Done());
     }
 }
@@ -36,9 +36,9 @@ public sealed class RequestResetActivity(IdentityServices services) : IdentityAc
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord? user = await IdentityStore.FindByEmailAsync(context.Data, Variable(context, EmailVariable) ?? string.Empty).ConfigureAwait(false);
+        UserRecord? user = await Store(context).FindByEmailAsync(Variable(context, EmailVariable) ?? string.Empty).ConfigureAwait(false);
         SetVariable(context, UserVariable, user?.Id);
-        await IdentityStore.AuditAsync(context.Data, user?.Id, user is null ? "reset.unknown-email" : "reset.requested", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+        await Store(context).AuditAsync(user?.Id, user is null ? "reset.unknown-email" : "reset.requested", null, context.Time.GetUtcNow()).ConfigureAwait(false);
         return ActivityResult.Done();
     }
 }
@@ -66,7 +66,7 @@ public sealed class SendResetEmailActivity(IdentityServices services) : Identity
             DateTimeOffset now = context.Time.GetUtcNow();
             string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
             string tokenHash = Services.Codes.HashCode(token);
-            await IdentityStore.AddResetTokenAsync(context.Data, tokenHash, userId, now + Lifetime).ConfigureAwait(false);
+            await Store(context).AddResetTokenAsync(tokenHash, userId, now + Lifetime).ConfigureAwait(false);
             SetVariable(context, TokenHashVariable, tokenHash); // lets the link find this instance; the hash is useless without the pepper
             context.Emit("email.password-reset", JsonSerializer.SerializeToElement(new
             {
@@ -106,7 +106,7 @@ public sealed class ValidateResetTokenActivity(IdentityServices services) : Iden
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string hash = Services.Codes.HashCode(context.Secret("token") ?? string.Empty);
-        string? userId = await IdentityStore.FindResetTokenUserAsync(context.Data, hash, context.Time.GetUtcNow()).ConfigureAwait(false);
+        string? userId = await Store(context).FindResetTokenUserAsync(hash, context.Time.GetUtcNow()).ConfigureAwait(false);
         return ActivityResult.WithOutcome(userId is null ? "invalid" : "valid");
     }
 }
@@ -141,17 +141,17 @@ public sealed class UpdatePasswordActivity(IdentityServices services) : Identity
     {
         DateTimeOffset now = context.Time.GetUtcNow();
         string password = context.Secret("password") ?? throw new InvalidOperationException("the new password is gone (the server restarted): open the link again");
-        string? userId = await IdentityStore.UseResetTokenAsync(context.Data, Services.Codes.HashCode(context.Secret("token") ?? string.Empty), now).ConfigureAwait(false);
+        string? userId = await Store(context).UseResetTokenAsync(Services.Codes.HashCode(context.Secret("token") ?? string.Empty), now).ConfigureAwait(false);
         if (userId is null)
         {
             return ActivityResult.Fail("the reset link was already used or has expired: request a new one");
         }
 
-        await IdentityStore.SetPasswordHashAsync(context.Data, userId, Services.Passwords.Hash(password), now).ConfigureAwait(false);
-        await IdentityStore.ResetFailuresAsync(context.Data, userId, now).ConfigureAwait(false);
-        await IdentityStore.RevokeUserSessionsAsync(context.Data, userId, now).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, userId, "reset.password-changed", "sessions revoked", now).ConfigureAwait(false);
-        UserRecord? user = await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
+        await Store(context).SetPasswordHashAsync(userId, Services.Passwords.Hash(password), now).ConfigureAwait(false);
+        await Store(context).ResetFailuresAsync(userId, now).ConfigureAwait(false);
+        await Store(context).RevokeUserSessionsAsync(userId, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(userId, "reset.password-changed", "sessions revoked", now).ConfigureAwait(false);
+        UserRecord? user = await Store(context).FindAsync(userId).ConfigureAwait(false);
         context.Emit("email.password-changed", JsonSerializer.SerializeToElement(new { to = user?.Email, subject = "Your password was changed" }));
         return ActivityResult.Done(Outputs(("message", "Your password was changed. Sign in with the new one.")));
     }

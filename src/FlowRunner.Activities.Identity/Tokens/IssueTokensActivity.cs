@@ -21,14 +21,14 @@ public sealed class IssueTokensActivity(IdentityServices services) : IdentityAct
     {
         DateTimeOffset now = context.Time.GetUtcNow();
         string? userId = Variable(context, UserVariable);
-        UserRecord user = (userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false))
+        UserRecord user = (userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false))
             ?? throw new InvalidOperationException("no signed-in user: 'Generate JWT token' must follow a successful password or code check");
         DateTimeOffset expires = now + Services.Options.RefreshTokenLifetime;
-        string sessionId = await IdentityStore.CreateSessionAsync(context.Data, user.Id, now, expires).ConfigureAwait(false);
+        string sessionId = await Store(context).CreateSessionAsync(user.Id, now, expires).ConfigureAwait(false);
         string refreshToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        await IdentityStore.AddRefreshTokenAsync(context.Data, Services.Codes.HashCode(refreshToken), RecordId.New(), sessionId, user.Id, now, expires).ConfigureAwait(false);
+        await Store(context).AddRefreshTokenAsync(Services.Codes.HashCode(refreshToken), RecordId.New(), sessionId, user.Id, now, expires).ConfigureAwait(false);
         string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
-        await IdentityStore.AuditAsync(context.Data, user.Id, "login.success", null, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "login.success", null, now).ConfigureAwait(false);
         // The tokens go to the caller only (secret outputs): the database keeps the refresh token's hash, nothing more.
         return ActivityResult.Done(
             Outputs(

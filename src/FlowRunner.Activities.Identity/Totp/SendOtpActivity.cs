@@ -26,7 +26,7 @@ public sealed class SendOtpActivity(IdentityServices services) : IdentityActivit
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord? user = Variable(context, UserVariable) is { } id ? await IdentityStore.FindAsync(context.Data, id).ConfigureAwait(false) : null;
+        UserRecord? user = Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null;
         if (user is not { MfaMethod: "email" })
         {
             return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "totp")));
@@ -34,9 +34,9 @@ public sealed class SendOtpActivity(IdentityServices services) : IdentityActivit
 
         DateTimeOffset now = context.Time.GetUtcNow();
         string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        await IdentityStore.StoreEmailCodeAsync(context.Data, context.InstanceId, user.Id, HashEmailCode(Services, context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
+        await Store(context).StoreEmailCodeAsync(context.InstanceId, user.Id, HashEmailCode(Services, context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
         context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
-        await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
         return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "email")));
     }
 }

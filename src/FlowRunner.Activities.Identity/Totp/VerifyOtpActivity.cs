@@ -29,7 +29,7 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
         DateTimeOffset now = context.Time.GetUtcNow();
         string code = context.Input["code"].GetString() ?? string.Empty;
         string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await IdentityStore.FindAsync(context.Data, userId).ConfigureAwait(false);
+        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
         if (user is null)
         {
             return ActivityResult.WithOutcome("invalid");
@@ -37,21 +37,21 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
 
         if (user.IsLockedAt(now))
         {
-            await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.locked", null, now).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, "mfa.locked", null, now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("invalid");
         }
 
         string? accepted = await CheckAsync(context, user, code.Trim(), now).ConfigureAwait(false);
         if (accepted is null)
         {
-            long failures = await IdentityStore.RecordFailureAsync(context.Data, user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await IdentityStore.AuditAsync(context.Data, user.Id, failures >= Services.Options.MaxFailedAttempts ? "mfa.lockout" : "mfa.invalid-code",
+            long failures = await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "mfa.lockout" : "mfa.invalid-code",
                 $"failed attempts: {failures}", now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("invalid");
         }
 
-        await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, user.Id, accepted, null, now).ConfigureAwait(false);
+        await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, accepted, null, now).ConfigureAwait(false);
         return ActivityResult.WithOutcome("valid");
     }
 
@@ -64,7 +64,7 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
     {
         if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
         {
-            return await IdentityStore.TryUseEmailCodeAsync(context.Data, context.InstanceId, SendOtpActivity.HashEmailCode(Services, context.InstanceId, code), now).ConfigureAwait(false)
+            return await Store(context).TryUseEmailCodeAsync(context.InstanceId, SendOtpActivity.HashEmailCode(Services, context.InstanceId, code), now).ConfigureAwait(false)
                 ? "mfa.email-code-ok"
                 : null;
         }
@@ -82,20 +82,20 @@ public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActiv
                 return null;
             }
 
-            if (await IdentityStore.TryUseTotpStepAsync(context.Data, user.Id, step).ConfigureAwait(false))
+            if (await Store(context).TryUseTotpStepAsync(user.Id, step).ConfigureAwait(false))
             {
                 return "mfa.totp-ok";
             }
 
-            await IdentityStore.AuditAsync(context.Data, user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
             Notify(context, user, "A sign-in code was used twice", "Someone entered an authenticator code for your account that was already used. If it was not you, change your password.");
             return null;
         }
 
         if (BackupCodeGenerator.Normalize(code) is { } normalized
-            && await IdentityStore.TryRedeemBackupCodeAsync(context.Data, user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
+            && await Store(context).TryRedeemBackupCodeAsync(user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
         {
-            long left = await IdentityStore.CountUnusedBackupCodesAsync(context.Data, user.Id).ConfigureAwait(false);
+            long left = await Store(context).CountUnusedBackupCodesAsync(user.Id).ConfigureAwait(false);
             Notify(context, user, "A backup code was used", $"A backup code signed in to your account; {left} remain.");
             return "mfa.backup-code-used";
         }

@@ -15,12 +15,12 @@ public sealed class ActivateActivity(IdentityServices services) : IdentityActivi
     {
         UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
-        string pending = await IdentityStore.GetPendingSecretAsync(context.Data, user.Id, now).ConfigureAwait(false)
+        string pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false)
             ?? throw new InvalidOperationException("the pending secret expired before activation: start the set-up again");
         long step = context.Variables[CheckSetupCodeActivity.StepVariable].GetInt64();
-        await IdentityStore.ActivateTotpAsync(context.Data, user.Id, pending, step, now).ConfigureAwait(false);
-        await IdentityStore.ResetFailuresAsync(context.Data, user.Id, now).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, user.Id, "2fa.activated", null, now).ConfigureAwait(false);
+        await Store(context).ActivateTotpAsync(user.Id, pending, step, now).ConfigureAwait(false);
+        await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "2fa.activated", null, now).ConfigureAwait(false);
         return ActivityResult.Done(Outputs(("mfa_enabled", true), ("error", null), ("error_description", null)));
     }
 }

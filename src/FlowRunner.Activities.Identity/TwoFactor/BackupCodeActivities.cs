@@ -39,8 +39,8 @@ public sealed class StoreBackupCodesActivity(IdentityServices services) : Identi
         UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
         string[] codes = GenerateBackupCodesActivity.Require(context);
         DateTimeOffset now = context.Time.GetUtcNow();
-        await IdentityStore.ReplaceBackupCodesAsync(context.Data, user.Id, codes.Select(c => Services.Codes.HashCode(BackupCodeGenerator.Normalize(c)!)), now).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, user.Id, "2fa.backup-codes-regenerated", null, now).ConfigureAwait(false);
+        await Store(context).ReplaceBackupCodesAsync(user.Id, codes.Select(c => Services.Codes.HashCode(BackupCodeGenerator.Normalize(c)!)), now).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "2fa.backup-codes-regenerated", null, now).ConfigureAwait(false);
         Totp.VerifyOtpActivity.Notify(context, user, "New backup codes", "New backup codes were generated for your account; the previous ones no longer work.");
         return ActivityResult.Done();
     }

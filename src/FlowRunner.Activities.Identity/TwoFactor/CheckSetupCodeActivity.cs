@@ -22,13 +22,13 @@ public sealed class CheckSetupCodeActivity(IdentityServices services) : Identity
     {
         UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
-        string? pending = await IdentityStore.GetPendingSecretAsync(context.Data, user.Id, now).ConfigureAwait(false);
+        string? pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false);
         string code = context.Secret("code") ?? string.Empty;
         long? step = pending is null ? null : OneTimePassword.Verify(Services.Secrets.Unprotect(pending), code, now);
         if (step is null)
         {
-            await IdentityStore.RecordFailureAsync(context.Data, user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await IdentityStore.AuditAsync(context.Data, user.Id, pending is null ? "2fa.pending-expired" : "2fa.invalid-code", null, now).ConfigureAwait(false);
+            await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+            await Store(context).AuditAsync(user.Id, pending is null ? "2fa.pending-expired" : "2fa.invalid-code", null, now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("invalid");
         }
 

@@ -20,6 +20,6 @@ public sealed class CheckStatusActivity(IdentityServices services) : IdentityAct
     }
 
     internal static async Task<UserRecord> RequireUserAsync(ActivityContext context) =>
-        (Variable(context, UserVariable) is { } id ? await IdentityStore.FindAsync(context.Data, id).ConfigureAwait(false) : null)
+        (Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null)
         ?? throw new InvalidOperationException("no authenticated user: the flow must start with 'Navigate to security settings'");
 }

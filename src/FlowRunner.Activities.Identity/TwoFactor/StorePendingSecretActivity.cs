@@ -16,8 +16,8 @@ public sealed class StorePendingSecretActivity(IdentityServices services) : Iden
         byte[] secret = GenerateSecretActivity.Require(context);
         UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
-        await IdentityStore.SetPendingSecretAsync(context.Data, user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
-        await IdentityStore.AuditAsync(context.Data, user.Id, "2fa.pending", null, now).ConfigureAwait(false);
+        await Store(context).SetPendingSecretAsync(user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
+        await Store(context).AuditAsync(user.Id, "2fa.pending", null, now).ConfigureAwait(false);
         return ActivityResult.Done();
     }
 }

@@ -29,7 +29,7 @@ internal static class InstancesCommand
             return ExitCodes.UsageOrIo;
         }
 
-        IReadOnlyList<InstanceSummary> instances = await engine.Store.ListAsync(limit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<InstanceSummary> instances = await engine.Store.ListAsync(null, limit, cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"{"INSTANCE",-32}  {"FLOW",-24}  {"STATUS",-9}  {"VERSION",7}  UPDATED");
         foreach (InstanceSummary instance in instances)
         {

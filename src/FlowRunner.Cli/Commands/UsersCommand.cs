@@ -54,22 +54,25 @@ internal static class UsersCommand
         }
 
         EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, recover: false).ConfigureAwait(false);
-        await using IStepTransaction tx = await engine.Store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-        if (await IdentityStore.FindByEmailAsync(tx, email).ConfigureAwait(false) is not null)
+        string hash = engine.Identity.Passwords.Hash(password); // bcrypt before the write lock is taken
+        await using IUnitOfWork work = await engine.Store.BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+        IIdentityStore users = work.Store<IIdentityStore>();
+        if (await users.FindByEmailAsync(email).ConfigureAwait(false) is not null)
         {
-            console.Error.WriteLine($"flowrunner: a user with email '{IdentityStore.NormalizeEmail(email)}' already exists");
+            console.Error.WriteLine($"flowrunner: a user with email '{UserRecord.NormalizeEmail(email)}' already exists");
             return ExitCodes.Failed;
         }
 
-        string id = await IdentityStore.CreateUserAsync(tx, email, engine.Identity.Passwords.Hash(password), role, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        DateTimeOffset now = engine.Time.GetUtcNow();
+        string id = await users.CreateUserAsync(email, hash, role, now).ConfigureAwait(false);
         if (mfa == "email")
         {
-            await IdentityStore.EnableEmailMfaAsync(tx, id, DateTimeOffset.UtcNow).ConfigureAwait(false);
+            await users.EnableEmailMfaAsync(id, now).ConfigureAwait(false);
         }
 
-        await IdentityStore.AuditAsync(tx, id, "user.created", mfa is null ? null : "second factor: " + mfa, DateTimeOffset.UtcNow).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        console.Out.WriteLine($"created user {IdentityStore.NormalizeEmail(email)} ({id})");
+        await users.AuditAsync(id, "user.created", mfa is null ? null : "second factor: " + mfa, now).ConfigureAwait(false);
+        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+        console.Out.WriteLine($"created user {UserRecord.NormalizeEmail(email)} ({id})");
         return ExitCodes.Ok;
     }
 
@@ -80,9 +83,9 @@ internal static class UsersCommand
             return ExitCodes.UsageOrIo;
         }
 
-        await using IStepTransaction tx = await engine.Store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<UserRecord> users = await IdentityStore.ListAsync(tx).ConfigureAwait(false);
-        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await using IUnitOfWork work = await engine.Store.BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UserRecord> users = await work.Store<IIdentityStore>().ListAsync().ConfigureAwait(false);
+        DateTimeOffset now = engine.Time.GetUtcNow();
         console.Out.WriteLine($"{"EMAIL",-32}  {"ROLE",-8}  {"2FA",-3}  {"FAILED",6}  LOCKED");
         foreach (UserRecord user in users)
         {
@@ -101,16 +104,18 @@ internal static class UsersCommand
             return ExitCodes.UsageOrIo;
         }
 
-        await using IStepTransaction tx = await engine.Store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-        UserRecord? user = await IdentityStore.FindByEmailAsync(tx, email).ConfigureAwait(false);
-        if (user is null || !await IdentityStore.UnlockAsync(tx, email, DateTimeOffset.UtcNow).ConfigureAwait(false))
+        await using IUnitOfWork work = await engine.Store.BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+        IIdentityStore users = work.Store<IIdentityStore>();
+        DateTimeOffset now = engine.Time.GetUtcNow();
+        UserRecord? user = await users.FindByEmailAsync(email).ConfigureAwait(false);
+        if (user is null || !await users.UnlockAsync(email, now).ConfigureAwait(false))
         {
-            console.Error.WriteLine($"flowrunner: no user has email '{IdentityStore.NormalizeEmail(email)}'");
+            console.Error.WriteLine($"flowrunner: no user has email '{UserRecord.NormalizeEmail(email)}'");
             return ExitCodes.Failed;
         }
 
-        await IdentityStore.AuditAsync(tx, user.Id, "user.unlocked", "by the operator", DateTimeOffset.UtcNow).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await users.AuditAsync(user.Id, "user.unlocked", "by the operator", now).ConfigureAwait(false);
+        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"unlocked {user.Email}");
         return ExitCodes.Ok;
     }

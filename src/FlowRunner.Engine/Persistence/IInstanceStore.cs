@@ -1,24 +1,28 @@
+using System.Text.Json;
 using FlowRunner.Engine.Runtime;
 
 namespace FlowRunner.Engine.Persistence;
 
-/// <summary>Durable storage of flow versions, instances, journal, outbox and timers. One implementation per database.</summary>
+/// <summary>
+/// Durable storage of flow versions, instances, journal, outbox and timers, and the transactions activity packs write
+/// in. One implementation per database; each passes the same contract tests.
+/// </summary>
 public interface IInstanceStore
 {
-    /// <summary>Creates or upgrades the runtime's schema (numbered migrations).</summary>
-    Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync([], cancellationToken);
-
-    /// <summary>Creates or upgrades the runtime's schema and the activity packs' (each source numbered on its own).</summary>
-    Task MigrateAsync(IEnumerable<MigrationScript> packScripts, CancellationToken cancellationToken);
+    /// <summary>Creates or upgrades the schema: the runtime's and that of every pack store registered with it.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>Remembers a flow version's source, so instances pinned to it can run after the file changes.</summary>
     Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken);
 
     /// <summary>The stored source of a flow version, or null.</summary>
-    Task<(string SourcePath, string Source)?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken);
+    Task<StoredFlowVersion?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken);
 
     /// <summary>Starts a step: a write transaction that also carries the handler's own writes.</summary>
     Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts a write transaction for pack stores outside any step (an operator creating a user).</summary>
+    Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken);
 
     /// <summary>Instances with branches ready to run: interrupted mid-run, to recover at start-up.</summary>
     Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken);
@@ -29,9 +33,15 @@ public interface IInstanceStore
     /// <summary>An instance's state, or null.</summary>
     Task<InstanceState?> GetAsync(string instanceId, CancellationToken cancellationToken);
 
-    /// <summary>Instances, newest first.</summary>
-    Task<IReadOnlyList<InstanceSummary>> ListAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Instances, newest first; of one flow only when <paramref name="flowName"/> is given.</summary>
+    Task<IReadOnlyList<InstanceSummary>> ListAsync(string? flowName, int limit, CancellationToken cancellationToken);
 
     /// <summary>An instance's journal in order.</summary>
     Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The newest instance of a flow that waits at <paramref name="nodeId"/> and whose variable has <paramref name="value"/>, or null.</summary>
+    Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken);
+
+    /// <summary>Outbox messages after <paramref name="afterId"/>, oldest first: what a mail relay sends.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken);
 }

@@ -3,8 +3,8 @@ using FlowRunner.Engine.Runtime;
 
 namespace FlowRunner.Engine.Persistence;
 
-/// <summary>One step's transaction: load, change, save with a version check, journal, outbox, timers, commit.</summary>
-public interface IStepTransaction : IUnitOfWork, IAsyncDisposable
+/// <summary>One step's transaction: load, change, save with a version check, journal, outbox, timers, and the handler's own writes.</summary>
+public interface IStepTransaction : IUnitOfWork
 {
     /// <summary>The instance as committed, or null.</summary>
     Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken);
@@ -36,7 +36,4 @@ public interface IStepTransaction : IUnitOfWork, IAsyncDisposable
 
     /// <summary>Keeps what was written since the savepoint.</summary>
     Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>Commits everything written in the step.</summary>
-    Task CommitAsync(CancellationToken cancellationToken);
 }

@@ -1,16 +1,16 @@
-using System.Data.Common;
-
 namespace FlowRunner.Engine.Persistence;
 
 /// <summary>
-/// The open transaction of the step being run. A handler writes its own rows (users, codes, tokens) through
-/// it, so they commit or roll back with the step's state, journal and outbox: a crash never leaves half a step.
+/// A transaction on the database: the stores of activity packs (users, codes, tokens) write through it, so their
+/// rows commit or roll back together. Disposing without committing rolls everything back.
 /// </summary>
-public interface IUnitOfWork
+public interface IUnitOfWork : IAsyncDisposable
 {
-    /// <summary>The connection of the step's transaction.</summary>
-    DbConnection Connection { get; }
+    /// <summary>The store of type <typeparamref name="T"/> (e.g. the identity pack's), working inside this transaction.</summary>
+    /// <exception cref="InvalidOperationException">No store of that type was registered with the database's store.</exception>
+    T Store<T>()
+        where T : class;
 
-    /// <summary>The step's transaction; pass it to every command.</summary>
-    DbTransaction Transaction { get; }
+    /// <summary>Commits everything written in the unit.</summary>
+    Task CommitAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 
 namespace FlowRunner.Engine.Persistence;
@@ -9,14 +10,14 @@ namespace FlowRunner.Engine.Persistence;
 /// <param name="Sql">The statements.</param>
 public sealed record MigrationScript(string Source, int Version, string Name, string Sql)
 {
-    /// <summary>Reads the embedded resources named <c>Migrations.NNNN_*.sql</c> of an assembly, in order.</summary>
-    public static IReadOnlyList<MigrationScript> FromResources(Assembly assembly, string source)
+    /// <summary>Reads the embedded resources named <c>{prefix}NNNN_*.sql</c> of an assembly, in order.</summary>
+    public static IReadOnlyList<MigrationScript> FromResources(Assembly assembly, string source, string prefix = "Migrations.")
     {
         var scripts = new List<MigrationScript>();
-        foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            string name = resource["Migrations.".Length..];
-            int version = int.Parse(name.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture);
+            string name = resource[prefix.Length..];
+            int version = int.Parse(name.AsSpan(0, 4), CultureInfo.InvariantCulture);
             using Stream stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
             scripts.Add(new MigrationScript(source, version, name, reader.ReadToEnd()));

@@ -3,8 +3,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowRunner.Activities.Identity;
+using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
-using FlowRunner.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -142,7 +142,7 @@ public static class RouteEndpoints
         }
 
         JsonElement resume = route.Resume!.Value;
-        SqliteInstanceStore store = services.GetRequiredService<SqliteInstanceStore>();
+        IInstanceStore store = services.GetRequiredService<IInstanceStore>();
         string? id;
         string expectedFlow;
         if (resume.TryGetProperty("find", out JsonElement find))

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
@@ -14,11 +12,7 @@ public sealed class EmailCodeScenario
     {
         await using IdentityHarness h = await IdentityHarness.CreateAsync();
         string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
-        await using (IStepTransaction tx = await h.Store.BeginStepAsync(CancellationToken.None))
-        {
-            await IdentityStore.EnableEmailMfaAsync(tx, userId, h.Time.GetUtcNow());
-            await tx.CommitAsync(CancellationToken.None);
-        }
+        await h.InIdentityStoreAsync(users => users.EnableEmailMfaAsync(userId, h.Time.GetUtcNow()));
 
         var login = h.Load("auth/login.flow");
         RunResult first = await h.LoginAsync(login, "ann@example.com", "correct horse battery");

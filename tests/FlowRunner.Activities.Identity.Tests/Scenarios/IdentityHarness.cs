@@ -1,13 +1,12 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Storage.Sqlite;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
@@ -15,18 +14,12 @@ namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 /// <summary>The shipped auth flows on a real SQLite file, the identity activities at a low bcrypt cost, and a clock the test moves.</summary>
 public sealed class IdentityHarness : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("flowrunner-identity-").FullName;
+    private readonly TempFolder _folder = new("flowrunner-identity-");
 
     private IdentityHarness()
     {
-        Services = new IdentityServices(new IdentityOptions
-        {
-            BcryptCost = 4,
-            Jwt = new JwtOptions { Issuer = "https://flowrunner.test", Audience = "flowrunner-api", SigningKey = RandomNumberGenerator.GetBytes(32) },
-            SecretKey = RandomNumberGenerator.GetBytes(32),
-            Pepper = RandomNumberGenerator.GetBytes(32),
-        });
-        Store = new SqliteInstanceStore(Path.Combine(_folder, "identity.db"));
+        Services = new IdentityServices(TestKeys.Identity(issuer: "https://flowrunner.test"));
+        Store = new SqliteInstanceStore(_folder.File("identity.db"), Time, [IdentityActivities.SqliteStore]);
         Registry = new ActivityRegistry().AddIdentity(Services);
         Catalog = new FlowCatalog(Registry, Store);
         Runtime = new FlowRuntime(Store, Catalog, Time);
@@ -42,16 +35,16 @@ public sealed class IdentityHarness : IAsyncDisposable
 
     public FlowRuntime Runtime { get; }
 
-    public MutableTime Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+    public ManualTimeProvider Time { get; } = new();
 
     public static async Task<IdentityHarness> CreateAsync()
     {
         var harness = new IdentityHarness();
-        await harness.Store.MigrateAsync(IdentityActivities.Migrations, CancellationToken.None);
+        await harness.Store.MigrateAsync(CancellationToken.None);
         return harness;
     }
 
-    public static string FlowsFolder => Path.Combine(RepoRoot(), "flows");
+    public static string FlowsFolder => RepoPaths.Flows;
 
     /// <summary>Loads a shipped flow; every node must bind (no unbound node, no error).</summary>
     public LoadedFlow Load(string relative)
@@ -64,10 +57,18 @@ public sealed class IdentityHarness : IAsyncDisposable
 
     public async Task<string> CreateUserAsync(string email, string password)
     {
-        await using IStepTransaction tx = await Store.BeginStepAsync(CancellationToken.None);
-        string id = await IdentityStore.CreateUserAsync(tx, email, Services.Passwords.Hash(password), "user", Time.GetUtcNow());
-        await tx.CommitAsync(CancellationToken.None);
+        await using IUnitOfWork work = await Store.BeginWorkAsync(CancellationToken.None);
+        string id = await work.Store<IIdentityStore>().CreateUserAsync(email, Services.Passwords.Hash(password), "user", Time.GetUtcNow());
+        await work.CommitAsync(CancellationToken.None);
         return id;
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the identity tables and commits.</summary>
+    public async Task InIdentityStoreAsync(Func<IIdentityStore, Task> action)
+    {
+        await using IUnitOfWork work = await Store.BeginWorkAsync(CancellationToken.None);
+        await action(work.Store<IIdentityStore>());
+        await work.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>Gives a user an active TOTP secret and backup codes, as the 2FA set-up flow would.</summary>
@@ -75,10 +76,11 @@ public sealed class IdentityHarness : IAsyncDisposable
     {
         byte[] secret = Identity.Totp.OneTimePassword.NewSecret();
         IReadOnlyList<string> codes = Identity.BackupCodes.BackupCodeGenerator.Generate();
-        await using IStepTransaction tx = await Store.BeginStepAsync(CancellationToken.None);
-        await IdentityStore.ActivateTotpAsync(tx, userId, Services.Secrets.Protect(secret), long.MinValue + 1, Time.GetUtcNow());
-        await IdentityStore.ReplaceBackupCodesAsync(tx, userId, codes.Select(c => Services.Codes.HashCode(Identity.BackupCodes.BackupCodeGenerator.Normalize(c)!)), Time.GetUtcNow());
-        await tx.CommitAsync(CancellationToken.None);
+        await InIdentityStoreAsync(async users =>
+        {
+            await users.ActivateTotpAsync(userId, Services.Secrets.Protect(secret), long.MinValue + 1, Time.GetUtcNow());
+            await users.ReplaceBackupCodesAsync(userId, codes.Select(c => Services.Codes.HashCode(Identity.BackupCodes.BackupCodeGenerator.Normalize(c)!)), Time.GetUtcNow());
+        });
         return (secret, codes);
     }
 
@@ -102,33 +104,9 @@ public sealed class IdentityHarness : IAsyncDisposable
         return connection;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        await Task.Yield();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
+        return ValueTask.CompletedTask;
     }
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FlowRunner.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FlowRunner.sln not found");
-    }
-}
-
-/// <summary>A clock the test moves (the only fake: time).</summary>
-public sealed class MutableTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

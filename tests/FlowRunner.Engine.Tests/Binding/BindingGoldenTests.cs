@@ -4,6 +4,7 @@ using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Tests.Support;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Engine.Tests.Binding;
 

@@ -3,12 +3,13 @@ using FlowRunner.Language;
 using FlowRunner.Language.Formatting;
 using FlowRunner.Language.Graph;
 using FlowRunner.Language.Parsing;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Engine.Tests.Graph;
 
 public sealed class FlowCompilerTests
 {
-    private static string Flows => Path.Combine(RepoRoot(), "flows");
+    private static string Flows => RepoPaths.Flows;
 
     [Fact]
     public void Login_flow_compiles_with_kinds_and_lane_roles()
@@ -103,7 +104,7 @@ public sealed class FlowCompilerTests
     [Fact]
     public void Every_corpus_file_without_errors_compiles()
     {
-        string corpus = Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "corpus", "flowzap"));
+        string corpus = RepoPaths.Corpus;
         int compiled = 0;
         foreach (string file in Directory.EnumerateFiles(corpus, "*.fz"))
         {
@@ -132,23 +133,10 @@ public sealed class FlowCompilerTests
     [InlineData("tests/FlowRunner.Language.Tests/Golden/4-valid/taskbox-and-loop.flow", "bf29c36afae9c3556bc910580c8f2eb36f8955c07070507ed595bab5c7c12e38")]
     [InlineData("tests/FlowRunner.Language.Tests/Golden/4-valid/bom.flow", "c496f72285fb36ffa04b0075e9cbb0ed1152ed80d2ebeae656c98919bc3b959e")]
     public void Hashes_of_existing_flows_do_not_change(string file, string hash) =>
-        Assert.Equal(hash, CompileText(File.ReadAllText(Path.Combine(RepoRoot(), file))).Hash);
+        Assert.Equal(hash, CompileText(File.ReadAllText(Path.Combine(RepoPaths.Root, file))).Hash);
 
     private static CompiledFlow Compile(string path) =>
         FlowCompiler.Compile(FlowAnalysis.Analyze(File.ReadAllText(path), path), FlowCompiler.NameFor(Flows, path))!;
 
     private static CompiledFlow CompileText(string text) => FlowCompiler.Compile(FlowAnalysis.Analyze(text), "test")!;
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FlowRunner.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FlowRunner.sln not found");
-    }
 }

@@ -3,6 +3,7 @@ using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Tests.Support;
 using FlowRunner.Language;
 using FlowRunner.Language.Graph;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Engine.Tests.Runtime;
 

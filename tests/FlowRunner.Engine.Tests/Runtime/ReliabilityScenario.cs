@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dapper;
-using FlowRunner.Engine.Tests.Support;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Engine.Tests.Runtime;

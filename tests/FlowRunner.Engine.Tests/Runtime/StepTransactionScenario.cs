@@ -104,8 +104,7 @@ public sealed class StepTransactionScenario
                 throw new OperationCanceledException("interrupted in the middle of a run");
             }
 
-            await context.Data.Connection.ExecuteAsync(
-                "INSERT INTO records VALUES (@i, @n);", new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+            await context.Data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
             return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty);
         }
     }

@@ -5,6 +5,7 @@ using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Storage.Sqlite;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Engine.Tests.Support;
@@ -17,7 +18,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private EngineHarness(string folder)
     {
         Folder = folder;
-        Store = new SqliteInstanceStore(Path.Combine(folder, "flowrunner.db"));
+        Store = new SqliteInstanceStore(Path.Combine(folder, "flowrunner.db"), Time, [RecordStore.Pack]);
         Registry = new ActivityRegistry().Add(new OutcomeActivity()).Add(new RecordActivity()).Add(new AskCodeActivity()).Add(new SecretOutputActivity());
         Restart();
     }
@@ -28,7 +29,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public ActivityRegistry Registry { get; }
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+    public ManualTimeProvider Time { get; } = new();
 
     public FlowCatalog Catalog { get; private set; } = null!;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Dapper;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Engine.Tests.Support;
@@ -35,9 +34,7 @@ public sealed class RecordActivity : IActivityHandler
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        await context.Data.Connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS records (instance_id TEXT, node_id TEXT); INSERT INTO records VALUES (@i, @n);",
-            new { i = context.InstanceId, n = context.Node.Id }, context.Data.Transaction).ConfigureAwait(false);
+        await context.Data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
         context.Emit("test.recorded", JsonSerializer.SerializeToElement(new { node = context.Node.Id }));
         string mode = context.Options.TryGetProperty("mode", out JsonElement m) ? m.GetString()! : "ok";
         return mode switch

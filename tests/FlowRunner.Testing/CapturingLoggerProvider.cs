@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace FlowRunner.Hosting.Tests;
+namespace FlowRunner.Testing;
 
 /// <summary>Keeps every log line the host writes, to check that no secret is ever logged.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

@@ -1,34 +1,36 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using FlowRunner.Activities.Identity;
 using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Engine.Persistence;
-using FlowRunner.Storage.Sqlite;
+using FlowRunner.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace FlowRunner.Hosting.Tests;
+namespace FlowRunner.Testing;
 
 /// <summary>An ASP.NET Core app embedding FlowRunner, on a real Kestrel at 127.0.0.1 with a free port.</summary>
 public sealed class KestrelHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private KestrelHost(WebApplication app, string folder, IdentityServices identity)
+    private readonly TempFolder _folder;
+
+    private KestrelHost(WebApplication app, TempFolder folder, IdentityServices identity)
     {
         _app = app;
-        Folder = folder;
+        _folder = folder;
         Identity = identity;
         Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
-    public string FlowsFolder => Path.Combine(Folder, "flows");
+    public string FlowsFolder => _folder.File("flows");
+
+    /// <summary>The host's database file.</summary>
+    public string Database => _folder.File("host.db");
 
     public IdentityServices Identity { get; }
 
@@ -39,16 +41,9 @@ public sealed class KestrelHost : IAsyncDisposable
 
     public static async Task<KestrelHost> StartAsync()
     {
-        string folder = Directory.CreateTempSubdirectory("flowrunner-host-").FullName;
-        string flows = Path.Combine(folder, "flows");
-        CopyFlows(Path.Combine(RepoRoot(), "flows"), flows);
-        var identityOptions = new IdentityOptions
-        {
-            BcryptCost = 4,
-            Jwt = new JwtOptions { Issuer = "flowrunner", Audience = "flowrunner-api", SigningKey = RandomNumberGenerator.GetBytes(32) },
-            SecretKey = RandomNumberGenerator.GetBytes(32),
-            Pepper = RandomNumberGenerator.GetBytes(32),
-        };
+        var folder = new TempFolder("flowrunner-host-");
+        string flows = folder.Copy(RepoPaths.Flows, "flows");
+        IdentityOptions identityOptions = TestKeys.Identity();
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,7 +55,7 @@ public sealed class KestrelHost : IAsyncDisposable
         builder.Services.AddFlowRunner(o =>
         {
             o.FlowsFolder = flows;
-            o.Database = Path.Combine(folder, "host.db");
+            o.Database = folder.File("host.db");
             o.Identity = identityOptions;
         });
         WebApplication app = builder.Build();
@@ -73,13 +68,16 @@ public sealed class KestrelHost : IAsyncDisposable
         return new KestrelHost(app, folder, app.Services.GetRequiredService<IdentityServices>()) { Logs = logs };
     }
 
+    /// <summary>The host's store.</summary>
+    public IInstanceStore Store => _app.Services.GetRequiredService<IInstanceStore>();
+
     /// <summary>Creates a user in the host's database, as <c>flowrunner users create</c> does.</summary>
     public async Task CreateUserAsync(string email, string password, string role = "user")
     {
-        var store = new SqliteInstanceStore(Path.Combine(Folder, "host.db"));
-        await using IStepTransaction tx = await store.BeginStepAsync(CancellationToken.None);
-        await IdentityStore.CreateUserAsync(tx, email, Identity.Passwords.Hash(password), role, DateTimeOffset.UtcNow);
-        await tx.CommitAsync(CancellationToken.None);
+        string hash = Identity.Passwords.Hash(password);
+        await using IUnitOfWork work = await Store.BeginWorkAsync(CancellationToken.None);
+        await work.Store<IIdentityStore>().CreateUserAsync(email, hash, role, TimeProvider.System.GetUtcNow());
+        await work.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>A client carrying an access token with this role, signed with the server's key.</summary>
@@ -96,30 +94,6 @@ public sealed class KestrelHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(Folder, recursive: true);
-    }
-
-    private static void CopyFlows(string from, string to)
-    {
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FlowRunner.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FlowRunner.sln not found");
+        _folder.Dispose();
     }
 }

@@ -1,13 +1,17 @@
-namespace FlowRunner.Engine.Tests.Support;
+namespace FlowRunner.Testing;
 
-/// <summary>Finds the repository (the folder with FlowRunner.sln) and shared/ beside it.</summary>
+/// <summary>The repository (the folder with FlowRunner.sln) and the shared/ folder beside it.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    public static string Corpus => Path.Combine(Shared, "corpus", "flowzap");
+
     public static string Flows => Path.Combine(Root, "flows");
 
-    public static string Corpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", "flowzap"));
+    public static IEnumerable<string> CorpusFiles() => Directory.EnumerateFiles(Corpus, "*.fz").Order(StringComparer.Ordinal);
 
     private static string FindRoot()
     {

@@ -1,0 +1,103 @@
+using FlowRunner.Engine.Persistence;
+
+namespace FlowRunner.Activities.Identity.Data;
+
+/// <summary>
+/// The identity tables: users, lockout counters, TOTP state, backup codes, sessions, refresh tokens, reset links,
+/// emailed codes and the audit log. Every check-and-change that races (failed-attempt counting, TOTP one-time use,
+/// backup-code redemption, refresh-token rotation) is atomic: of concurrent callers exactly one wins. Obtained from a
+/// unit of work (<see cref="IUnitOfWork.Store{T}"/>), so writes commit with the step.
+/// </summary>
+public interface IIdentityStore
+{
+    /// <summary>Creates a user (the email is stored normalised); returns the new id.</summary>
+    /// <exception cref="InvalidOperationException">A user with this email exists.</exception>
+    Task<string> CreateUserAsync(string email, string passwordHash, string role, DateTimeOffset now);
+
+    /// <summary>The user with this email (compared normalised), or null.</summary>
+    Task<UserRecord?> FindByEmailAsync(string email);
+
+    /// <summary>The user with this id, or null.</summary>
+    Task<UserRecord?> FindAsync(string id);
+
+    /// <summary>Every user, by email.</summary>
+    Task<IReadOnlyList<UserRecord>> ListAsync();
+
+    /// <summary>Counts a failed attempt and locks the account when it reaches the limit; returns the new count.</summary>
+    Task<long> RecordFailureAsync(string userId, DateTimeOffset now, int maxAttempts, TimeSpan lockout);
+
+    /// <summary>Clears the failed-attempt count and any lock (a complete sign-in).</summary>
+    Task ResetFailuresAsync(string userId, DateTimeOffset now);
+
+    /// <summary>Lifts a lock and clears the counter; false when no user has the email.</summary>
+    Task<bool> UnlockAsync(string email, DateTimeOffset now);
+
+    /// <summary>Replaces the password hash.</summary>
+    Task SetPasswordHashAsync(string userId, string hash, DateTimeOffset now);
+
+    /// <summary>Accepts a TOTP step once: true only if it is later than every step used before (RFC 6238 §5.2).</summary>
+    Task<bool> TryUseTotpStepAsync(string userId, long timeStep);
+
+    /// <summary>Keeps a new TOTP secret (encrypted) until its first code proves it, replacing an earlier one.</summary>
+    Task SetPendingSecretAsync(string userId, string protectedSecret, DateTimeOffset expires);
+
+    /// <summary>The pending secret if it has not expired.</summary>
+    Task<string?> GetPendingSecretAsync(string userId, DateTimeOffset now);
+
+    /// <summary>Turns the pending secret into the active one; the step that proved it is marked used.</summary>
+    Task ActivateTotpAsync(string userId, string protectedSecret, long usedStep, DateTimeOffset now);
+
+    /// <summary>Replaces the whole set of backup codes (the previous set stops working).</summary>
+    Task ReplaceBackupCodesAsync(string userId, IEnumerable<string> hashes, DateTimeOffset now);
+
+    /// <summary>Uses a backup code: true for exactly one caller, however many try it at once.</summary>
+    Task<bool> TryRedeemBackupCodeAsync(string userId, string hash, DateTimeOffset now);
+
+    /// <summary>How many backup codes are left.</summary>
+    Task<long> CountUnusedBackupCodesAsync(string userId);
+
+    /// <summary>Starts a session (what a refresh-token family belongs to); returns its id.</summary>
+    Task<string> CreateSessionAsync(string userId, DateTimeOffset now, DateTimeOffset expires);
+
+    /// <summary>Stores a refresh token by its hash, in a family and session, with the family's absolute expiry.</summary>
+    Task AddRefreshTokenAsync(string tokenHash, string familyId, string sessionId, string userId, DateTimeOffset now, DateTimeOffset expires);
+
+    /// <summary>
+    /// Uses a refresh token: marks it used and returns its family, session, user and absolute expiry, or null when it is
+    /// unknown, used, revoked or expired. One statement, so of two racing refreshes exactly one gets the row.
+    /// </summary>
+    Task<RefreshTokenRecord?> RedeemRefreshTokenAsync(string tokenHash, DateTimeOffset now);
+
+    /// <summary>The family of a refresh token that was already used (a reuse), or null.</summary>
+    Task<RefreshTokenRecord?> FindUsedRefreshTokenAsync(string tokenHash);
+
+    /// <summary>Revokes every token of a family and its session (a stolen token was replayed).</summary>
+    Task RevokeFamilyAsync(string familyId, DateTimeOffset now);
+
+    /// <summary>Revokes every session and refresh token of a user (password change).</summary>
+    Task RevokeUserSessionsAsync(string userId, DateTimeOffset now);
+
+    /// <summary>Stores a password-reset link's token by its hash.</summary>
+    Task AddResetTokenAsync(string tokenHash, string userId, DateTimeOffset expires);
+
+    /// <summary>The user of an unused, unexpired reset token, or null.</summary>
+    Task<string?> FindResetTokenUserAsync(string tokenHash, DateTimeOffset now);
+
+    /// <summary>Uses a reset token once: the user, for exactly one caller; null when used, expired or unknown.</summary>
+    Task<string?> UseResetTokenAsync(string tokenHash, DateTimeOffset now);
+
+    /// <summary>Turns on the emailed-code second factor.</summary>
+    Task EnableEmailMfaAsync(string userId, DateTimeOffset now);
+
+    /// <summary>Stores an emailed code for a login, replacing any earlier code of that login (a resend).</summary>
+    Task StoreEmailCodeAsync(string instanceId, string userId, string codeHash, DateTimeOffset expires);
+
+    /// <summary>Uses an emailed code once, for the login it was sent for only.</summary>
+    Task<bool> TryUseEmailCodeAsync(string instanceId, string codeHash, DateTimeOffset now);
+
+    /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
+    Task AuditAsync(string? userId, string eventName, string? detail, DateTimeOffset now);
+
+    /// <summary>A user's audit events, oldest first (events without a user are listed for a null id).</summary>
+    Task<IReadOnlyList<AuditEvent>> ListAuditAsync(string? userId);
+}

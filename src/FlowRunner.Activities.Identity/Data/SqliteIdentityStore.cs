@@ -1,0 +1,234 @@
+using Dapper;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Activities.Identity.Data;
+
+/// <summary>
+/// The identity tables in SQLite, inside the unit of work's transaction. Every check-and-change that races
+/// (failed-attempt counting, TOTP one-time use, backup-code redemption, refresh-token rotation) is one conditional
+/// statement, so SQLite's write lock makes it atomic.
+/// </summary>
+internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
+{
+    private const int ConstraintViolation = 19; // SQLITE_CONSTRAINT
+
+    private const string UserColumns = """
+        id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_attempts AS FailedAttempts,
+        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, mfa_method AS MfaMethod, created_at AS CreatedAt
+        """;
+
+    /// <summary>The identity pack's SQLite store and migrations, for <see cref="SqliteInstanceStore"/>.</summary>
+    public static SqlitePackStore Pack { get; } = SqlitePackStore.For<IIdentityStore>(
+        unit => new SqliteIdentityStore(unit), MigrationScript.FromResources(typeof(SqliteIdentityStore).Assembly, "identity"));
+
+    public async Task<string> CreateUserAsync(string email, string passwordHash, string role, DateTimeOffset now)
+    {
+        string id = RecordId.New();
+        try
+        {
+            await unit.Connection.ExecuteAsync(
+                "INSERT INTO identity_users (id, email, password_hash, role, created_at, updated_at) VALUES (@id, @email, @passwordHash, @role, @now, @now);",
+                new { id, email = UserRecord.NormalizeEmail(email), passwordHash, role, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new InvalidOperationException($"a user with email '{UserRecord.NormalizeEmail(email)}' already exists", e);
+        }
+
+        return id;
+    }
+
+    public Task<UserRecord?> FindByEmailAsync(string email) =>
+        unit.Connection.QuerySingleOrDefaultAsync<UserRecord>(
+            $"SELECT {UserColumns} FROM identity_users WHERE email = @email;", new { email = UserRecord.NormalizeEmail(email) }, unit.Transaction);
+
+    public Task<UserRecord?> FindAsync(string id) =>
+        unit.Connection.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {UserColumns} FROM identity_users WHERE id = @id;", new { id }, unit.Transaction);
+
+    public async Task<IReadOnlyList<UserRecord>> ListAsync() =>
+        [.. await unit.Connection.QueryAsync<UserRecord>($"SELECT {UserColumns} FROM identity_users ORDER BY email;", transaction: unit.Transaction).ConfigureAwait(false)];
+
+    /// <summary>Counts a failed attempt and locks the account when it reaches the limit; returns the new count.</summary>
+    public Task<long> RecordFailureAsync(string userId, DateTimeOffset now, int maxAttempts, TimeSpan lockout) =>
+        unit.Connection.ExecuteScalarAsync<long>(
+            """
+            UPDATE identity_users
+            SET failed_attempts = failed_attempts + 1,
+                locked_until = CASE WHEN failed_attempts + 1 >= @maxAttempts THEN @lockedUntil ELSE locked_until END,
+                updated_at = @now
+            WHERE id = @userId
+            RETURNING failed_attempts;
+            """,
+            new { userId, maxAttempts, lockedUntil = StoredTime.Format(now + lockout), now = StoredTime.Format(now) }, unit.Transaction);
+
+    public Task ResetFailuresAsync(string userId, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE id = @userId;",
+            new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Lifts a lock and clears the counter; false when no user has the email.</summary>
+    public async Task<bool> UnlockAsync(string email, DateTimeOffset now) =>
+        await unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE email = @email;",
+            new { email = UserRecord.NormalizeEmail(email), now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) == 1;
+
+    public Task SetPasswordHashAsync(string userId, string hash, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET password_hash = @hash, updated_at = @now WHERE id = @userId;",
+            new { userId, hash, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Accepts a TOTP step once: true only if it is later than every step used before (RFC 6238 §5.2).</summary>
+    public async Task<bool> TryUseTotpStepAsync(string userId, long timeStep) =>
+        await unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET totp_last_step = @timeStep WHERE id = @userId AND (totp_last_step IS NULL OR totp_last_step < @timeStep);",
+            new { userId, timeStep }, unit.Transaction).ConfigureAwait(false) == 1;
+
+    public Task SetPendingSecretAsync(string userId, string protectedSecret, DateTimeOffset expires) =>
+        unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_totp_pending (user_id, secret, expires_at) VALUES (@userId, @protectedSecret, @expires) ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at;",
+            new { userId, protectedSecret, expires = StoredTime.Format(expires) }, unit.Transaction);
+
+    /// <summary>The pending secret if it has not expired.</summary>
+    public Task<string?> GetPendingSecretAsync(string userId, DateTimeOffset now) =>
+        unit.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT secret FROM identity_totp_pending WHERE user_id = @userId AND expires_at > @now;",
+            new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Turns the pending secret into the active one; the step that proved it is marked used.</summary>
+    public async Task ActivateTotpAsync(string userId, string protectedSecret, long usedStep, DateTimeOffset now)
+    {
+        await unit.Connection.ExecuteAsync(
+            """
+            UPDATE identity_users SET mfa_enabled = 1, totp_secret = @protectedSecret, totp_last_step = @usedStep, updated_at = @now WHERE id = @userId;
+            DELETE FROM identity_totp_pending WHERE user_id = @userId;
+            """,
+            new { userId, protectedSecret, usedStep, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the whole set of backup codes (the previous set stops working).</summary>
+    public async Task ReplaceBackupCodesAsync(string userId, IEnumerable<string> hashes, DateTimeOffset now)
+    {
+        await unit.Connection.ExecuteAsync("DELETE FROM identity_backup_codes WHERE user_id = @userId;", new { userId }, unit.Transaction).ConfigureAwait(false);
+        foreach (string hash in hashes)
+        {
+            await unit.Connection.ExecuteAsync(
+                "INSERT INTO identity_backup_codes (user_id, code_hash, created_at) VALUES (@userId, @hash, @now);",
+                new { userId, hash, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Uses a backup code: true for exactly one caller, however many try it at once.</summary>
+    public async Task<bool> TryRedeemBackupCodeAsync(string userId, string hash, DateTimeOffset now) =>
+        await unit.Connection.ExecuteAsync(
+            "UPDATE identity_backup_codes SET used_at = @now WHERE user_id = @userId AND code_hash = @hash AND used_at IS NULL;",
+            new { userId, hash, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) == 1;
+
+    public Task<long> CountUnusedBackupCodesAsync(string userId) =>
+        unit.Connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM identity_backup_codes WHERE user_id = @userId AND used_at IS NULL;", new { userId }, unit.Transaction);
+
+    public async Task<string> CreateSessionAsync(string userId, DateTimeOffset now, DateTimeOffset expires)
+    {
+        string id = RecordId.New();
+        await unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_sessions (id, user_id, created_at, expires_at) VALUES (@id, @userId, @now, @expires);",
+            new { id, userId, now = StoredTime.Format(now), expires = StoredTime.Format(expires) }, unit.Transaction).ConfigureAwait(false);
+        return id;
+    }
+
+    public Task AddRefreshTokenAsync(string tokenHash, string familyId, string sessionId, string userId, DateTimeOffset now, DateTimeOffset expires) =>
+        unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_refresh_tokens (token_hash, family_id, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @familyId, @sessionId, @userId, @now, @expires);",
+            new { tokenHash, familyId, sessionId, userId, now = StoredTime.Format(now), expires = StoredTime.Format(expires) }, unit.Transaction);
+
+    /// <summary>
+    /// Uses a refresh token: marks it used and returns its family, session, user and absolute expiry, or null when it is
+    /// unknown, used, revoked or expired. One statement, so of two racing refreshes exactly one gets the row.
+    /// </summary>
+    public Task<RefreshTokenRecord?> RedeemRefreshTokenAsync(string tokenHash, DateTimeOffset now) =>
+        unit.Connection.QuerySingleOrDefaultAsync<RefreshTokenRecord>(
+            """
+            UPDATE identity_refresh_tokens SET used_at = @now
+            WHERE token_hash = @tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
+            RETURNING family_id AS FamilyId, session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt;
+            """,
+            new { tokenHash, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>The family of a refresh token that was already used (a reuse), or null.</summary>
+    public Task<RefreshTokenRecord?> FindUsedRefreshTokenAsync(string tokenHash) =>
+        unit.Connection.QuerySingleOrDefaultAsync<RefreshTokenRecord>(
+            "SELECT family_id AS FamilyId, session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt FROM identity_refresh_tokens WHERE token_hash = @tokenHash AND used_at IS NOT NULL;",
+            new { tokenHash }, unit.Transaction);
+
+    /// <summary>Revokes every token of a family and its session (a stolen token was replayed).</summary>
+    public Task RevokeFamilyAsync(string familyId, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            """
+            UPDATE identity_refresh_tokens SET revoked_at = @now WHERE family_id = @familyId AND revoked_at IS NULL;
+            UPDATE identity_sessions SET revoked_at = @now
+            WHERE revoked_at IS NULL AND id IN (SELECT session_id FROM identity_refresh_tokens WHERE family_id = @familyId);
+            """,
+            new { familyId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Revokes every session and refresh token of a user (password change).</summary>
+    public Task RevokeUserSessionsAsync(string userId, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            """
+            UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            UPDATE identity_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            """,
+            new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    public Task AddResetTokenAsync(string tokenHash, string userId, DateTimeOffset expires) =>
+        unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_reset_tokens (token_hash, user_id, expires_at) VALUES (@tokenHash, @userId, @expires);",
+            new { tokenHash, userId, expires = StoredTime.Format(expires) }, unit.Transaction);
+
+    /// <summary>The user of an unused, unexpired reset token, or null.</summary>
+    public Task<string?> FindResetTokenUserAsync(string tokenHash, DateTimeOffset now) =>
+        unit.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT user_id FROM identity_reset_tokens WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now;",
+            new { tokenHash, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Uses a reset token once: the user, for exactly one caller; null when used, expired or unknown.</summary>
+    public Task<string?> UseResetTokenAsync(string tokenHash, DateTimeOffset now) =>
+        unit.Connection.QuerySingleOrDefaultAsync<string?>(
+            "UPDATE identity_reset_tokens SET used_at = @now WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now RETURNING user_id;",
+            new { tokenHash, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Turns on the emailed-code second factor.</summary>
+    public Task EnableEmailMfaAsync(string userId, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET mfa_enabled = 1, mfa_method = 'email', updated_at = @now WHERE id = @userId;",
+            new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    /// <summary>Stores an emailed code for a login, replacing any earlier code of that login (a resend).</summary>
+    public Task StoreEmailCodeAsync(string instanceId, string userId, string codeHash, DateTimeOffset expires) =>
+        unit.Connection.ExecuteAsync(
+            """
+            DELETE FROM identity_otp_codes WHERE instance_id = @instanceId;
+            INSERT INTO identity_otp_codes (instance_id, user_id, code_hash, expires_at) VALUES (@instanceId, @userId, @codeHash, @expires);
+            """,
+            new { instanceId, userId, codeHash, expires = StoredTime.Format(expires) }, unit.Transaction);
+
+    /// <summary>Uses an emailed code once, for the login it was sent for only.</summary>
+    public async Task<bool> TryUseEmailCodeAsync(string instanceId, string codeHash, DateTimeOffset now) =>
+        await unit.Connection.ExecuteAsync(
+            "UPDATE identity_otp_codes SET used_at = @now WHERE instance_id = @instanceId AND code_hash = @codeHash AND used_at IS NULL AND expires_at > @now;",
+            new { instanceId, codeHash, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) == 1;
+
+    /// <summary>Writes an audit event. Never pass passwords, codes, secrets or tokens as detail.</summary>
+    public Task AuditAsync(string? userId, string eventName, string? detail, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_audit (at, user_id, event, detail) VALUES (@now, @userId, @event, @detail);",
+            new { now = StoredTime.Format(now), userId, @event = eventName, detail }, unit.Transaction);
+
+    public async Task<IReadOnlyList<AuditEvent>> ListAuditAsync(string? userId)
+    {
+        var rows = await unit.Connection.QueryAsync<(string At, string Event, string? Detail)>(
+            "SELECT at, event, detail FROM identity_audit WHERE user_id IS @userId ORDER BY id;", new { userId }, unit.Transaction).ConfigureAwait(false);
+        return [.. rows.Select(r => new AuditEvent(StoredTime.Parse(r.At), r.Event, r.Detail))];
+    }
+}

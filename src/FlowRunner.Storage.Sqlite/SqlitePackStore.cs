@@ -1,0 +1,30 @@
+using FlowRunner.Engine.Persistence;
+
+namespace FlowRunner.Storage.Sqlite;
+
+/// <summary>
+/// How an activity pack keeps its data in SQLite: its store interface, the implementation over a unit of work, and
+/// its numbered migrations. Registered with <see cref="SqliteInstanceStore"/>, which migrates it and hands it out
+/// through <see cref="IUnitOfWork.Store{T}"/>.
+/// </summary>
+public sealed class SqlitePackStore
+{
+    private SqlitePackStore(Type storeType, Func<SqliteUnit, object> create, IReadOnlyList<MigrationScript> migrations)
+    {
+        StoreType = storeType;
+        Create = create;
+        Migrations = migrations;
+    }
+
+    /// <summary>The interface the pack's activities ask for.</summary>
+    public Type StoreType { get; }
+
+    /// <summary>The pack's migrations.</summary>
+    public IReadOnlyList<MigrationScript> Migrations { get; }
+
+    internal Func<SqliteUnit, object> Create { get; }
+
+    /// <summary>A pack store of interface <typeparamref name="T"/>.</summary>
+    public static SqlitePackStore For<T>(Func<SqliteUnit, T> create, IReadOnlyList<MigrationScript> migrations)
+        where T : class => new(typeof(T), create, migrations);
+}

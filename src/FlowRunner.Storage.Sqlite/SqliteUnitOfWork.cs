@@ -1,0 +1,40 @@
+using FlowRunner.Engine.Persistence;
+using Microsoft.Data.Sqlite;
+
+namespace FlowRunner.Storage.Sqlite;
+
+/// <summary>An IMMEDIATE transaction on one connection, handing out the pack stores registered with the store.</summary>
+internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
+    : IUnitOfWork
+{
+    private readonly Dictionary<Type, object> _stores = [];
+
+    protected SqliteUnit Unit { get; } = new(connection, transaction, time);
+
+    public T Store<T>()
+        where T : class
+    {
+        if (!_stores.TryGetValue(typeof(T), out object? store))
+        {
+            if (!packs.TryGetValue(typeof(T), out SqlitePackStore? pack))
+            {
+                throw new InvalidOperationException(
+                    $"no store of type {typeof(T).Name} is registered with the SQLite store: register its pack (e.g. AddIdentityActivities) before using it");
+            }
+
+            store = pack.Create(Unit);
+            _stores.Add(typeof(T), store);
+        }
+
+        return (T)store;
+    }
+
+    public virtual async Task CommitAsync(CancellationToken cancellationToken) =>
+        await Unit.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Unit.Transaction.DisposeAsync().ConfigureAwait(false);
+        await Unit.Connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

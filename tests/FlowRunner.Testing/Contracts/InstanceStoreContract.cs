@@ -1,0 +1,303 @@
+using System.Text.Json;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime;
+
+namespace FlowRunner.Testing.Contracts;
+
+/// <summary>
+/// What every <see cref="IInstanceStore"/> must do, written once (Workflow Core's BasePersistenceFixture): a store
+/// implementation's test class derives from this and says how to create a fresh, migrated store.
+/// </summary>
+public abstract class InstanceStoreContract
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>The clock the store under test is given.</summary>
+    protected ManualTimeProvider Time { get; } = new();
+
+    /// <summary>A fresh, migrated store on an empty database of its own, using <see cref="Time"/>.</summary>
+    protected abstract Task<IInstanceStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task Migrating_again_keeps_what_is_stored()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        await store.MigrateAsync(None);
+        Assert.NotNull(await store.GetAsync(state.Id, None));
+    }
+
+    [Fact]
+    public async Task A_flow_version_is_stored_once_and_found_by_its_hash()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await store.SaveFlowVersionAsync("auth/login", "h1", "flows/auth/login.flow", "text one", None);
+        await store.SaveFlowVersionAsync("renamed", "h1", "elsewhere.flow", "text two", None);
+        Assert.Equal(new StoredFlowVersion("auth/login", "flows/auth/login.flow", "text one"), await store.LoadFlowVersionAsync("h1", None));
+        Assert.Null(await store.LoadFlowVersionAsync("h2", None));
+    }
+
+    [Fact]
+    public async Task An_instance_reads_back_as_it_was_saved()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = NewState("flow");
+        state.Status = InstanceStatus.Waiting;
+        state.Branches.Add(new Branch
+        {
+            Id = state.NewBranchId(),
+            NodeId = "n2",
+            Status = BranchStatus.Waiting,
+            PreviousOutcome = "yes",
+            Wait = WaitRequest.ForFields([new("email", new InputField("email"))], Time.GetUtcNow().AddMinutes(5)),
+        });
+        state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = "n7", Status = BranchStatus.Joining, TimedOut = true });
+        state.Variables["email"] = Json("\"ann@example.com\"");
+        state.Variables["count"] = Json("3");
+        state.Outputs["token_type"] = Json("\"Bearer\"");
+        state.Visits["n2"] = 2;
+        state.Incident = new Incident("loop-bound", "n2", "too many visits");
+        await InsertAsync(store, state);
+
+        InstanceState loaded = (await store.GetAsync(state.Id, None))!;
+        Assert.Equal((state.FlowName, state.FlowHash, state.Status, state.Version, state.NextBranch), (loaded.FlowName, loaded.FlowHash, loaded.Status, loaded.Version, loaded.NextBranch));
+        Assert.Equal(state.CreatedAt, loaded.CreatedAt);
+        Assert.Equal(["b1:n2:Waiting:yes:False", "b2:n7:Joining::True"], loaded.Branches.Select(b => $"{b.Id}:{b.NodeId}:{b.Status}:{b.PreviousOutcome}:{b.TimedOut}"));
+        Assert.Equal(state.Branches[0].Wait!.Deadline, loaded.Branches[0].Wait!.Deadline);
+        Assert.Equal("email", loaded.Branches[0].Wait!.Fields.Single().Value.Type);
+        Assert.Equal(["count=3", "email=\"ann@example.com\""], loaded.Variables.OrderBy(v => v.Key).Select(v => v.Key + "=" + v.Value.GetRawText()));
+        Assert.Equal("\"Bearer\"", loaded.Outputs["token_type"].GetRawText());
+        Assert.Equal(2, loaded.Visits["n2"]);
+        Assert.Equal(state.Incident, loaded.Incident);
+        Assert.Null(await store.GetAsync("no-such-instance", None));
+    }
+
+    [Fact]
+    public async Task A_save_increments_the_version_and_a_stale_save_changes_nothing()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState inserted = await InsertAsync(store, "flow");
+        InstanceState first = (await store.GetAsync(inserted.Id, None))!;
+        InstanceState second = (await store.GetAsync(inserted.Id, None))!;
+
+        first.Visits["n1"] = 1;
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.SaveAsync(first, first.Version, None);
+            await tx.CommitAsync(None);
+        }
+
+        second.Visits["n9"] = 9;
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await Assert.ThrowsAsync<ConcurrencyException>(() => tx.SaveAsync(second, second.Version, None));
+        }
+
+        InstanceState stored = (await store.GetAsync(inserted.Id, None))!;
+        Assert.Equal(inserted.Version + 1, stored.Version);
+        Assert.Equal(["n1"], stored.Visits.Keys);
+    }
+
+    [Fact]
+    public async Task A_step_not_committed_leaves_nothing()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = NewState("flow");
+        await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, "f.flow", "text", None);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.InsertAsync(state, None);
+            await tx.AppendJournalAsync(Entry(state.Id, "start"), None);
+            await tx.AddOutboxAsync(state.Id, "email", Json("{}"), None);
+        }
+
+        Assert.Null(await store.GetAsync(state.Id, None));
+        Assert.Empty(await store.GetJournalAsync(state.Id, None));
+        Assert.Empty(await store.ReadOutboxAsync(0, 10, None));
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_a_savepoint_undoes_only_what_came_after_it()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = NewState("flow");
+        await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, "f.flow", "text", None);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.InsertAsync(state, None);
+            await tx.AddOutboxAsync(state.Id, "kept", Json("{}"), None);
+            await tx.SavepointAsync("handler", None);
+            await tx.AddOutboxAsync(state.Id, "undone", Json("{}"), None);
+            await tx.RollbackToSavepointAsync("handler", None);
+            await tx.SavepointAsync("handler", None);
+            await tx.AddOutboxAsync(state.Id, "released", Json("{}"), None);
+            await tx.ReleaseSavepointAsync("handler", None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.NotNull(await store.GetAsync(state.Id, None));
+        Assert.Equal(["kept", "released"], (await store.ReadOutboxAsync(0, 10, None)).Select(m => m.Kind));
+    }
+
+    [Fact]
+    public async Task The_journal_keeps_each_instance_s_entries_in_order()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState a = await InsertAsync(store, "flow");
+        InstanceState b = await InsertAsync(store, "flow");
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.AppendJournalAsync(Entry(a.Id, "enter", "n1"), None);
+            await tx.AppendJournalAsync(Entry(b.Id, "enter", "n9"), None);
+            await tx.AppendJournalAsync(Entry(a.Id, "complete", "n1", outcome: "yes", detail: "fields: email"), None);
+            await tx.CommitAsync(None);
+        }
+
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(a.Id, None);
+        Assert.Equal(["enter n1", "complete n1 yes fields: email"], journal.Select(e => $"{e.Event} {e.NodeId}{(e.Outcome is null ? string.Empty : " " + e.Outcome)}{(e.Detail is null ? string.Empty : " " + e.Detail)}"));
+        Assert.True(journal[0].Sequence < journal[1].Sequence);
+        Assert.Equal(Time.GetUtcNow(), journal[0].At);
+        Assert.Equal("n9", Assert.Single(await store.GetJournalAsync(b.Id, None)).NodeId);
+    }
+
+    [Fact]
+    public async Task Timers_are_due_once_their_time_comes_and_gone_once_cleared()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        DateTimeOffset due = Time.GetUtcNow().AddMinutes(5);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.SetTimerAsync(state.Id, "b1", due.AddMinutes(10), None);
+            await tx.SetTimerAsync(state.Id, "b1", due, None); // replaces the first
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Empty(await store.FindDueTimersAsync(due.AddSeconds(-1), None));
+        Assert.Equal(new DueTimer(state.Id, "b1", due), Assert.Single(await store.FindDueTimersAsync(due, None)));
+
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.ClearTimerAsync(state.Id, "b1", None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Empty(await store.FindDueTimersAsync(due.AddDays(1), None));
+    }
+
+    [Fact]
+    public async Task Outbox_messages_are_read_in_order_after_a_position()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.AddOutboxAsync(state.Id, "email", Json("{\"to\":\"a@example.com\"}"), None);
+            await tx.AddOutboxAsync(state.Id, "sms", Json("{\"to\":\"+1\"}"), None);
+            await tx.CommitAsync(None);
+        }
+
+        IReadOnlyList<OutboxMessage> all = await store.ReadOutboxAsync(0, 10, None);
+        Assert.Equal(["email a@example.com", "sms +1"], all.Select(m => m.Kind + " " + m.Payload.GetProperty("to").GetString()));
+        Assert.All(all, m => Assert.Equal((state.Id, Time.GetUtcNow()), (m.InstanceId, m.CreatedAt)));
+        Assert.Equal("sms", Assert.Single(await store.ReadOutboxAsync(all[0].Id, 10, None)).Kind);
+        Assert.Single(await store.ReadOutboxAsync(0, 1, None));
+    }
+
+    [Fact]
+    public async Task Running_instances_are_found_for_recovery_oldest_first()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState first = await InsertAsync(store, "flow", InstanceStatus.Running);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await InsertAsync(store, "flow", InstanceStatus.Waiting);
+        await InsertAsync(store, "flow", InstanceStatus.Completed);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        InstanceState last = await InsertAsync(store, "flow", InstanceStatus.Running);
+        Assert.Equal([first.Id, last.Id], await store.FindRunnableAsync(None));
+    }
+
+    [Fact]
+    public async Task Instances_are_listed_newest_first_of_all_flows_or_of_one()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState a = await InsertAsync(store, "auth/login");
+        Time.Advance(TimeSpan.FromSeconds(1));
+        InstanceState b = await InsertAsync(store, "auth/refresh");
+        Time.Advance(TimeSpan.FromSeconds(1));
+        InstanceState c = await InsertAsync(store, "auth/login");
+
+        Assert.Equal([c.Id, b.Id, a.Id], (await store.ListAsync(null, 10, None)).Select(s => s.Id));
+        Assert.Equal([c.Id, a.Id], (await store.ListAsync("auth/login", 10, None)).Select(s => s.Id));
+        InstanceSummary newest = Assert.Single(await store.ListAsync(null, 1, None));
+        Assert.Equal((c.Id, "auth/login", c.FlowHash, c.Status, c.CreatedAt), (newest.Id, newest.FlowName, newest.FlowHash, newest.Status, newest.CreatedAt));
+    }
+
+    [Fact]
+    public async Task A_waiting_instance_is_found_by_flow_node_and_a_variable_s_value()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState older = await InsertWaitingAsync(store, "auth/reset", "n4", "token_hash", "\"abc\"");
+        Time.Advance(TimeSpan.FromSeconds(1));
+        InstanceState newer = await InsertWaitingAsync(store, "auth/reset", "n4", "token_hash", "\"abc\"");
+        await InsertWaitingAsync(store, "auth/reset", "n5", "token_hash", "\"xyz\"");
+
+        Assert.Equal(newer.Id, await store.FindWaitingInstanceAsync("auth/reset", "n4", "token_hash", Json("\"abc\""), None));
+        Assert.Null(await store.FindWaitingInstanceAsync("auth/reset", "n4", "token_hash", Json("\"xyz\""), None));
+        Assert.Null(await store.FindWaitingInstanceAsync("auth/other", "n4", "token_hash", Json("\"abc\""), None));
+        Assert.Null(await store.FindWaitingInstanceAsync("auth/reset", "n4", "other", Json("\"abc\""), None));
+        Assert.NotEqual(older.Id, newer.Id);
+    }
+
+    [Fact]
+    public async Task A_store_type_nobody_registered_is_refused_by_name()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await using IUnitOfWork work = await store.BeginWorkAsync(None);
+        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => work.Store<IUnregisteredStore>());
+        Assert.Contains(nameof(IUnregisteredStore), refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store interface no pack registers.</summary>
+    public interface IUnregisteredStore;
+
+    private InstanceState NewState(string flow, InstanceStatus status = InstanceStatus.Running) => new()
+    {
+        Id = RecordId.New(),
+        FlowName = flow,
+        FlowHash = "hash-of-" + flow,
+        Status = status,
+        CreatedAt = Time.GetUtcNow(),
+        UpdatedAt = Time.GetUtcNow(),
+    };
+
+    private Task<InstanceState> InsertAsync(IInstanceStore store, string flow, InstanceStatus status = InstanceStatus.Running) =>
+        InsertAsync(store, NewState(flow, status));
+
+    private static async Task<InstanceState> InsertAsync(IInstanceStore store, InstanceState state)
+    {
+        await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, state.FlowName + ".flow", "text", None);
+        await using IStepTransaction tx = await store.BeginStepAsync(None);
+        await tx.InsertAsync(state, None);
+        await tx.CommitAsync(None);
+        return state;
+    }
+
+    private async Task<InstanceState> InsertWaitingAsync(IInstanceStore store, string flow, string node, string variable, string value)
+    {
+        InstanceState state = NewState(flow, InstanceStatus.Waiting);
+        state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = node, Status = BranchStatus.Waiting, Wait = WaitRequest.Confirmation });
+        state.Variables[variable] = Json(value);
+        return await InsertAsync(store, state);
+    }
+
+    private JournalEntry Entry(string instance, string @event, string? node = null, string? outcome = null, string? detail = null) =>
+        new(instance, 0, node, node is null ? null : "Lane", @event, outcome, detail, Time.GetUtcNow());
+
+    private static JsonElement Json(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
