@@ -16,40 +16,53 @@ public static class IdentityActivities
     /// <summary>The identity tables in SQLite: register with <see cref="SqliteInstanceStore"/>.</summary>
     public static SqlitePackStore SqliteStore => SqliteIdentityStore.Pack;
 
+    /// <summary>Every identity handler, sharing <paramref name="services"/>.</summary>
+    public static IReadOnlyList<IActivityHandler> Handlers(IdentityServices services) =>
+    [
+        new EnterCredentialsActivity(services),
+        new ContinueActivity(services),
+        new LookupUserActivity(services),
+        new VerifyPasswordActivity(services),
+        new MfaEnabledActivity(services),
+        new RejectActivity(services),
+        new IssueTokensActivity(services),
+        new SendOtpActivity(services),
+        new VerifyOtpActivity(services),
+        new AuthenticateActivity(services),
+        new CheckStatusActivity(services),
+        new SelectMethodActivity(services),
+        new GenerateSecretActivity(services),
+        new CreateQrCodeActivity(services),
+        new StorePendingSecretActivity(services),
+        new SubmitCodeActivity(services),
+        new CheckSetupCodeActivity(services),
+        new ActivateActivity(services),
+        new SetupErrorActivity(services),
+        new GenerateBackupCodesActivity(services),
+        new StoreBackupCodesActivity(services),
+        new DisplayBackupCodesActivity(services),
+        new ConfirmActivity(services),
+        new SendRefreshTokenActivity(services),
+        new ValidateRefreshTokenActivity(services),
+        new RotateRefreshTokenActivity(services),
+        new GenerateNewJwtActivity(services),
+        new EnterEmailActivity(services),
+        new RequestResetActivity(services),
+        new SendResetEmailActivity(services),
+        new ClickResetLinkActivity(services),
+        new ValidateResetTokenActivity(services),
+        new EnterNewPasswordActivity(services),
+        new UpdatePasswordActivity(services),
+    ];
+
     /// <summary>Adds every identity handler to the registry.</summary>
-    public static ActivityRegistry AddIdentity(this ActivityRegistry registry, IdentityServices services) => registry
-        .Add(new EnterCredentialsActivity(services))
-        .Add(new ContinueActivity(services))
-        .Add(new LookupUserActivity(services))
-        .Add(new VerifyPasswordActivity(services))
-        .Add(new MfaEnabledActivity(services))
-        .Add(new RejectActivity(services))
-        .Add(new IssueTokensActivity(services))
-        .Add(new SendOtpActivity(services))
-        .Add(new VerifyOtpActivity(services))
-        .Add(new AuthenticateActivity(services))
-        .Add(new CheckStatusActivity(services))
-        .Add(new SelectMethodActivity(services))
-        .Add(new GenerateSecretActivity(services))
-        .Add(new CreateQrCodeActivity(services))
-        .Add(new StorePendingSecretActivity(services))
-        .Add(new SubmitCodeActivity(services))
-        .Add(new CheckSetupCodeActivity(services))
-        .Add(new ActivateActivity(services))
-        .Add(new SetupErrorActivity(services))
-        .Add(new GenerateBackupCodesActivity(services))
-        .Add(new StoreBackupCodesActivity(services))
-        .Add(new DisplayBackupCodesActivity(services))
-        .Add(new ConfirmActivity(services))
-        .Add(new SendRefreshTokenActivity(services))
-        .Add(new ValidateRefreshTokenActivity(services))
-        .Add(new RotateRefreshTokenActivity(services))
-        .Add(new GenerateNewJwtActivity(services))
-        .Add(new EnterEmailActivity(services))
-        .Add(new RequestResetActivity(services))
-        .Add(new SendResetEmailActivity(services))
-        .Add(new ClickResetLinkActivity(services))
-        .Add(new ValidateResetTokenActivity(services))
-        .Add(new EnterNewPasswordActivity(services))
-        .Add(new UpdatePasswordActivity(services));
+    public static ActivityRegistry AddIdentity(this ActivityRegistry registry, IdentityServices services)
+    {
+        foreach (IActivityHandler handler in Handlers(services))
+        {
+            registry.Add(handler);
+        }
+
+        return registry;
+    }
 }

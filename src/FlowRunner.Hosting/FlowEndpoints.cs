@@ -9,6 +9,7 @@ using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,14 +21,23 @@ namespace FlowRunner.Hosting;
 /// </summary>
 public static class FlowEndpoints
 {
-    /// <summary>Maps the API, <c>/health</c>, <c>/openapi/v1.json</c> and the web page at <c>/</c>.</summary>
+    /// <summary>
+    /// Loads the flows and maps the API, the routes file (if one was added), <c>/health</c>, <c>/openapi/v1.json</c> and
+    /// the web page at <c>/</c>. Request bodies larger than <see cref="FlowRunnerOptions.MaxRequestBodyBytes"/> are refused.
+    /// </summary>
+    /// <exception cref="FlowRunnerConfigurationException">The routes file has errors (each one with its place and a fix).</exception>
     public static IEndpointRouteBuilder MapFlows(this IEndpointRouteBuilder endpoints)
     {
+        FlowRunnerOptions options = endpoints.ServiceProvider.GetRequiredService<FlowRunnerOptions>();
+        FlowHost host = endpoints.ServiceProvider.GetRequiredService<FlowHost>();
+        host.LoadAll();
+
         endpoints.MapGet("/health", () => Results.Ok(new { status = "healthy" })).AllowAnonymous().WithName("health");
         endpoints.MapOpenApi().AllowAnonymous();
         endpoints.MapFlowRunnerPage();
 
         RouteGroupBuilder api = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.AdminPolicy);
+        LimitRequestBodies(api, options.MaxRequestBodyBytes);
         api.MapGet("/flows", ListFlows).WithName("listFlows");
         api.MapGet("/flows/{**name}", GetFlow).WithName("getFlow");
         api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait");
@@ -35,11 +45,33 @@ public static class FlowEndpoints
         api.MapGet("/instances/{id}/diagram.svg", GetInstanceDiagramAsync).WithName("getInstanceDiagram");
         api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance"); // POST /flows/{name}/instances
 
-        // Routes declared in routes.json beside the flows (e.g. seed 002's /api/auth/...).
-        FlowRunnerOptions options = endpoints.ServiceProvider.GetRequiredService<FlowRunnerOptions>();
-        endpoints.MapFlowRoutes(Routes.RouteFile.Load(Path.GetFullPath(options.FlowsFolder)));
+        // Routes declared in a routes file (e.g. seed 002's /api/auth/...), checked against the flows first.
+        if (options.RoutesFile is { } file)
+        {
+            var context = new RouteTargets(host.Graphs, endpoints.ServiceProvider.GetServices<IRouteFunction>().Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
+            RouteFileResult routes = RouteFile.Load(file, context);
+            if (routes.HasErrors)
+            {
+                throw new FlowRunnerConfigurationException(routes.Source, routes.Diagnostics);
+            }
+
+            LimitRequestBodies(endpoints.MapFlowRoutes(routes.Routes), options.MaxRequestBodyBytes);
+        }
+
         return endpoints;
     }
+
+    // Sets the request's body limit before anything reads it; Kestrel refuses a larger body with 413.
+    private static void LimitRequestBodies(RouteGroupBuilder group, long bytes) =>
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            if (context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = bytes;
+            }
+
+            return await next(context).ConfigureAwait(false);
+        });
 
     private static IResult ListFlows(FlowHost host) => Results.Ok(host.Flows.Select(f => new
     {

@@ -20,6 +20,10 @@ public sealed partial class FlowHost(FlowCatalog catalog, FlowRunnerOptions opti
     /// <summary>A flow by name, or null.</summary>
     public ServedFlow? Find(string name) => _flows.GetValueOrDefault(name);
 
+    /// <summary>The graph of every flow by name (null for a flow that has language errors), for checking routes.</summary>
+    public IReadOnlyDictionary<string, Language.Graph.FlowGraph?> Graphs =>
+        _flows.ToDictionary(f => f.Key, f => (f.Value.Current.Compiled ?? f.Value.Latest.Compiled)?.Graph, StringComparer.Ordinal);
+
     /// <summary>Loads (or reloads) every flow file of the folder.</summary>
     public void LoadAll()
     {

@@ -23,7 +23,11 @@ internal sealed partial class FlowRunnerHostedService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        host.LoadAll();
+        if (host.Flows.Count == 0)
+        {
+            host.LoadAll(); // MapFlows loads them; a host that maps nothing still runs its instances
+        }
+
         int recovered = await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, host.Flows.Count, Path.GetFullPath(options.FlowsFolder), recovered);
         _watcher = new FileSystemWatcher(Path.GetFullPath(options.FlowsFolder)) { IncludeSubdirectories = true, EnableRaisingEvents = true };

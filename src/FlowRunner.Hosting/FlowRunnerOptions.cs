@@ -1,20 +1,12 @@
-using FlowRunner.Activities.Identity;
-
 namespace FlowRunner.Hosting;
 
-/// <summary>Where the flows and the database are, and the identity keys.</summary>
+/// <summary>Where the flows are, and the limits of the API that serves them.</summary>
 public sealed class FlowRunnerOptions
 {
     /// <summary>The folder whose *.flow and *.fz files are served.</summary>
     public string FlowsFolder { get; set; } = "flows";
 
-    /// <summary>The SQLite database file.</summary>
-    public string Database { get; set; } = "flowrunner.db";
-
-    /// <summary>Keys and policy of the identity activities.</summary>
-    public IdentityOptions? Identity { get; set; }
-
-    /// <summary>The largest request body accepted, in bytes.</summary>
+    /// <summary>The largest request body FlowRunner's endpoints accept, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>Requests per minute a client IP may make to public routes.</summary>
@@ -28,4 +20,7 @@ public sealed class FlowRunnerOptions
 
     /// <summary>How often due timers are looked for.</summary>
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The routes file mapped by <c>MapFlows</c>, or null for none (see <see cref="FlowRunnerBuilder.AddRoutes"/>).</summary>
+    public string? RoutesFile { get; set; }
 }

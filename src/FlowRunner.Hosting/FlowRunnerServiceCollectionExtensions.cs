@@ -1,16 +1,15 @@
 using System.Text.Json.Serialization;
-using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
-using FlowRunner.Storage.Sqlite;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FlowRunner.Hosting;
 
@@ -21,24 +20,29 @@ public static class FlowRunnerServiceCollectionExtensions
     public const string AdminPolicy = "flowrunner-admin";
 
     /// <summary>
-    /// Adds the store, the activities, the runtime and the served flows, bearer authentication with FlowRunner's access
-    /// tokens, and authorization that denies by default: every endpoint needs a valid token unless marked public.
+    /// Adds the runtime and the served flows, and authorization that denies by default: every endpoint needs an
+    /// authenticated user unless marked public, and the generic API the <c>admin</c> role. Compose the rest on the
+    /// builder: a store (<see cref="FlowRunnerBuilder.UseSqlite"/>), activities, routes.
     /// </summary>
-    public static IServiceCollection AddFlowRunner(this IServiceCollection services, Action<FlowRunnerOptions> configure)
+    public static FlowRunnerBuilder AddFlowRunner(this IServiceCollection services, Action<FlowRunnerOptions>? configure = null)
     {
-        var options = new FlowRunnerOptions();
-        configure(options);
-        IdentityOptions identityOptions = options.Identity ?? throw new InvalidOperationException("FlowRunnerOptions.Identity (keys) must be set");
-        var identity = new IdentityServices(identityOptions);
-        var store = new SqliteInstanceStore(options.Database, TimeProvider.System, [IdentityActivities.SqliteStore]);
+        services.Configure(configure ?? (_ => { }));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlowRunnerOptions>>().Value);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IInstanceStore>(_ => throw new InvalidOperationException(
+            "FlowRunner has no store: call UseSqlite(path) on the builder AddFlowRunner returns"));
+        services.AddSingleton(sp =>
+        {
+            var registry = new ActivityRegistry();
+            foreach (IActivityHandler handler in sp.GetServices<IActivityHandler>())
+            {
+                registry.Add(handler);
+            }
 
-        services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(identity);
-        services.AddSingleton<IInstanceStore>(store);
-        services.AddSingleton(_ => new ActivityRegistry().AddIdentity(identity));
-        services.AddSingleton(sp => new FlowCatalog(sp.GetRequiredService<ActivityRegistry>(), store));
-        services.AddSingleton(sp => new FlowRuntime(store, sp.GetRequiredService<FlowCatalog>(), sp.GetRequiredService<TimeProvider>()));
+            return registry;
+        });
+        services.AddSingleton(sp => new FlowCatalog(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<IInstanceStore>()));
+        services.AddSingleton(sp => new FlowRuntime(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<FlowCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FlowHost>();
         services.AddSingleton<Routes.RouteLimits>();
         services.AddHostedService<FlowRunnerHostedService>();
@@ -57,25 +61,27 @@ public static class FlowRunnerServiceCollectionExtensions
 
             return Task.CompletedTask;
         }));
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
 
-        // Nothing FlowRunner issues is protected by ASP.NET Data Protection (tokens are JWTs signed with the
-        // identity keys, sessions live in the database), but authentication registers it, and its default key
-        // ring is written to the user's profile (or kept in memory with a warning when there is none). The
-        // ephemeral provider keeps keys in memory, and without the framework's start-up service (which loads,
-        // and creates, the on-disk key ring whether or not anything uses it) nothing is written or logged. The
-        // hosting tests fail if a Data Protection log line comes back.
+        KeepDataProtectionInMemory(services);
+        return new FlowRunnerBuilder(services);
+    }
+
+    /// <summary>
+    /// Nothing FlowRunner issues is protected by ASP.NET Data Protection (tokens are JWTs signed with the identity keys,
+    /// sessions live in the database), but authentication registers it, and its default key ring is written to the
+    /// user's profile. Ephemeral keys, and no start-up service that creates the on-disk ring: nothing is written or
+    /// logged. Called again after anything that adds authentication (the hosting tests fail on a Data Protection log line).
+    /// </summary>
+    internal static void KeepDataProtectionInMemory(IServiceCollection services)
+    {
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         foreach (ServiceDescriptor keyRingStartup in services.Where(d => d.ServiceType == typeof(IHostedService)
             && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
         {
             services.Remove(keyRingStartup);
         }
-
-        return services;
     }
 }

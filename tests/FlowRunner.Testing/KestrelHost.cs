@@ -3,6 +3,7 @@ using FlowRunner.Activities.Identity;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Hosting;
+using FlowRunner.Hosting.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,17 +48,14 @@ public sealed class KestrelHost : IAsyncDisposable
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddFlowRunner(o =>
-        {
-            o.FlowsFolder = flows;
-            o.Database = folder.File("host.db");
-            o.Identity = identityOptions;
-        });
+        builder.Services.AddFlowRunner(o => o.FlowsFolder = flows)
+            .UseSqlite(folder.File("host.db"))
+            .AddIdentityActivities(identityOptions)
+            .AddRoutes(Path.Combine(flows, "routes.json"));
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

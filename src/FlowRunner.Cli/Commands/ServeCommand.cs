@@ -1,5 +1,8 @@
 using System.CommandLine;
 using FlowRunner.Hosting;
+using FlowRunner.Hosting.Identity;
+using FlowRunner.Hosting.Routes;
+using FlowRunner.Language.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -30,10 +33,8 @@ internal static class ServeCommand
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
-        var options = new FlowRunnerOptions { FlowsFolder = folder, Database = database, Identity = IdentityConfiguration.ForDatabase(database) };
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             if (certificate is not null)
             {
                 var loaded = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
@@ -51,12 +52,15 @@ internal static class ServeCommand
             });
         }
 
-        builder.Services.AddFlowRunner(o =>
+        FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o => o.FlowsFolder = folder)
+            .UseSqlite(database)
+            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database));
+        string routes = Path.Combine(folder, RouteFile.FileName);
+        if (File.Exists(routes))
         {
-            o.FlowsFolder = options.FlowsFolder;
-            o.Database = options.Database;
-            o.Identity = options.Identity;
-        });
+            flowRunner.AddRoutes(routes);
+        }
+
         WebApplication app = builder.Build();
         if (certificate is not null)
         {
@@ -92,7 +96,23 @@ internal static class ServeCommand
             return ExitCodes.UsageOrIo;
         }
 
-        await using WebApplication app = Build(folder, database, urls, certificate);
+        WebApplication app;
+        try
+        {
+            app = Build(folder, database, urls, certificate);
+        }
+        catch (FlowRunnerConfigurationException e)
+        {
+            foreach (Diagnostic diagnostic in e.Diagnostics)
+            {
+                console.Error.Write(DiagnosticFormatter.Format(diagnostic, e.File));
+            }
+
+            console.Error.WriteLine($"flowrunner: '{e.File.Path}' has errors; nothing is served");
+            return ExitCodes.Failed;
+        }
+
+        await using WebApplication started = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls} (database {Path.GetFullPath(database)}); Ctrl+C stops");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

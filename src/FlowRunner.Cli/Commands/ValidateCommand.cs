@@ -1,9 +1,13 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using FlowRunner.Cli.Output;
+using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Hosting.Identity;
+using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Configuration;
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Language.Graph;
 using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Commands;
@@ -56,6 +60,7 @@ internal static class ValidateCommand
         var inputs = new FlowInputs(console);
         var catalog = new FlowCatalog(EngineSetup.ValidationRegistry);
         var report = new DiagnosticReport();
+        var graphs = new Dictionary<string, FlowGraph?>(StringComparer.Ordinal); // by full path, for the routes files
         foreach (string path in inputs.Expand(paths))
         {
             LintConfiguration? configuration = inputs.ConfigurationFor(path);
@@ -65,14 +70,30 @@ internal static class ValidateCommand
                 continue;
             }
 
-            // Parse, validate, compile and bind: FZ0xxx to FZ3xxx in one list.
-            ImmutableArray<Diagnostic> diagnostics = catalog.Prepare(Path.GetFileNameWithoutExtension(source.Path), source.Path, source.Text, configuration).Diagnostics;
+            // Parse, bind, check, compile and bind to activities: FZ0xxx to FZ3xxx in one list.
+            LoadedFlow loaded = catalog.Prepare(Path.GetFileNameWithoutExtension(source.Path), source.Path, source.Text, configuration);
+            ImmutableArray<Diagnostic> diagnostics = loaded.Diagnostics;
             if (strict)
             {
                 diagnostics = [.. diagnostics.Select(d => d.Id == Descriptors.UnboundNode.Id ? d with { Severity = DiagnosticSeverity.Error } : d)];
             }
 
             report.Files.Add((source.Path, source, diagnostics));
+            graphs[Path.GetFullPath(path)] = loaded.Compiled?.Graph;
+        }
+
+        // A folder's routes.json names its flows by their path under the folder.
+        foreach (string folder in paths.Where(Directory.Exists))
+        {
+            string routes = Path.Combine(folder, RouteFile.FileName);
+            if (File.Exists(routes))
+            {
+                string root = Path.GetFullPath(folder);
+                var flows = graphs.Where(g => g.Key.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    .ToDictionary(g => FlowCompiler.NameFor(root, g.Key), g => g.Value, StringComparer.Ordinal);
+                RouteFileResult result = RouteFile.Load(routes, new RouteTargets(flows, IdentityHostingExtensions.RouteFunctionNames));
+                report.Files.Add((result.Source.Path, result.Source, result.Diagnostics));
+            }
         }
 
         switch (format)

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -12,16 +11,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Hosting.Routes;
 
-/// <summary>Maps the routes of <c>routes.json</c>: each request starts or finds an instance, answers its waits, and answers with the rule its result matches.</summary>
+/// <summary>Maps checked routes: each request starts or finds an instance, answers its waits, and answers with the rule its result matches.</summary>
 public static class RouteEndpoints
 {
-    /// <summary>Maps every route of the flows folder's routes.json.</summary>
-    public static IEndpointRouteBuilder MapFlowRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<RouteDefinition> routes)
+    /// <summary>Maps the routes (read and checked by <see cref="RouteFile"/>).</summary>
+    public static RouteGroupBuilder MapFlowRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<RouteDefinition> routes)
     {
+        RouteGroupBuilder group = endpoints.MapGroup(string.Empty);
         foreach (RouteDefinition route in routes)
         {
             Func<HttpContext, Task<IResult>> handler = http => HandleAsync(http, route);
-            RouteHandlerBuilder mapped = endpoints.MapMethods(route.Path, [route.Method], (Delegate)handler)
+            RouteHandlerBuilder mapped = group.MapMethods(route.Path, [route.Method], (Delegate)handler)
                 .WithName(route.Method + " " + route.Path)
                 .WithMetadata(route); // read by RouteOpenApi to describe the bodies
             if (route.IsPublic)
@@ -34,7 +34,7 @@ public static class RouteEndpoints
             }
         }
 
-        return endpoints;
+        return group;
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, RouteDefinition route)
@@ -70,37 +70,33 @@ public static class RouteEndpoints
             }
         }
 
-        var scope = new Scope(http, body, services.GetRequiredService<IdentityServices>());
+        var scope = new Scope(http, body, services.GetServices<IRouteFunction>());
         if (route.Limit is { } limitExpression && scope.Text(limitExpression) is { Length: > 0 } account && limits.TryAccount(route.Path + "|" + account) is { } accountWait)
         {
             return TooMany(http, accountWait);
         }
 
-        if (route.Respond is { } respond)
+        if (route.Target is Respond respond)
         {
-            return Respond(respond.Status, respond.Body, scope);
+            return scope.Respond(respond.Response);
         }
 
         FlowRuntime runtime = services.GetRequiredService<FlowRuntime>();
         RunResult? result;
         try
         {
-            result = await StartOrFindAsync(route, scope, services, http.RequestAborted).ConfigureAwait(false);
+            result = await StartOrFindAsync(route.Target, scope, services, http.RequestAborted).ConfigureAwait(false);
             if (result is null)
             {
                 return route.NotFound is { } notFound
-                    ? Respond(notFound.Status, notFound.Body, scope)
+                    ? scope.Respond(notFound)
                     : Problem(StatusCodes.Status404NotFound, "Not found", "nothing waits for this request");
             }
 
-            foreach ((string node, JsonElement template) in route.Answers)
+            foreach (RouteAnswer answer in route.Answers.Where(a => result.WaitingAt.Any(w => w.Node == a.Node)))
             {
-                if (result.WaitingAt.Any(w => w.Node == node))
-                {
-                    scope.Instance = result.InstanceId;
-                    result = await runtime.ResumeAsync(result.InstanceId, node, scope.Input(template), null, http.RequestAborted).ConfigureAwait(false);
-                    scope.Merge(result);
-                }
+                result = await runtime.ResumeAsync(result.InstanceId, answer.Node, scope.Input(answer.Input), null, http.RequestAborted).ConfigureAwait(false);
+                scope.Merge(result);
             }
         }
         catch (InvalidInputException e)
@@ -112,53 +108,43 @@ public static class RouteEndpoints
             return Problem(StatusCodes.Status409Conflict, "Not waiting", e.Message);
         }
 
-        foreach ((string when, int status, JsonElement template) in route.Results)
+        if (route.Results.FirstOrDefault(r => Matches(r.When, result)) is { } rule)
         {
-            if (Matches(when, result))
-            {
-                return Respond(status, template, scope);
-            }
+            return scope.Respond(rule.Response);
         }
 
         return Problem(StatusCodes.Status500InternalServerError, "Unexpected state",
-            result.Incident?.Message ?? $"the flow ended {result.Status.ToString().ToLowerInvariant()} at {string.Join(", ", result.WaitingAt.Select(w => w.Node))}; no rule of the route matches");
+            result.Incident?.Message ?? $"the flow ended {InstancePath.StatusName(result.Status)} at {string.Join(", ", result.WaitingAt.Select(w => w.Node))}; no rule of the route matches");
     }
 
-    private static async Task<RunResult?> StartOrFindAsync(RouteDefinition route, Scope scope, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<RunResult?> StartOrFindAsync(RouteTarget target, Scope scope, IServiceProvider services, CancellationToken cancellationToken)
     {
         FlowRuntime runtime = services.GetRequiredService<FlowRuntime>();
-        if (route.Start is { } flowName)
+        IInstanceStore store = services.GetRequiredService<IInstanceStore>();
+        (string flow, string? id) = target switch
         {
-            ServedFlow? flow = services.GetRequiredService<FlowHost>().Find(flowName);
-            if (flow?.Current.Flow is not { } bound)
+            StartFlow start => (start.Flow, null),
+            ResumeInstance resume => (resume.Flow, scope.Text(resume.Instance)),
+            FindWaiting find => (find.Flow, scope.Value(find.EqualTo) is { } value
+                ? await store.FindWaitingInstanceAsync(find.Flow, find.Node, find.Variable, value, cancellationToken).ConfigureAwait(false)
+                : null),
+            _ => throw new InvalidOperationException($"route target {target.GetType().Name} runs nothing"),
+        };
+
+        if (target is StartFlow)
+        {
+            if (services.GetRequiredService<FlowHost>().Find(flow)?.Current is not { Flow: { } bound } served)
             {
                 return null;
             }
 
-            RunResult started = await runtime.StartAsync(bound, flow.Current.Source, cancellationToken).ConfigureAwait(false);
+            RunResult started = await runtime.StartAsync(bound, served.Source, cancellationToken).ConfigureAwait(false);
             scope.Instance = started.InstanceId;
             scope.Merge(started);
             return started;
         }
 
-        JsonElement resume = route.Resume!.Value;
-        IInstanceStore store = services.GetRequiredService<IInstanceStore>();
-        string? id;
-        string expectedFlow;
-        if (resume.TryGetProperty("find", out JsonElement find))
-        {
-            expectedFlow = find.GetProperty("flow").GetString()!;
-            JsonElement? value = scope.Value(find.GetProperty("equals").GetString()!);
-            id = value is null ? null : await store.FindWaitingInstanceAsync(expectedFlow, find.GetProperty("node").GetString()!,
-                find.GetProperty("variable").GetString()!, value.Value, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            expectedFlow = resume.GetProperty("flow").GetString()!;
-            id = scope.Text(resume.GetProperty("instance").GetString()!);
-        }
-
-        if (id is null || await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } state || state.FlowName != expectedFlow)
+        if (id is null || await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } state || state.FlowName != flow)
         {
             return null;
         }
@@ -167,25 +153,13 @@ public static class RouteEndpoints
         return await runtime.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool Matches(string when, RunResult result)
+    private static bool Matches(RouteCondition when, RunResult result) => when.Kind switch
     {
-        string[] parts = when.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return parts switch
-        {
-            ["*"] => true,
-            ["completed"] => result.Status == InstanceStatus.Completed,
-            ["completed", "at", string node] => result.Status == InstanceStatus.Completed && result.Path.Length > 0 && result.Path[^1] == node,
-            ["waiting", string node] => result.WaitingAt.Any(w => w.Node == node),
-            ["faulted"] => result.Status == InstanceStatus.Faulted,
-            _ => false,
-        };
-    }
-
-    private static IResult Respond(int status, JsonElement template, Scope scope)
-    {
-        JsonNode? body = template.ValueKind == JsonValueKind.Undefined ? null : scope.Render(template);
-        return Results.Json(body, statusCode: status);
-    }
+        RouteConditionKind.Any => true,
+        RouteConditionKind.Completed => result.Status == InstanceStatus.Completed && (when.Node is null || (result.Path.Length > 0 && result.Path[^1] == when.Node)),
+        RouteConditionKind.Waiting => result.WaitingAt.Any(w => w.Node == when.Node),
+        _ => result.Status == InstanceStatus.Faulted,
+    };
 
     private static IResult TooMany(HttpContext http, int seconds)
     {
@@ -195,25 +169,15 @@ public static class RouteEndpoints
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail: detail, statusCode: status, title: title);
 
-    /// <summary>
-    /// Reads a routes.json value: <c>=source.name</c> (or <c>=hash:source.name</c>) is an expression, anything else a
-    /// literal. The one reading of the syntax: requests evaluate it and the OpenAPI description lists its body fields.
-    /// </summary>
-    internal static bool TryReadExpression(string text, out bool hashed, out string[] parts)
-    {
-        hashed = text.StartsWith("=hash:", StringComparison.Ordinal);
-        parts = text.StartsWith('=') ? text[(hashed ? "=hash:".Length : 1)..].Split('.', 2) : [];
-        return text.StartsWith('=');
-    }
-
-    /// <summary>What a route's expressions can read.</summary>
-    private sealed class Scope(HttpContext http, JsonElement body, IdentityServices identity)
+    /// <summary>What a route's expressions read: the request, the user, and the outputs the run delivered to this request.</summary>
+    private sealed class Scope(HttpContext http, JsonElement body, IEnumerable<IRouteFunction> functions)
     {
         private readonly Dictionary<string, JsonElement> _outputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IRouteFunction> _functions = functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
         public string? Instance { get; set; }
 
-        /// <summary>Collects outputs (including secret ones delivered to this request) across the steps of the request.</summary>
+        /// <summary>Collects outputs (secret ones included, delivered to this request) across the steps of the request.</summary>
         public void Merge(RunResult result)
         {
             foreach ((string key, JsonElement value) in result.Outputs)
@@ -222,64 +186,65 @@ public static class RouteEndpoints
             }
         }
 
-        public string? Text(string expression) => Value(expression) is { ValueKind: JsonValueKind.String } v ? v.GetString() : Value(expression)?.GetRawText();
+        public string? Text(RouteExpression expression) => Value(expression) is { } value
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
 
-        public JsonElement? Value(string expression)
+        public JsonElement? Value(RouteExpression expression)
         {
-            if (!TryReadExpression(expression, out bool hashed, out string[] parts))
+            JsonElement? value = (expression.Source, expression.Name) switch
             {
-                return JsonSerializer.SerializeToElement(expression);
-            }
-
-            if (hashed)
-            {
-                return Text("=" + expression["=hash:".Length..]) is { } plain ? JsonSerializer.SerializeToElement(identity.Codes.HashCode(plain)) : null;
-            }
-
-            return parts switch
-            {
-                ["body", string name] => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out JsonElement v) ? v : null,
-                ["path", string name] => http.Request.RouteValues.TryGetValue(name, out object? p) && p is string s ? JsonSerializer.SerializeToElement(s) : null,
-                ["outputs", string name] => _outputs.TryGetValue(name, out JsonElement o) ? o : null,
-                ["instance", "id"] => Instance is null ? null : JsonSerializer.SerializeToElement(Instance),
-                ["user", string claim] => http.User.FindFirst(claim switch
+                ("body", string name) => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out JsonElement v) ? v : null,
+                ("path", string name) => http.Request.RouteValues.TryGetValue(name, out object? p) && p is string s ? JsonSerializer.SerializeToElement(s) : null,
+                ("outputs", string name) => _outputs.TryGetValue(name, out JsonElement o) ? o : null,
+                ("instance", _) => Instance is null ? null : JsonSerializer.SerializeToElement(Instance),
+                ("user", string claim) => http.User.FindFirst(claim switch
                 {
                     "sub" => ClaimTypes.NameIdentifier,
                     "email" => ClaimTypes.Email,
                     _ => ClaimTypes.Role,
                 })?.Value is { } c ? JsonSerializer.SerializeToElement(c) : null,
-                ["request", "bearer"] => http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                _ => http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JsonSerializer.SerializeToElement(auth[7..].Trim()) : null,
-                _ => throw new FormatException($"unknown expression '{expression}' in routes.json"),
             };
+            if (expression.Function is not { } function || value is not { } plain)
+            {
+                return value;
+            }
+
+            string text = plain.ValueKind == JsonValueKind.String ? plain.GetString()! : plain.GetRawText();
+            return JsonSerializer.SerializeToElement(_functions[function].Apply(text));
         }
 
-        public ImmutableDictionary<string, JsonElement> Input(JsonElement template)
+        public ImmutableDictionary<string, JsonElement> Input(RouteTemplate template)
         {
             ImmutableDictionary<string, JsonElement>.Builder input = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
-            if (template.ValueKind == JsonValueKind.Object)
+            foreach (JsonProperty field in template.Json.EnumerateObject())
             {
-                foreach (JsonProperty field in template.EnumerateObject())
+                JsonElement? value = field.Value.ValueKind == JsonValueKind.String && template.Find(field.Value.GetString()!) is { } expression
+                    ? Value(expression)
+                    : field.Value;
+                if (value is { } v)
                 {
-                    JsonElement? value = field.Value.ValueKind == JsonValueKind.String ? Value(field.Value.GetString()!) : field.Value;
-                    if (value is { } v)
-                    {
-                        input[field.Name] = v.Clone();
-                    }
+                    input[field.Name] = v.Clone();
                 }
             }
 
             return input.ToImmutable();
         }
 
-        public JsonNode? Render(JsonElement template) => template.ValueKind switch
+        public IResult Respond(RouteResponse response) =>
+            Results.Json(response.Body is { } template ? Render(template.Json, template) : null, statusCode: response.Status);
+
+        private JsonNode? Render(JsonElement json, RouteTemplate template) => json.ValueKind switch
         {
-            JsonValueKind.Object => new JsonObject(template.EnumerateObject()
-                .Select(p => KeyValuePair.Create(p.Name, Render(p.Value)))
+            JsonValueKind.Object => new JsonObject(json.EnumerateObject()
+                .Select(p => KeyValuePair.Create(p.Name, Render(p.Value, template)))
                 .Where(p => p.Value is not null)),
-            JsonValueKind.Array => new JsonArray([.. template.EnumerateArray().Select(Render)]),
-            JsonValueKind.String when template.GetString()!.StartsWith('=') => Value(template.GetString()!) is { } v ? JsonNode.Parse(v.GetRawText()) : null,
-            _ => JsonNode.Parse(template.GetRawText()),
+            JsonValueKind.Array => new JsonArray([.. json.EnumerateArray().Select(item => Render(item, template))]),
+            JsonValueKind.String when template.Find(json.GetString()!) is { } expression =>
+                Value(expression) is { } v ? JsonNode.Parse(v.GetRawText()) : null,
+            _ => JsonNode.Parse(json.GetRawText()),
         };
     }
 }

@@ -12,8 +12,12 @@ internal static class RouteOpenApi
 {
     public static void Describe(OpenApiOperation operation, RouteDefinition route)
     {
-        operation.Summary ??= route.Start is { } start ? $"Starts flow {start} and answers its waits"
-            : route.Resume is not null ? "Finds an instance and answers its waits" : "Answers from the route file";
+        operation.Summary ??= route.Target switch
+        {
+            StartFlow start => $"Starts flow {start.Flow} and answers its waits",
+            Respond => "Answers from the route file",
+            _ => "Finds an instance and answers its waits",
+        };
         string[] fields = [.. BodyFields(route)];
         if (route.Method != "GET")
         {
@@ -31,15 +35,15 @@ internal static class RouteOpenApi
             };
         }
 
-        var rules = new List<(string Condition, int Status, JsonElement Body)>(route.Results.Select(r => (Condition(r.When), r.Status, r.Body)));
+        var rules = new List<(string Condition, int Status, JsonElement Body)>(route.Results.Select(r => (Condition(r.When.Text), r.Response.Status, Body(r.Response))));
         if (route.NotFound is { } notFound)
         {
-            rules.Add(("no such instance", notFound.Status, notFound.Body));
+            rules.Add(("no such instance", notFound.Status, Body(notFound)));
         }
 
-        if (route.Respond is { } respond)
+        if (route.Target is Respond respond)
         {
-            rules.Add(("always", respond.Status, respond.Body));
+            rules.Add(("always", respond.Response.Status, Body(respond.Response)));
         }
 
         operation.Responses ??= [];
@@ -76,26 +80,18 @@ internal static class RouteOpenApi
     /// <summary>The request body fields a route reads, in order of first use.</summary>
     internal static IEnumerable<string> BodyFields(RouteDefinition route)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        IEnumerable<string> texts = route.Answers.SelectMany(a => Strings(a.Input))
+        IEnumerable<RouteExpression> read = route.Answers.SelectMany(a => a.Input.Expressions)
             .Concat(route.Limit is { } limit ? [limit] : [])
-            .Concat(route.Resume is { } resume ? Strings(resume) : []);
-        foreach (string text in texts)
-        {
-            if (RouteEndpoints.TryReadExpression(text, out _, out string[] parts) && parts is ["body", string field] && seen.Add(field))
+            .Concat(route.Target switch
             {
-                yield return field;
-            }
-        }
+                ResumeInstance resume => [resume.Instance],
+                FindWaiting find => [find.EqualTo],
+                _ => [],
+            });
+        return read.Where(e => e.Source == "body").Select(e => e.Name).Distinct(StringComparer.Ordinal);
     }
 
-    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => [element.GetString()!],
-        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
-        _ => [],
-    };
+    private static JsonElement Body(RouteResponse response) => response.Body?.Json ?? default;
 
     private static OpenApiSchema Schema(JsonElement value) => value.ValueKind switch
     {

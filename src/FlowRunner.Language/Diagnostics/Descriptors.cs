@@ -148,6 +148,22 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor InvalidBindingFile = Binding("FZ2006", "Invalid bindings file",
         "{0} is not valid: {1}", DiagnosticSeverity.Error);
 
+    /// <summary>FZ2007: a routes file that is not valid JSON or not the shape routes have.</summary>
+    public static readonly DiagnosticDescriptor InvalidRouteFile = Route("FZ2007", "Invalid routes file",
+        "{0} is not valid: {1}");
+
+    /// <summary>FZ2008: a route naming a flow the folder does not have.</summary>
+    public static readonly DiagnosticDescriptor RouteUnknownFlow = Route("FZ2008", "Route to unknown flow",
+        "route \"{0}\" names flow '{1}', which is not in the folder{2}");
+
+    /// <summary>FZ2009: a route naming a node its flow does not declare.</summary>
+    public static readonly DiagnosticDescriptor RouteUnknownNode = Route("FZ2009", "Route to unknown node",
+        "route \"{0}\" names node '{1}', which flow '{2}' does not declare{3}");
+
+    /// <summary>FZ2010: a route expression that reads nothing routes can evaluate.</summary>
+    public static readonly DiagnosticDescriptor UnknownRouteExpression = Route("FZ2010", "Unknown route expression",
+        "route \"{0}\": '{1}' is not an expression routes can evaluate{2}");
+
     // FZ3xxx: style, FlowZap deviations (reference §10) and advice.
 
     /// <summary>FZ3001: <c>[label:"x"]</c> on an edge.</summary>
@@ -249,6 +265,10 @@ public static class Descriptors
 
     private static DiagnosticDescriptor Binding(string id, string title, string format, DiagnosticSeverity severity) =>
         new(id, title, format, DiagnosticCategory.Binding, severity);
+
+    // Routes are read before anything is served: their errors cannot be lowered.
+    private static DiagnosticDescriptor Route(string id, string title, string format) =>
+        new(id, title, format, DiagnosticCategory.Binding, DiagnosticSeverity.Error, IsConfigurable: false);
 
     private static DiagnosticDescriptor Style(string id, string title, string format) =>
         new(id, title, format, DiagnosticCategory.Style, DiagnosticSeverity.Warning);

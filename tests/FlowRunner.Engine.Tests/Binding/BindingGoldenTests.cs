@@ -48,7 +48,9 @@ public sealed class BindingGoldenTests
     [Fact]
     public void Every_binding_diagnostic_has_a_golden_file()
     {
-        foreach (DiagnosticDescriptor descriptor in Descriptors.All.Where(d => d.Category == DiagnosticCategory.Binding))
+        // Routes files (FZ2007-FZ2010) are checked by the host: FlowRunner.Cli.Tests/Golden/routes has their golden files.
+        string[] routeIds = ["FZ2007", "FZ2008", "FZ2009", "FZ2010"];
+        foreach (DiagnosticDescriptor descriptor in Descriptors.All.Where(d => d.Category == DiagnosticCategory.Binding && !routeIds.Contains(d.Id)))
         {
             Assert.True(File.Exists(Directory.EnumerateFiles(Golden, descriptor.Id + "-*.flow").SingleOrDefault() ?? string.Empty), descriptor.Id);
         }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace FlowRunner.Hosting;
+namespace FlowRunner.Hosting.Identity;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;access token&gt;</c> with FlowRunner's own validator.</summary>
 public sealed class BearerAuthenticationHandler(

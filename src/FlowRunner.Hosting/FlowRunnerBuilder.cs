@@ -1,0 +1,68 @@
+using System.Reflection;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FlowRunner.Hosting;
+
+/// <summary>Composes a FlowRunner host: where state is kept, which activities nodes bind to, which routes are served.</summary>
+public sealed class FlowRunnerBuilder
+{
+    internal FlowRunnerBuilder(IServiceCollection services)
+    {
+        Services = services;
+    }
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Keeps instances (and every registered pack's tables) in the SQLite file at <paramref name="path"/>.</summary>
+    public FlowRunnerBuilder UseSqlite(string path)
+    {
+        Services.RemoveAll<IInstanceStore>();
+        Services.AddSingleton<IInstanceStore>(sp => new SqliteInstanceStore(path, sp.GetRequiredService<TimeProvider>(), sp.GetServices<SqlitePackStore>()));
+        return this;
+    }
+
+    /// <summary>Registers a pack's SQLite tables with the SQLite store.</summary>
+    public FlowRunnerBuilder AddSqliteStore(SqlitePackStore store)
+    {
+        Services.AddSingleton(store);
+        return this;
+    }
+
+    /// <summary>Adds an activity handler, created by the container (adding the same type twice does nothing).</summary>
+    public FlowRunnerBuilder AddActivities<THandler>()
+        where THandler : class, IActivityHandler
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IActivityHandler, THandler>());
+        return this;
+    }
+
+    /// <summary>Adds every public, concrete activity handler of an assembly.</summary>
+    public FlowRunnerBuilder AddActivities(Assembly assembly)
+    {
+        foreach (Type type in assembly.GetExportedTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IActivityHandler).IsAssignableFrom(t)))
+        {
+            Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IActivityHandler), type));
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds an activity handler instance.</summary>
+    public FlowRunnerBuilder AddActivity(IActivityHandler handler)
+    {
+        Services.AddSingleton(handler);
+        return this;
+    }
+
+    /// <summary>Serves the routes of a <c>routes.json</c>; <c>MapFlows</c> refuses to start when it has errors.</summary>
+    public FlowRunnerBuilder AddRoutes(string file)
+    {
+        Services.Configure<FlowRunnerOptions>(options => options.RoutesFile = file);
+        return this;
+    }
+}
