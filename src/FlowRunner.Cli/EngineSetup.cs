@@ -1,5 +1,6 @@
 using FlowRunner.Activities.Identity;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Storage.Sqlite;

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Export;

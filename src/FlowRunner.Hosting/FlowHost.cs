@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Language.Configuration;
 using FlowRunner.Language.Diagnostics;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using Microsoft.AspNetCore.Authorization;

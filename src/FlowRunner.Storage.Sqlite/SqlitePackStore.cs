@@ -1,3 +1,4 @@
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Storage.Sqlite;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
-using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Storage.Sqlite;

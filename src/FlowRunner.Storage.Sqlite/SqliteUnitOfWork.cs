@@ -1,4 +1,4 @@
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Activities;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Storage.Sqlite;

@@ -4,6 +4,7 @@ using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

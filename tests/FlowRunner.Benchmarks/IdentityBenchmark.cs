@@ -10,8 +10,9 @@ using FlowRunner.Activities.Identity.Passwords;
 using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

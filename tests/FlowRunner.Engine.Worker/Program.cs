@@ -1,4 +1,5 @@
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Worker;
 using FlowRunner.Storage.Sqlite;

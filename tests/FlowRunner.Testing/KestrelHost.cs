@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using FlowRunner.Activities.Identity;
 using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Hosting;
 using FlowRunner.Hosting.Identity;

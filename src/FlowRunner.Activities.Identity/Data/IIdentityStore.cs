@@ -1,4 +1,4 @@
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity.Data;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowRunner.Cli.Output;
-using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 using FlowRunner.Language.Rendering;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FlowRunner.Cli.Output;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Passwords;
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using FlowRunner.Cli.Output;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
-using FlowRunner.Engine.Runtime;
 using FlowRunner.Hosting.Identity;
 using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Configuration;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Cli.Output;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using FlowRunner.Engine.Persistence;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Activities;
@@ -10,7 +9,7 @@ public sealed class ActivityContext
 {
     private readonly Dictionary<string, JsonElement> _variables;
     private readonly List<(string Kind, JsonElement Payload)> _outbox = [];
-    private readonly Runtime.TransientSecrets _secrets;
+    private readonly TransientSecrets _secrets;
 
     internal ActivityContext(
         string instanceId,
@@ -23,7 +22,7 @@ public sealed class ActivityContext
         Dictionary<string, JsonElement> variables,
         TimeProvider time,
         IUnitOfWork data,
-        Runtime.TransientSecrets secrets)
+        TransientSecrets secrets)
     {
         _secrets = secrets;
         InstanceId = instanceId;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Engine.Persistence;
 

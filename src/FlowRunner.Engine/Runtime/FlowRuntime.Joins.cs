@@ -1,3 +1,4 @@
+using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;

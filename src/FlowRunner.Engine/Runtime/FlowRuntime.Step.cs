@@ -4,6 +4,7 @@ using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;

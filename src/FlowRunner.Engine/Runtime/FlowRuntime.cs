@@ -3,6 +3,7 @@ using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Engine.Runtime;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -27,6 +27,7 @@ public sealed class FlowGraph
         _nodes = nodes.ToFrozenDictionary(n => n.Id, StringComparer.Ordinal);
         _lanes = lanes.ToFrozenDictionary(l => l.Id, StringComparer.Ordinal);
         _reachable = new bool[]?[nodes.Length];
+        Digraph = new Digraph(nodes.Length, edges.Select(e => (e.FromIndex, e.ToIndex)));
     }
 
     /// <summary>The syntax tree the graph was bound from.</summary>
@@ -47,6 +48,9 @@ public sealed class FlowGraph
     /// <summary>Loops in definition order.</summary>
     public ImmutableArray<FlowLoop> Loops { get; }
 
+    /// <summary>The nodes and edges as numbers, for the algorithms.</summary>
+    internal Digraph Digraph { get; }
+
     /// <summary>The start nodes: circles without incoming edges.</summary>
     public IEnumerable<FlowNode> Starts => Nodes.Where(n => n.Kind == NodeKind.Start);
 
@@ -59,7 +63,7 @@ public sealed class FlowGraph
     /// <summary>True when a path of one or more edges leads from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public bool CanReach(FlowNode from, FlowNode to)
     {
-        bool[] reached = _reachable[from.Index] ??= GraphSearch.Reach(this, from.Outgoing.Select(e => e.ToIndex));
+        bool[] reached = _reachable[from.Index] ??= GraphSearch.Reach(Digraph, from.Outgoing.Select(e => e.ToIndex));
         return reached[to.Index];
     }
 }

@@ -61,7 +61,7 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
     public static SvgLayout Of(FlowGraph graph)
     {
         int count = graph.Nodes.Length;
-        int[] column = Layering.Columns(graph);
+        int[] column = Layering.Columns(graph.Digraph, graph.Starts.Select(n => n.Index));
         string?[] laneOf = [.. graph.Nodes.Select(n => n.Lane is { } lane && graph.FindLane(lane) is not null ? lane : null)];
         var laneIds = graph.Lanes.Select(l => (string?)l.Id).ToList();
         if (laneOf.Any(l => l is null))

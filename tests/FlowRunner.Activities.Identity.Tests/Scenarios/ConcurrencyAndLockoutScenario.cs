@@ -1,6 +1,7 @@
 using Dapper;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 

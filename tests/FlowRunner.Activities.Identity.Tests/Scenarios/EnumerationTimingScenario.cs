@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using FlowRunner.Activities.Identity.Tokens;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Storage.Sqlite;

@@ -1,5 +1,6 @@
 using Dapper;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 
@@ -58,6 +59,6 @@ public sealed class RefreshScenario
         Assert.Equal("invalid_grant", (await RefreshAsync(h, refresh, token)).Outputs["error"].GetString());
     }
 
-    private static async Task<RunResult> RefreshAsync(IdentityHarness h, Engine.Runtime.LoadedFlow flow, string token) =>
+    private static async Task<RunResult> RefreshAsync(IdentityHarness h, Engine.Binding.LoadedFlow flow, string token) =>
         await h.AnswerAsync(await h.StartAsync(flow), "n2", new { refresh_token = token });
 }

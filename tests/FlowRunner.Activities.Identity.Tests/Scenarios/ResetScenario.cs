@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Tests.Support;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;

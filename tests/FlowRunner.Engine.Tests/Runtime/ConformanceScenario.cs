@@ -3,6 +3,7 @@ using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
 
 namespace FlowRunner.Engine.Tests.Runtime;

@@ -1,5 +1,6 @@
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
 using FlowRunner.Language;
 using FlowRunner.Language.Graph;

@@ -5,6 +5,7 @@ using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,5 @@
 using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Testing.Contracts;

@@ -12,7 +12,7 @@ internal sealed class CycleExitRule : IFlowRule
     public void Check(RuleContext context)
     {
         FlowGraph graph = context.Graph;
-        int[] componentOf = StronglyConnectedComponents.Of(graph, out int components);
+        int[] componentOf = StronglyConnectedComponents.Of(graph.Digraph, out int components);
 
         // A component is a cycle when it has several nodes or an edge to itself; it is closed when no edge leaves it.
         int[] size = new int[components];

@@ -36,7 +36,7 @@ internal sealed class GraphRule : IFlowRule
             context.Report(Descriptors.NoEnd, graph.Nodes[^1].Syntax.Span, "add a circle such as 'nN: circle label:\"End\"' after the last step");
         }
 
-        bool[] reached = GraphSearch.Reach(graph, starts);
+        bool[] reached = GraphSearch.Reach(graph.Digraph, starts);
         foreach (FlowNode node in graph.Nodes)
         {
             if (node.Incoming.IsEmpty && node.Outgoing.IsEmpty)

@@ -4,16 +4,16 @@ namespace FlowRunner.Language.Graph.Algorithms;
 internal static class Layering
 {
     /// <summary>
-    /// The edges that close a cycle in a depth-first search from the starts, then from any node left, each in
-    /// declaration order, by edge index.
+    /// The edges that close a cycle in a depth-first search from <paramref name="roots"/>, then from any node left,
+    /// each in order, by edge number.
     /// </summary>
-    public static bool[] BackEdges(FlowGraph graph)
+    public static bool[] BackEdges(Digraph graph, IEnumerable<int> roots)
     {
-        int count = graph.Nodes.Length;
-        bool[] isBack = new bool[graph.Edges.Length];
+        int count = graph.NodeCount;
+        bool[] isBack = new bool[graph.EdgeCount];
         byte[] state = new byte[count]; // 0 new, 1 on the path, 2 done
         var stack = new Stack<(int Node, int Next)>();
-        foreach (int root in graph.Starts.Select(n => n.Index).Concat(Enumerable.Range(0, count)))
+        foreach (int root in roots.Concat(Enumerable.Range(0, count)))
         {
             if (state[root] != 0)
             {
@@ -25,23 +25,23 @@ internal static class Layering
             while (stack.Count > 0)
             {
                 (int node, int next) = stack.Pop();
-                var outgoing = graph.Nodes[node].Outgoing;
-                if (next >= outgoing.Length)
+                IReadOnlyList<(int Edge, int Node)> outgoing = graph.Out(node);
+                if (next >= outgoing.Count)
                 {
                     state[node] = 2;
                     continue;
                 }
 
                 stack.Push((node, next + 1));
-                FlowEdge edge = outgoing[next];
-                if (state[edge.ToIndex] == 0)
+                (int edge, int target) = outgoing[next];
+                if (state[target] == 0)
                 {
-                    state[edge.ToIndex] = 1;
-                    stack.Push((edge.ToIndex, 0));
+                    state[target] = 1;
+                    stack.Push((target, 0));
                 }
-                else if (state[edge.ToIndex] == 1)
+                else if (state[target] == 1)
                 {
-                    isBack[edge.Index] = true;
+                    isBack[edge] = true;
                 }
             }
         }
@@ -50,14 +50,17 @@ internal static class Layering
     }
 
     /// <summary>The column of every node: the longest path to it from a node without forward edges in, ignoring back edges.</summary>
-    public static int[] Columns(FlowGraph graph)
+    public static int[] Columns(Digraph graph, IEnumerable<int> roots)
     {
-        int count = graph.Nodes.Length;
-        bool[] isBack = BackEdges(graph);
+        int count = graph.NodeCount;
+        bool[] isBack = BackEdges(graph, roots);
         int[] inDegree = new int[count];
-        foreach (FlowEdge edge in graph.Edges.Where(e => !isBack[e.Index]))
+        for (int node = 0; node < count; node++)
         {
-            inDegree[edge.ToIndex]++;
+            foreach ((int edge, int target) in graph.Out(node).Where(e => !isBack[e.Edge]))
+            {
+                inDegree[target]++;
+            }
         }
 
         int[] column = new int[count];
@@ -72,12 +75,12 @@ internal static class Layering
 
         while (ready.TryDequeue(out int node, out _))
         {
-            foreach (FlowEdge edge in graph.Nodes[node].Outgoing.Where(e => !isBack[e.Index]))
+            foreach ((int edge, int target) in graph.Out(node).Where(e => !isBack[e.Edge]))
             {
-                column[edge.ToIndex] = Math.Max(column[edge.ToIndex], column[node] + 1);
-                if (--inDegree[edge.ToIndex] == 0)
+                column[target] = Math.Max(column[target], column[node] + 1);
+                if (--inDegree[target] == 0)
                 {
-                    ready.Enqueue(edge.ToIndex, edge.ToIndex);
+                    ready.Enqueue(target, target);
                 }
             }
         }

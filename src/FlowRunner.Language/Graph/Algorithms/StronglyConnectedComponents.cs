@@ -4,9 +4,9 @@ namespace FlowRunner.Language.Graph.Algorithms;
 internal static class StronglyConnectedComponents
 {
     /// <summary>The component of every node, numbered 0 to <paramref name="count"/> - 1 in the order Tarjan closes them.</summary>
-    public static int[] Of(FlowGraph graph, out int count)
+    public static int[] Of(Digraph graph, out int count)
     {
-        int nodes = graph.Nodes.Length;
+        int nodes = graph.NodeCount;
         int[] componentOf = new int[nodes];
         int[] index = new int[nodes];
         int[] low = new int[nodes];
@@ -35,10 +35,10 @@ internal static class StronglyConnectedComponents
                 }
 
                 bool descended = false;
-                var outgoing = graph.Nodes[node].Outgoing;
-                for (int e = edge; e < outgoing.Length; e++)
+                IReadOnlyList<(int Edge, int Node)> outgoing = graph.Out(node);
+                for (int e = edge; e < outgoing.Count; e++)
                 {
-                    int target = outgoing[e].ToIndex;
+                    int target = outgoing[e].Node;
                     if (index[target] < 0)
                     {
                         work.Push((node, e + 1));

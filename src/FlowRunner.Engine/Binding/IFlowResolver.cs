@@ -1,6 +1,5 @@
-using FlowRunner.Engine.Binding;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.Binding;
 
 /// <summary>Finds the bound flow an instance is pinned to, by name and content hash.</summary>
 public interface IFlowResolver

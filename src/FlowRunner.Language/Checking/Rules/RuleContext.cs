@@ -4,7 +4,7 @@ using FlowRunner.Language.Graph;
 using FlowRunner.Language.Syntax;
 using FlowRunner.Language.Text;
 
-namespace FlowRunner.Language.Checking;
+namespace FlowRunner.Language.Checking.Rules;
 
 /// <summary>What a rule sees (the graph and its syntax) and where it reports.</summary>
 internal sealed class RuleContext(FlowGraph graph)

@@ -1,6 +1,6 @@
 using FlowRunner.Language.Syntax;
 
-namespace FlowRunner.Language.Checking;
+namespace FlowRunner.Language.Checking.Rules;
 
 /// <summary>A rule about single statements: each lane member and top-level statement is handed to it in source order.</summary>
 internal abstract class StatementRule : IFlowRule

@@ -1,4 +1,4 @@
-namespace FlowRunner.Language.Checking;
+namespace FlowRunner.Language.Checking.Rules;
 
 /// <summary>One lint rule: reads the graph (and its syntax) and reports through the context.</summary>
 internal interface IFlowRule

@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>Where an instance stands.</summary>
 public enum InstanceStatus

@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>Why an instance faulted: a stable code, the node, and a message that says what to fix.</summary>
 /// <param name="Code">outcome-mismatch, loop-bound, activity-failed, activity-error, deadline, missing-version.</param>

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.Activities;
 
 /// <summary>
 /// Secret answer fields (passwords, codes) kept in memory only, per instance, so a handler a few steps after

@@ -1,6 +1,6 @@
 using FlowRunner.Language.Rendering;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>An instance's journal as a trace the renderers draw over its flow (<see cref="SvgOverlay.Of"/>).</summary>
 public static class InstancePath

@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Persistence;
+namespace FlowRunner.Engine.Activities;
 
 /// <summary>
 /// A transaction on the database: the stores of activity packs (users, codes, tokens) write through it, so their

@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Persistence;
+namespace FlowRunner.Engine.State;
 
 /// <summary>A wait's deadline that has passed.</summary>
 public sealed record DueTimer(string InstanceId, string BranchId, DateTimeOffset DueAt);

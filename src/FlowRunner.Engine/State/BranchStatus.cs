@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>Where a branch (a token moving through the graph) stands.</summary>
 public enum BranchStatus

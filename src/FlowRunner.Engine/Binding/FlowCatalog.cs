@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Language;
@@ -10,7 +9,7 @@ using FlowRunner.Language.Configuration;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Text;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.Binding;
 
 /// <summary>
 /// Loads flow files (parse, validate, compile, bind) and finds the version an instance is pinned to: the

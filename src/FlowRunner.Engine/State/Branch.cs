@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>A token: one active path through the instance.</summary>
 public sealed class Branch

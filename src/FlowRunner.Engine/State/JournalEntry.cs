@@ -1,4 +1,4 @@
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>One journal line: a node ran, waited, was answered, ended a branch, or faulted. Inputs are redacted.</summary>
 /// <param name="InstanceId">The instance.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace FlowRunner.Engine.Runtime;
+namespace FlowRunner.Engine.State;
 
 /// <summary>An instance's persisted state. Mutated only inside a step, and saved with it.</summary>
 public sealed class InstanceState
