@@ -1,19 +1,25 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime.Steps;
 using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
 
-/// <summary>One step: run one ready branch's node (product design §4, written down in flows/README.md).</summary>
+/// <summary>One step: one ready branch arrives at its node (joins, loop bounds) and the node's executor runs it.</summary>
 public sealed partial class FlowRuntime
 {
-    private const string HandlerSavepoint = "handler";
-    private static readonly string[] TimeoutLabels = ["timeout", "timed out", "expired", "deadline"];
+    private static readonly Dictionary<NodeKind, NodeExecutor> Executors = new()
+    {
+        [NodeKind.Start] = new PassThroughExecutor(),
+        [NodeKind.Milestone] = new PassThroughExecutor(),
+        [NodeKind.End] = new EndExecutor(),
+        [NodeKind.Activity] = new ActivityExecutor(),
+        [NodeKind.Decision] = new DecisionExecutor(),
+    };
 
     /// <summary>
     /// Runs one step inside <paramref name="tx"/> and saves it there without committing; returns the instance's
@@ -33,7 +39,7 @@ public sealed partial class FlowRuntime
         BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
         if (flow is null)
         {
-            Fault(state, new Incident("missing-version", branch.NodeId, $"flow '{state.FlowName}' version {state.FlowHash[..12]} is not stored; it cannot run"));
+            Fault(state, Incident.MissingVersion(state, branch.NodeId));
         }
         else
         {
@@ -126,11 +132,11 @@ public sealed partial class FlowRuntime
             : InstanceStatus.Waiting;
         if (state.Status is InstanceStatus.Completed && before != InstanceStatus.Completed)
         {
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "complete-instance", null, null, now), cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.CompleteInstance, null, null, now), cancellationToken).ConfigureAwait(false);
         }
         else if (state.Status is InstanceStatus.Faulted && state.Incident is { } incident)
         {
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, incident.NodeId, null, "fault", incident.Code, incident.Message, now), cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, incident.NodeId, null, JournalEvent.Fault, incident.Code, incident.Message, now), cancellationToken).ConfigureAwait(false);
         }
 
         state.UpdatedAt = now;
@@ -143,7 +149,7 @@ public sealed partial class FlowRuntime
         FlowNode node = graph.FindNode(branch.NodeId)!;
         ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
         branch.Answer = null;
-        DateTimeOffset now = time.GetUtcNow();
+        var step = new Step(tx, flow, state, branch, node, answer, delivered, time, Secrets);
 
         if (answer is null && !branch.TimedOut)
         {
@@ -151,7 +157,7 @@ public sealed partial class FlowRuntime
             if (node.Incoming.Length > 1 && MustWaitAtJoin(graph, state, branch))
             {
                 branch.Status = BranchStatus.Joining;
-                await Journal(tx, state, node, "join", null, "waits for the other active branches", cancellationToken).ConfigureAwait(false);
+                await step.JournalAsync(JournalEvent.Join, null, "waits for the other active branches", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -166,223 +172,22 @@ public sealed partial class FlowRuntime
             if (visits > bound)
             {
                 string region = loop is null ? "the default bound for nodes outside loop regions" : $"the bound of loop [{loop.Condition}]";
-                Fault(state, new Incident("loop-bound", node.Id,
-                    $"node '{node.Id}' (\"{node.DisplayText}\") would run {visits} times; {region} is {bound}. Raise it with 'up to N times' in the loop text, or give the loop an exit"));
+                step.Fault(IncidentCode.LoopBound,
+                    $"node '{node.Id}' (\"{node.DisplayText}\") would run {visits} times; {region} is {bound}. Raise it with 'up to N times' in the loop text, or give the loop an exit");
                 return;
             }
 
-            await Journal(tx, state, node, "enter", null, null, cancellationToken).ConfigureAwait(false);
+            await step.JournalAsync(JournalEvent.Enter, null, null, cancellationToken).ConfigureAwait(false);
         }
 
-        switch (node.Kind)
-        {
-            case NodeKind.Start:
-            case NodeKind.Milestone:
-                MoveOn(graph, state, branch, node, outcome: null);
-                break;
-            case NodeKind.End:
-                state.Branches.Remove(branch);
-                await Journal(tx, state, node, "end", null, null, cancellationToken).ConfigureAwait(false);
-                break;
-            case NodeKind.Activity:
-            case NodeKind.Decision:
-                await RunActivityAsync(tx, flow, state, branch, node, answer, delivered, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
-
-    private async Task RunActivityAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, FlowNode node,
-        ImmutableDictionary<string, JsonElement>? answer, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
-    {
-        FlowGraph graph = flow.Graph;
-        NodeBinding binding = flow.For(node.Id);
-        if (branch.TimedOut)
-        {
-            branch.TimedOut = false;
-            FlowEdge? timeoutExit = node.Outgoing.FirstOrDefault(e => e.Label is { } l && TimeoutLabels.Contains(ActivityRegistry.Normalize(l)));
-            if (timeoutExit is null)
-            {
-                Fault(state, new Incident("deadline", node.Id, $"the wait at '{node.Id}' (\"{node.DisplayText}\") passed its deadline and the node has no exit labelled \"Timeout\""));
-                return;
-            }
-
-            await Journal(tx, state, node, "complete", "timeout", null, cancellationToken).ConfigureAwait(false);
-            Follow(branch, timeoutExit, outcome: "timeout");
-            return;
-        }
-
-        string? outcome;
-        if (binding.Handler is { } handler)
-        {
-            var context = new ActivityContext(state.Id, graph, node, binding.Options, answer ?? ImmutableDictionary<string, JsonElement>.Empty,
-                answer is not null, branch.PreviousOutcome, state.Variables, time, tx, Secrets);
-            ActivityResult result;
-            await tx.SavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                result = await handler.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The handler's own writes are undone; the fault and the journal commit.
-                await tx.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-                Fault(state, new Incident("activity-error", node.Id, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name}: {e.Message}"));
-                return;
-            }
-
-            if (result.Kind == ActivityResultKind.Fail)
-            {
-                await tx.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-                Fault(state, new Incident("activity-failed", node.Id, $"activity '{handler.Type}' at '{node.Id}' failed: {result.Error}"));
-                return;
-            }
-
-            await tx.ReleaseSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-
-            foreach ((string kind, JsonElement payload) in context.Outbox)
-            {
-                await tx.AddOutboxAsync(state.Id, kind, payload, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (result.Kind == ActivityResultKind.Wait)
-            {
-                await WaitAsync(tx, state, branch, node, result.Wait!, binding.Timeout, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            foreach ((string key, JsonElement value) in result.Outputs)
-            {
-                if (value.ValueKind == JsonValueKind.Null)
-                {
-                    state.Outputs.Remove(key); // a null output withdraws an earlier one (e.g. an error after a retry succeeds)
-                }
-                else
-                {
-                    state.Outputs[key] = value;
-                }
-            }
-
-            foreach ((string key, JsonElement value) in result.SecretOutputs)
-            {
-                if (delivered is not null)
-                {
-                    delivered[key] = value; // to this caller only; never saved
-                }
-            }
-
-            outcome = result.Outcome;
-        }
-        else if (node.Kind == NodeKind.Decision && branch.PreviousOutcome is not null && answer is null)
-        {
-            outcome = branch.PreviousOutcome; // decided by the activity before it
-        }
-        else if (answer is null)
-        {
-            // Unbound: a manual task (its declared input) or, for a decision, the caller's choice among its exits.
-            WaitRequest request = node.Kind == NodeKind.Decision && node.Outgoing.Length > 1
-                ? WaitRequest.ForChoice(node.Outgoing.Select(e => e.Label ?? e.To))
-                : WaitRequest.ForFields(binding.Input);
-            await WaitAsync(tx, state, branch, node, request, binding.Timeout, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        else
-        {
-            outcome = answer.TryGetValue("outcome", out JsonElement chosen) && chosen.ValueKind == JsonValueKind.String ? chosen.GetString() : null;
-            foreach ((string key, JsonElement value) in answer)
-            {
-                if (key != "outcome" && !(binding.Input.GetValueOrDefault(key)?.IsSecret ?? false))
-                {
-                    state.Variables[key] = value; // answers to manual tasks become variables; secret fields never do
-                }
-            }
-        }
-
-        await Journal(tx, state, node, "complete", outcome, null, cancellationToken).ConfigureAwait(false);
-        if (node.Kind == NodeKind.Decision)
-        {
-            Decide(graph, state, branch, node, outcome);
-        }
-        else
-        {
-            MoveOn(graph, state, branch, node, outcome);
-        }
-    }
-
-    private async Task WaitAsync(IStepTransaction tx, InstanceState state, Branch branch, FlowNode node, WaitRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? deadline = request.Deadline ?? (timeout is { } t ? time.GetUtcNow() + t : null);
-        branch.Status = BranchStatus.Waiting;
-        branch.Wait = request with { Deadline = deadline };
-        if (deadline is { } due)
-        {
-            await tx.SetTimerAsync(state.Id, branch.Id, due, cancellationToken).ConfigureAwait(false);
-        }
-
-        string detail = request.Choices.IsEmpty ? "fields: " + string.Join(", ", request.Fields.Keys) : "choice: " + string.Join(" | ", request.Choices);
-        await Journal(tx, state, node, "wait", null, detail, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Exactly one exit: the only one; else the one whose label matches the outcome; else the unlabeled exit to the
-    /// node the caller named; else the single unlabeled exit (the default branch). Anything else is an incident.
-    /// </summary>
-    private static void Decide(FlowGraph graph, InstanceState state, Branch branch, FlowNode node, string? outcome)
-    {
-        ImmutableArray<FlowEdge> exits = node.Outgoing;
-        if (exits.Length == 0)
-        {
-            state.Branches.Remove(branch);
-            return;
-        }
-
-        FlowEdge[] unlabeled = [.. exits.Where(e => e.Label is null)];
-        FlowEdge? chosen = exits.Length == 1 ? exits[0]
-            : exits.FirstOrDefault(e => outcome is not null && Outcomes.Matches(outcome, e.Label))
-            ?? unlabeled.FirstOrDefault(e => outcome is not null && ActivityRegistry.Normalize(outcome) == ActivityRegistry.Normalize(e.To)) // the caller named the target
-            ?? (unlabeled.Length == 1 ? unlabeled[0] : null); // a single unlabeled exit is the decision's default branch
-        if (chosen is null)
-        {
-            string labels = string.Join(", ", exits.Select(e => e.Label is null ? "(unlabeled)" : "\"" + e.Label + "\""));
-            Fault(state, new Incident("outcome-mismatch", node.Id,
-                $"decision '{node.Id}' (\"{node.DisplayText}\") got outcome {(outcome is null ? "none" : "\"" + outcome + "\"")}, which matches none of its exits ({labels})"));
-            return;
-        }
-
-        Follow(branch, chosen, outcome: null);
-    }
-
-    /// <summary>After a non-decision: no exit ends the branch, one exit moves it, several fork parallel branches.</summary>
-    private static void MoveOn(FlowGraph graph, InstanceState state, Branch branch, FlowNode node, string? outcome)
-    {
-        string[] targets = [.. node.Outgoing.Select(e => e.To).Distinct(StringComparer.Ordinal)];
-        if (targets.Length == 0)
-        {
-            state.Branches.Remove(branch);
-            return;
-        }
-
-        for (int i = 1; i < targets.Length; i++)
-        {
-            state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = targets[i], Status = BranchStatus.Ready, PreviousOutcome = outcome });
-        }
-
-        branch.NodeId = targets[0];
-        branch.Status = BranchStatus.Ready;
-        branch.PreviousOutcome = outcome;
-    }
-
-    private static void Follow(Branch branch, FlowEdge edge, string? outcome)
-    {
-        branch.NodeId = edge.To;
-        branch.Status = BranchStatus.Ready;
-        branch.PreviousOutcome = outcome;
+        await Executors[node.Kind].ExecuteAsync(step, cancellationToken).ConfigureAwait(false);
     }
 
     private static void TimeOut(BoundFlow? flow, InstanceState state, Branch branch)
     {
         if (flow is null)
         {
-            Fault(state, new Incident("missing-version", branch.NodeId, $"flow '{state.FlowName}' version {state.FlowHash[..12]} is not stored; it cannot run"));
+            Fault(state, Incident.MissingVersion(state, branch.NodeId));
             return;
         }
 
@@ -413,7 +218,4 @@ public sealed partial class FlowRuntime
 
         return tightest < 0 ? (_options.DefaultVisitBound, null) : (bounds[tightest].MaxIterations, loops[tightest]);
     }
-
-    private Task Journal(IStepTransaction tx, InstanceState state, FlowNode node, string @event, string? outcome, string? detail, CancellationToken cancellationToken) =>
-        tx.AppendJournalAsync(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()), cancellationToken);
 }

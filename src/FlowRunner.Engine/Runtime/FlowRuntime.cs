@@ -52,7 +52,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
         {
             await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, flow.Name + "@" + flow.Hash[..12], now), cancellationToken).ConfigureAwait(false);
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now), cancellationToken).ConfigureAwait(false);
             await ContinueAsync(tx, state.Id, state, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
         }
 
@@ -94,7 +94,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             int loaded = state.Version;
             DateTimeOffset now = time.GetUtcNow();
             await tx.ClearTimerAsync(state.Id, branch.Id, cancellationToken).ConfigureAwait(false);
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, nodeId, flow?.Graph.FindNode(nodeId)?.Lane, "answer", null,
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, nodeId, flow?.Graph.FindNode(nodeId)?.Lane, JournalEvent.Answer, null,
                 InputValidation.Redact(wait, input), now), cancellationToken).ConfigureAwait(false);
             branch.Status = BranchStatus.Ready;
             branch.Wait = null;
@@ -102,7 +102,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             Secrets.Put(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
             if (flow is null)
             {
-                Fault(state, new Incident("missing-version", nodeId, $"flow '{state.FlowName}' version {state.FlowHash[..12]} is not stored; it cannot run"));
+                Fault(state, Incident.MissingVersion(state, nodeId));
             }
             else
             {
@@ -160,7 +160,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
                 BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
                 int loaded = state.Version;
-                await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, "timeout", null,
+                await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
                     "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 TimeOut(flow, state, branch);
                 await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
@@ -193,7 +193,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             state.Id,
             state.Status,
             state.Version,
-            [.. journal.Where(e => e.Event == "enter").Select(e => e.NodeId!)],
+            [.. journal.Where(e => e.Event == JournalEvent.Enter).Select(e => e.NodeId!)],
             waiting,
             state.Outputs.ToImmutableDictionary(StringComparer.Ordinal).SetItems(delivered ?? []),
             state.Incident);

@@ -8,8 +8,8 @@ public static class InstancePath
     /// <summary>The nodes it entered and completed, in order; where it waits; where it faulted.</summary>
     public static InstanceTrace Of(InstanceState state, IReadOnlyList<JournalEntry> journal) => new(
         [.. journal
-            .Where(e => e.NodeId is not null && e.Event is "enter" or "complete")
-            .Select(e => new TraceStep(e.NodeId!, e.Event == "enter", e.Outcome))],
+            .Where(e => e.NodeId is not null && e.Event is JournalEvent.Enter or JournalEvent.Complete)
+            .Select(e => new TraceStep(e.NodeId!, e.Event == JournalEvent.Enter, e.Outcome))],
         new HashSet<string>(state.Branches.Where(b => b.Status == BranchStatus.Waiting).Select(b => b.NodeId), StringComparer.Ordinal),
         state.Status == InstanceStatus.Faulted ? state.Incident?.NodeId : null,
         StatusName(state.Status));

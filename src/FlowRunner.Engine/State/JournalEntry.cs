@@ -5,7 +5,7 @@ namespace FlowRunner.Engine.State;
 /// <param name="Sequence">Order within the instance (assigned by the store).</param>
 /// <param name="NodeId">The node, if any.</param>
 /// <param name="Lane">The node's lane, if any.</param>
-/// <param name="Event">start, enter, complete, wait, answer, join, fork, end, timeout, fault, complete-instance.</param>
+/// <param name="Event">One of <see cref="JournalEvent"/>.</param>
 /// <param name="Outcome">The outcome produced, if any.</param>
 /// <param name="Detail">Redacted detail (input field names, never secret values).</param>
 /// <param name="At">When it happened.</param>

@@ -1,0 +1,73 @@
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.State;
+using FlowRunner.Language.Graph;
+
+namespace FlowRunner.Engine.Runtime.Steps;
+
+/// <summary>
+/// A rectangle or taskbox: its bound handler runs, or, unbound, it is a manual task that waits for its declared input.
+/// A wait that passes its deadline leaves by the exit labelled "Timeout" (or faults without one).
+/// </summary>
+internal class ActivityExecutor : NodeExecutor
+{
+    private static readonly string[] TimeoutLabels = ["timeout", "timed out", "expired", "deadline"];
+
+    public override async Task ExecuteAsync(Step step, CancellationToken cancellationToken)
+    {
+        if (step.Branch.TimedOut)
+        {
+            await TimeOutAsync(step, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        string? outcome;
+        if (step.Binding.Handler is { } handler)
+        {
+            if (await step.RunHandlerAsync(handler, cancellationToken).ConfigureAwait(false) is not { } done)
+            {
+                return; // it waits, or the instance faulted
+            }
+
+            outcome = done.Outcome;
+        }
+        else if (OutcomeWithoutHandler(step) is { } decided)
+        {
+            outcome = decided;
+        }
+        else if (step.Answer is null)
+        {
+            await step.WaitAsync(Request(step), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        else
+        {
+            outcome = step.TakeAnswer();
+        }
+
+        await step.JournalAsync(JournalEvent.Complete, outcome, null, cancellationToken).ConfigureAwait(false);
+        Leave(step, outcome);
+    }
+
+    /// <summary>An outcome an unbound node gets without asking anyone; none for an activity.</summary>
+    protected virtual string? OutcomeWithoutHandler(Step step) => null;
+
+    /// <summary>What an unbound node asks for: the input its binding declares (none: a go-ahead).</summary>
+    protected virtual WaitRequest Request(Step step) => WaitRequest.ForFields(step.Binding.Input);
+
+    /// <summary>Where the branch goes after the node.</summary>
+    protected virtual void Leave(Step step, string? outcome) => step.MoveOn(outcome);
+
+    private static async Task TimeOutAsync(Step step, CancellationToken cancellationToken)
+    {
+        step.Branch.TimedOut = false;
+        FlowEdge? exit = step.Node.Outgoing.FirstOrDefault(e => e.Label is { } label && TimeoutLabels.Contains(ActivityRegistry.Normalize(label)));
+        if (exit is null)
+        {
+            step.Fault(IncidentCode.Deadline, $"the wait at '{step.Node.Id}' (\"{step.Node.DisplayText}\") passed its deadline and the node has no exit labelled \"Timeout\"");
+            return;
+        }
+
+        await step.JournalAsync(JournalEvent.Complete, "timeout", null, cancellationToken).ConfigureAwait(false);
+        step.Follow(exit.To, "timeout");
+    }
+}

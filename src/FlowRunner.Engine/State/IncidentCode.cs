@@ -1,0 +1,23 @@
+namespace FlowRunner.Engine.State;
+
+/// <summary>Why an instance faulted, as stored in its incident. Each code is written here only.</summary>
+public static class IncidentCode
+{
+    /// <summary>A decision got an outcome that matches none of its exits.</summary>
+    public const string OutcomeMismatch = "outcome-mismatch";
+
+    /// <summary>A node would run more often than its loop bound allows.</summary>
+    public const string LoopBound = "loop-bound";
+
+    /// <summary>A handler returned a failure.</summary>
+    public const string ActivityFailed = "activity-failed";
+
+    /// <summary>A handler threw.</summary>
+    public const string ActivityError = "activity-error";
+
+    /// <summary>A wait passed its deadline and the node has no timeout exit.</summary>
+    public const string Deadline = "deadline";
+
+    /// <summary>The flow version the instance is pinned to is stored nowhere.</summary>
+    public const string MissingVersion = "missing-version";
+}
