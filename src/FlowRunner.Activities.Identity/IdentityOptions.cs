@@ -5,8 +5,11 @@ namespace FlowRunner.Activities.Identity;
 /// <summary>Policy and keys of the identity activities. Keys come from configuration, never from the repository.</summary>
 public sealed record IdentityOptions
 {
+    /// <summary>The bcrypt cost the seed asks for.</summary>
+    public const int DefaultBcryptCost = Passwords.PasswordHasher.DefaultCost;
+
     /// <summary>bcrypt cost of new password hashes (12 by default, as the seed says).</summary>
-    public int BcryptCost { get; init; } = Passwords.PasswordHasher.DefaultCost;
+    public int BcryptCost { get; init; } = DefaultBcryptCost;
 
     /// <summary>Access-token settings, including the HS256 key.</summary>
     public required JwtOptions Jwt { get; init; }

@@ -5,21 +5,33 @@ using FlowRunner.Activities.Identity.Tokens;
 
 namespace FlowRunner.Activities.Identity;
 
-/// <summary>What the identity handlers share: policy, the password hasher, tokens, secret protection, code hashing.</summary>
+/// <summary>What the identity handlers share (policy, passwords, tokens, secret protection, code hashing), and what a host needs of it.</summary>
 public sealed class IdentityServices(IdentityOptions options)
 {
     /// <summary>The policy.</summary>
     public IdentityOptions Options { get; } = options;
 
     /// <summary>bcrypt at the configured cost.</summary>
-    public PasswordHasher Passwords { get; } = new(options.BcryptCost);
+    internal PasswordHasher Passwords { get; } = new(options.BcryptCost);
 
     /// <summary>Encrypts TOTP secrets at rest.</summary>
-    public SecretProtector Secrets { get; } = new(options.SecretKey);
+    internal SecretProtector Secrets { get; } = new(options.SecretKey);
 
     /// <summary>Hashes backup codes and refresh tokens with the pepper.</summary>
-    public BackupCodeGenerator Codes { get; } = new(options.Pepper);
+    internal BackupCodeGenerator Codes { get; } = new(options.Pepper);
+
+    /// <summary>Why a password cannot be used (empty, or over bcrypt's 72 bytes), or null when it can.</summary>
+    public static string? PasswordProblem(string password) => PasswordHasher.PolicyProblem(password);
+
+    /// <summary>A bcrypt hash of a password at the configured cost, as <c>flowrunner users create</c> stores it.</summary>
+    public string HashPassword(string password) => Passwords.Hash(password);
+
+    /// <summary>The peppered hash under which tokens (refresh tokens, reset links) are stored.</summary>
+    public string HashToken(string token) => Codes.HashCode(token);
+
+    /// <summary>Checks an access token: its claims, or why it is refused.</summary>
+    public JwtValidation ValidateAccessToken(string token, TimeProvider time) => Tokens(time).Validate(token);
 
     /// <summary>Issues and checks access tokens.</summary>
-    public JwtService Tokens(TimeProvider time) => new(Options.Jwt, time);
+    internal JwtService Tokens(TimeProvider time) => new(Options.Jwt, time);
 }

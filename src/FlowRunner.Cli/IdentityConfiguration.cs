@@ -26,7 +26,7 @@ internal static class IdentityConfiguration
 
     private static IdentityOptions Build(Func<string, string?> get)
     {
-        int cost = int.TryParse(Environment.GetEnvironmentVariable("FLOWRUNNER_BCRYPT_COST"), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : Activities.Identity.Passwords.PasswordHasher.DefaultCost;
+        int cost = int.TryParse(Environment.GetEnvironmentVariable("FLOWRUNNER_BCRYPT_COST"), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : IdentityOptions.DefaultBcryptCost;
         return new IdentityOptions
         {
             BcryptCost = cost,

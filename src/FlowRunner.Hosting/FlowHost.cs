@@ -10,7 +10,7 @@ namespace FlowRunner.Hosting;
 /// The served flows, by name (their path under the flows folder without extension, e.g. <c>auth/login</c>). A file
 /// that fails to load keeps serving its previous version; its diagnostics are logged and shown by <c>GET /flows</c>.
 /// </summary>
-public sealed partial class FlowHost(FlowCatalog catalog, FlowRunnerOptions options, ILogger<FlowHost> logger)
+internal sealed partial class FlowHost(FlowCatalog catalog, FlowRunnerOptions options, ILogger<FlowHost> logger)
 {
     private readonly ConcurrentDictionary<string, ServedFlow> _flows = new(StringComparer.Ordinal);
 
@@ -81,4 +81,4 @@ public sealed partial class FlowHost(FlowCatalog catalog, FlowRunnerOptions opti
 }
 
 /// <summary>A served flow: the version new instances start on, and the latest load (which may have errors).</summary>
-public sealed record ServedFlow(string Name, LoadedFlow Current, LoadedFlow Latest);
+internal sealed record ServedFlow(string Name, LoadedFlow Current, LoadedFlow Latest);

@@ -11,7 +11,7 @@ namespace FlowRunner.Hosting;
 /// The files are public and hold no data; the page asks the API for everything with the signed-in user's token.
 /// A strict Content-Security-Policy allows only this server's own scripts and styles.
 /// </summary>
-public static class UiEndpoints
+internal static class UiEndpoints
 {
     private const string Policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";

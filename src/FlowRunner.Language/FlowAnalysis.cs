@@ -22,17 +22,19 @@ public sealed record FlowAnalysis(FlowGraph Graph, ImmutableArray<Diagnostic> Di
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>Analyzes a text that has no file.</summary>
+    public static FlowAnalysis Analyze(string text) => Analyze(text, string.Empty);
+
     /// <summary>Analyzes a text; <paramref name="path"/> is used in diagnostics only.</summary>
-    public static FlowAnalysis Analyze(string text, string path = "", LintConfiguration? configuration = null) =>
-        Analyze(SourceText.From(text, path), configuration);
+    public static FlowAnalysis Analyze(string text, string path) => Analyze(SourceText.From(text, path), LintConfiguration.Default);
 
     /// <summary>Parses, binds and checks a source text, applying the configuration's severities.</summary>
-    public static FlowAnalysis Analyze(SourceText source, LintConfiguration? configuration = null)
+    public static FlowAnalysis Analyze(SourceText source, LintConfiguration configuration)
     {
         ParseResult parsed = FlowParser.Parse(source);
         BindResult bound = FlowBinder.Bind(parsed.Document);
         ImmutableArray<Diagnostic> all = [.. parsed.Diagnostics, .. bound.Diagnostics, .. FlowChecker.Check(bound.Graph)];
-        return new FlowAnalysis(bound.Graph, Sort((configuration ?? LintConfiguration.Default).Apply(all)));
+        return new FlowAnalysis(bound.Graph, Sort(configuration.Apply(all)));
     }
 
     /// <summary>Diagnostics in the order they are shown: by position, then by id.</summary>

@@ -87,7 +87,7 @@ public sealed class GenericApiTests
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         JsonElement done = await answered.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.True(host.Identity.Tokens(TimeProvider.System).Validate(done.GetProperty("outputs").GetProperty("access_token").GetString()).IsValid);
+        Assert.True(host.Identity.ValidateAccessToken(done.GetProperty("outputs").GetProperty("access_token").GetString()!, TimeProvider.System).IsValid);
 
         JsonElement read = await admin.GetFromJsonAsync<JsonElement>($"/instances/{id}");
         Assert.Contains(read.GetProperty("journal").EnumerateArray(), e => e.GetProperty("event").GetString() == "complete-instance");

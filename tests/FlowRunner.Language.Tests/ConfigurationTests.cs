@@ -11,7 +11,7 @@ public sealed class ConfigurationTests
     public void Overrides_change_or_remove_severities()
     {
         LintConfiguration configuration = LintConfiguration.Parse("""{ "diagnostics": { "FZ3011": "none", "FZ1009": "error" } }""", "flowrunner.json");
-        FlowAnalysis analysis = FlowAnalysis.Analyze(Flow, "a.flow", configuration);
+        FlowAnalysis analysis = FlowAnalysis.Analyze(Language.Text.SourceText.From(Flow, "a.flow"), configuration);
         Assert.DoesNotContain(analysis.Diagnostics, d => d.Id == "FZ3011");
         Assert.Equal(DiagnosticSeverity.Error, Assert.Single(analysis.Diagnostics, d => d.Id == "FZ1009").Severity);
         Assert.True(analysis.HasErrors);

@@ -8,7 +8,7 @@ namespace FlowRunner.Activities.Identity.BackupCodes;
 /// look-alikes, shown as six groups of four), so a keyed hash (HMAC-SHA256 with a server-side pepper) is an
 /// allowed way to store them and one indexed lookup finds a code. They are shown once and stored hashed only.
 /// </summary>
-public sealed class BackupCodeGenerator(byte[] pepper)
+internal sealed class BackupCodeGenerator(byte[] pepper)
 {
     /// <summary>Codes in a set.</summary>
     public const int Count = 10;

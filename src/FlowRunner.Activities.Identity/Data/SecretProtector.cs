@@ -7,7 +7,7 @@ namespace FlowRunner.Activities.Identity.Data;
 /// Encrypts TOTP secrets at rest with AES-256-GCM (authenticated: a tampered value fails to decrypt). Stored form:
 /// <c>v1:</c> + Base64(nonce ‖ ciphertext ‖ tag); the purpose is bound as associated data.
 /// </summary>
-public sealed class SecretProtector
+internal sealed class SecretProtector
 {
     private const string Prefix = "v1:";
     private static readonly byte[] Purpose = Encoding.ASCII.GetBytes("FlowRunner.Totp.Secret.v1");

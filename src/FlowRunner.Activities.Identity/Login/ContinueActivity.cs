@@ -3,7 +3,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.Login;
 
 /// <summary>Steps of the seed flows that hand work on without doing any (a form submit, a message received, a result shown).</summary>
-public sealed class ContinueActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ContinueActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.continue";
 

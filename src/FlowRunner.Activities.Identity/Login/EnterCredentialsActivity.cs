@@ -3,7 +3,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.Login;
 
 /// <summary>"Enter credentials": waits for email and password. The password stays in memory only (a transient secret).</summary>
-public sealed class EnterCredentialsActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class EnterCredentialsActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.enter-credentials";
 

@@ -6,7 +6,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.Login;
 
 /// <summary>Base of the identity handlers: type, labels, outcomes, and helpers for variables and outputs.</summary>
-public abstract class IdentityActivity(IdentityServices services) : IActivityHandler
+internal abstract class IdentityActivity(IdentityServices services) : IActivityHandler
 {
     /// <summary>The variable holding the email being signed in.</summary>
     public const string EmailVariable = "email";

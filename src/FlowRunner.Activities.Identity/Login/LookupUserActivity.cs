@@ -7,7 +7,7 @@ namespace FlowRunner.Activities.Identity.Login;
 /// "Lookup user in database": outcome "found" or "not found". For an unknown email it runs a dummy bcrypt verify
 /// of the same cost, so the time a login takes does not tell whether the account exists (ENUM-02).
 /// </summary>
-public sealed class LookupUserActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class LookupUserActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.lookup-user";
 

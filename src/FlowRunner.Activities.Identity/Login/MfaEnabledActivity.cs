@@ -4,7 +4,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.Login;
 
 /// <summary>"MFA enabled?": the decision's own condition, "yes" or "no".</summary>
-public sealed class MfaEnabledActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class MfaEnabledActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.mfa-enabled";
 

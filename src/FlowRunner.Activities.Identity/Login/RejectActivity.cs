@@ -6,7 +6,7 @@ namespace FlowRunner.Activities.Identity.Login;
 /// "Return invalid user", "Return invalid password" and "Return MFA failure": one uniform answer, whatever was
 /// wrong (ENUM-01): the seed draws two nodes, but what they return must not tell an unknown user apart.
 /// </summary>
-public sealed class RejectActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class RejectActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.reject";
 

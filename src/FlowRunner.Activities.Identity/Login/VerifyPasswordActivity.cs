@@ -10,7 +10,7 @@ namespace FlowRunner.Activities.Identity.Login;
 /// (5 failures lock for 15 minutes by default); success re-hashes at the current cost and, when no second factor
 /// follows, clears the count.
 /// </summary>
-public sealed class VerifyPasswordActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class VerifyPasswordActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.verify-password";
 

@@ -13,7 +13,7 @@ namespace FlowRunner.Activities.Identity.Passwords;
 /// failure, never an exception; passwords over 72 UTF-8 bytes are refused (bcrypt would silently ignore the
 /// rest, so two different passwords would match), and unknown users get a dummy verify of the same cost.
 /// </summary>
-public sealed class PasswordHasher
+internal sealed class PasswordHasher
 {
     /// <summary>The cost FlowRunner uses unless configured: 12, as the seed asks.</summary>
     public const int DefaultCost = 12;

@@ -8,7 +8,7 @@ using FlowRunner.Engine.Persistence;
 namespace FlowRunner.Activities.Identity.Refresh;
 
 /// <summary>"Send refresh token": waits for the refresh token (held in memory only).</summary>
-public sealed class SendRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SendRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.send-refresh-token";
 
@@ -24,7 +24,7 @@ public sealed class SendRefreshTokenActivity(IdentityServices services) : Identi
 /// "Validate refresh token": "valid" once per token (it is marked used in the same statement); a token presented
 /// again revokes its whole family and session (RFC 9700 §4.14.2), so a thief and the victim both lose it.
 /// </summary>
-public sealed class ValidateRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ValidateRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
 {
     internal const string FamilyVariable = "refresh_family";
     internal const string SessionVariable = "refresh_session";
@@ -61,7 +61,7 @@ public sealed class ValidateRefreshTokenActivity(IdentityServices services) : Id
 }
 
 /// <summary>"Rotate refresh token": a new token of the same family; the family's 7-day limit is not extended.</summary>
-public sealed class RotateRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class RotateRefreshTokenActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.rotate-refresh-token";
 
@@ -80,7 +80,7 @@ public sealed class RotateRefreshTokenActivity(IdentityServices services) : Iden
 }
 
 /// <summary>"Generate new JWT": a fresh one-hour access token for the refresh token's user.</summary>
-public sealed class GenerateNewJwtActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class GenerateNewJwtActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.generate-new-jwt";
 

@@ -9,7 +9,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.Reset;
 
 /// <summary>"Enter email": waits for the address to reset.</summary>
-public sealed class EnterEmailActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class EnterEmailActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.enter-email";
 
@@ -28,7 +28,7 @@ public sealed class EnterEmailActivity(IdentityServices services) : IdentityActi
 }
 
 /// <summary>"Request password reset": finds the account, if there is one; nothing of that reaches the caller.</summary>
-public sealed class RequestResetActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class RequestResetActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.request-reset";
 
@@ -47,7 +47,7 @@ public sealed class RequestResetActivity(IdentityServices services) : IdentityAc
 /// "Send reset email": for an existing account, a 256-bit token good for one hour (stored hashed) and an email with the
 /// link, written to the outbox; for an unknown address, nothing. The answer is the same either way (ENUM-03).
 /// </summary>
-public sealed class SendResetEmailActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SendResetEmailActivity(IdentityServices services) : IdentityActivity(services)
 {
     /// <summary>The variable holding the reset token's peppered hash.</summary>
     public const string TokenHashVariable = "reset_token_hash";
@@ -82,7 +82,7 @@ public sealed class SendResetEmailActivity(IdentityServices services) : Identity
 }
 
 /// <summary>"Click reset link": waits for the token from the link (held in memory only).</summary>
-public sealed class ClickResetLinkActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ClickResetLinkActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.click-reset-link";
 
@@ -95,7 +95,7 @@ public sealed class ClickResetLinkActivity(IdentityServices services) : Identity
 }
 
 /// <summary>"Validate reset token": "valid" for an unused token less than an hour old.</summary>
-public sealed class ValidateResetTokenActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ValidateResetTokenActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.validate-reset-token";
 
@@ -112,7 +112,7 @@ public sealed class ValidateResetTokenActivity(IdentityServices services) : Iden
 }
 
 /// <summary>"Enter new password": waits for the new password; one that breaks the policy is asked for again.</summary>
-public sealed class EnterNewPasswordActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class EnterNewPasswordActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.enter-new-password";
 
@@ -131,7 +131,7 @@ public sealed class EnterNewPasswordActivity(IdentityServices services) : Identi
 /// "Update password": uses the token once (atomically), stores the new hash, clears any lock, revokes every session and
 /// refresh token (SES-02), and tells the user by email (outbox).
 /// </summary>
-public sealed class UpdatePasswordActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class UpdatePasswordActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.update-password";
 

@@ -11,7 +11,7 @@ namespace FlowRunner.Activities.Identity.Tokens;
 /// "Generate JWT token": a session, a refresh token (256 bits, stored hashed, first of a new family, good for 7 days
 /// from this login) and a one-hour access token, delivered as an RFC 6749 §5.1 token response.
 /// </summary>
-public sealed class IssueTokensActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class IssueTokensActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.issue-tokens";
 

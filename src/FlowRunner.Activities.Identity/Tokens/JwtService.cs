@@ -13,7 +13,7 @@ namespace FlowRunner.Activities.Identity.Tokens;
 /// the MAC over the segments as received in constant time before reading the payload, refuses duplicate
 /// claims, and enforces <c>iss</c>, <c>aud</c>, <c>exp</c>, <c>nbf</c> and <c>iat</c> with a small skew.
 /// </summary>
-public sealed class JwtService
+internal sealed class JwtService
 {
     /// <summary>The only algorithm issued or accepted.</summary>
     public const string Algorithm = "HS256";

@@ -3,7 +3,7 @@ using System.Text;
 namespace FlowRunner.Activities.Identity.Totp;
 
 /// <summary>RFC 4648 Base32 (the alphabet authenticator apps use); encoding omits padding, decoding ignores case, spaces and padding.</summary>
-public static class Base32
+internal static class Base32
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 

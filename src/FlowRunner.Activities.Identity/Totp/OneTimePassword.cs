@@ -9,7 +9,7 @@ namespace FlowRunner.Activities.Identity.Totp;
 /// either side (RFC 6238 §5.2 allows one step of network delay) and returns the matched step, so the caller
 /// can refuse a step that was already used (one-time use, §5.2).
 /// </summary>
-public static class OneTimePassword
+internal static class OneTimePassword
 {
     /// <summary>The time step, in seconds.</summary>
     public const int StepSeconds = 30;

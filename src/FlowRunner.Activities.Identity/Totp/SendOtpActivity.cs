@@ -12,7 +12,7 @@ namespace FlowRunner.Activities.Identity.Totp;
 /// email method a 6-digit code from the CSPRNG is stored hashed, bound to this login, good for 10 minutes and once,
 /// and the email carrying it is written to the outbox (OOB-01).
 /// </summary>
-public sealed class SendOtpActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SendOtpActivity(IdentityServices services) : IdentityActivity(services)
 {
     /// <summary>How long an emailed code works.</summary>
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);

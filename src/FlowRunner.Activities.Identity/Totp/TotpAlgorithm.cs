@@ -1,7 +1,7 @@
 namespace FlowRunner.Activities.Identity.Totp;
 
 /// <summary>The HMAC of RFC 6238.</summary>
-public enum TotpAlgorithm
+internal enum TotpAlgorithm
 {
     /// <summary>HMAC-SHA-1: what authenticator apps use.</summary>
     Sha1,

@@ -11,7 +11,7 @@ namespace FlowRunner.Activities.Identity.Totp;
 /// for this very login; a backup code is redeemed once, atomically.
 /// Failures count toward the same lockout as passwords; a locked account is refused.
 /// </summary>
-public sealed class VerifyOtpActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.verify-otp";
 

@@ -5,7 +5,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Activate 2FA": the pending secret becomes the active one; the step that proved it counts as used.</summary>
-public sealed class ActivateActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ActivateActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.activate-2fa";
 

@@ -5,7 +5,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Navigate to security settings": the user proves who they are with an access token (held in memory only).</summary>
-public sealed class AuthenticateActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class AuthenticateActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.authenticate";
 

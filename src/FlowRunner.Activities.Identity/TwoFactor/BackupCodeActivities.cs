@@ -7,7 +7,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Generate 10 backup codes": new codes from the CSPRNG, held in memory until they are stored hashed and shown.</summary>
-public sealed class GenerateBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class GenerateBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
 {
     internal const string SecretName = "backup_codes";
 
@@ -28,7 +28,7 @@ public sealed class GenerateBackupCodesActivity(IdentityServices services) : Ide
 }
 
 /// <summary>"Hash and store codes": replaces the whole previous set with the hashes of the new one.</summary>
-public sealed class StoreBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class StoreBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.store-backup-codes";
 
@@ -47,7 +47,7 @@ public sealed class StoreBackupCodesActivity(IdentityServices services) : Identi
 }
 
 /// <summary>"Display codes to user": the codes, once, to this caller only.</summary>
-public sealed class DisplayBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class DisplayBackupCodesActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.display-backup-codes";
 
@@ -58,7 +58,7 @@ public sealed class DisplayBackupCodesActivity(IdentityServices services) : Iden
 }
 
 /// <summary>"Enter verification code" and "Save backup codes": the user confirms they have stored the codes.</summary>
-public sealed class ConfirmActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class ConfirmActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.confirm";
 

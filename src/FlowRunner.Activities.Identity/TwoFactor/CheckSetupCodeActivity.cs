@@ -7,7 +7,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Code valid?": the code must match the pending secret (not yet expired), one step either side; failures count toward lockout.</summary>
-public sealed class CheckSetupCodeActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class CheckSetupCodeActivity(IdentityServices services) : IdentityActivity(services)
 {
     /// <summary>The variable holding the step the code proved (not secret).</summary>
     public const string StepVariable = "totp_setup_step";

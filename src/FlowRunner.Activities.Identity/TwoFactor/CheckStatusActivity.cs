@@ -5,7 +5,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Check current 2FA status": tells the caller whether two-factor sign-in is on.</summary>
-public sealed class CheckStatusActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class CheckStatusActivity(IdentityServices services) : IdentityActivity(services)
 {
     private static readonly string[] Methods = ["totp"];
 

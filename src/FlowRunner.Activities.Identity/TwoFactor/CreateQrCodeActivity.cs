@@ -7,7 +7,7 @@ using QRCoder;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Create QR code": the otpauth:// URI and its QR code (SVG and PNG), delivered to this caller only.</summary>
-public sealed class CreateQrCodeActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class CreateQrCodeActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.create-qr-code";
 

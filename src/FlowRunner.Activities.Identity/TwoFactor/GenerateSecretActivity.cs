@@ -6,7 +6,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Generate TOTP secret": 160 bits from the CSPRNG, held in memory until it is stored encrypted as pending.</summary>
-public sealed class GenerateSecretActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class GenerateSecretActivity(IdentityServices services) : IdentityActivity(services)
 {
     /// <summary>The name of the in-memory secret the next nodes read.</summary>
     public const string SecretName = "totp_secret";

@@ -4,7 +4,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Select 2FA method": waits for the method; only "totp" (an authenticator app) is offered, anything else asks again.</summary>
-public sealed class SelectMethodActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SelectMethodActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.select-2fa-method";
 

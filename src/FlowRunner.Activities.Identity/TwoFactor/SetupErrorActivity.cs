@@ -4,7 +4,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Show error message": the code did not match; the user tries again with the next code.</summary>
-public sealed class SetupErrorActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SetupErrorActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.setup-error";
 

@@ -5,7 +5,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Store pending secret": encrypted, expiring (10 minutes by default); it does nothing until a code proves it.</summary>
-public sealed class StorePendingSecretActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class StorePendingSecretActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.store-pending-secret";
 

@@ -4,7 +4,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Activities.Identity.TwoFactor;
 
 /// <summary>"Scan QR code with app": waits for the first code the app shows (held in memory only).</summary>
-public sealed class SubmitCodeActivity(IdentityServices services) : IdentityActivity(services)
+internal sealed class SubmitCodeActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.submit-setup-code";
 

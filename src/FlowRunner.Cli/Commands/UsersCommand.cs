@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using FlowRunner.Activities.Identity;
 using FlowRunner.Activities.Identity.Data;
-using FlowRunner.Activities.Identity.Passwords;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Cli.Commands;
@@ -41,7 +41,7 @@ internal static class UsersCommand
         }
 
         string password = (console.In.ReadLine() ?? string.Empty).TrimEnd('\r', '\n');
-        if (PasswordHasher.PolicyProblem(password) is { } problem)
+        if (IdentityServices.PasswordProblem(password) is { } problem)
         {
             console.Error.WriteLine($"flowrunner: {problem}");
             return ExitCodes.UsageOrIo;
@@ -54,7 +54,7 @@ internal static class UsersCommand
         }
 
         EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, recover: false).ConfigureAwait(false);
-        string hash = engine.Identity.Passwords.Hash(password); // bcrypt before the write lock is taken
+        string hash = engine.Identity.HashPassword(password); // bcrypt before the write lock is taken
         await using IUnitOfWork work = await engine.Store.BeginWorkAsync(cancellationToken).ConfigureAwait(false);
         IIdentityStore users = work.Store<IIdentityStore>();
         if (await users.FindByEmailAsync(email).ConfigureAwait(false) is not null)

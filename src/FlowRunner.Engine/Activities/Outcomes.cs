@@ -4,7 +4,7 @@ namespace FlowRunner.Engine.Activities;
 /// Matches an outcome against decision exit labels: case-insensitively, by normalised text, by the parts of a
 /// label such as "Yes/Approved", and by synonyms (Yes = True = Valid = OK..., No = False = Invalid...).
 /// </summary>
-public static class Outcomes
+internal static class Outcomes
 {
     private static readonly string[][] Synonyms =
     [

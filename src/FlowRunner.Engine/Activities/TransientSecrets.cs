@@ -9,7 +9,7 @@ namespace FlowRunner.Engine.Activities;
 /// the wait can use them while nothing secret is ever written to the database. They live until the instance
 /// ends or a deadline passes, and are gone after a restart: handlers treat a missing secret as "ask again".
 /// </summary>
-public sealed class TransientSecrets(TimeProvider time, TimeSpan? lifetime = null)
+internal sealed class TransientSecrets(TimeProvider time, TimeSpan? lifetime = null)
 {
     private readonly ConcurrentDictionary<string, (ImmutableDictionary<string, JsonElement> Values, DateTimeOffset Expires)> _byInstance = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime = lifetime ?? TimeSpan.FromMinutes(10);

@@ -12,7 +12,7 @@ namespace FlowRunner.Engine.Binding;
 /// Binds each node to a handler: by the bindings file's "activity", else by the node's label, else nothing
 /// (a manual task, or for a decision the preceding outcome or the caller's choice). Reports FZ2xxx.
 /// </summary>
-public static class ActivityBinder
+internal static class ActivityBinder
 {
     /// <summary>Binds a compiled flow; <paramref name="bindings"/> is null when the flow has no bindings file.</summary>
     public static BindResult Bind(CompiledFlow compiled, ActivityRegistry registry, FlowBindings? bindings)

@@ -5,10 +5,20 @@ using FlowRunner.Language.Graph;
 namespace FlowRunner.Engine.Binding;
 
 /// <summary>A compiled flow with every node's binding and every lane's role: what the runtime executes.</summary>
-public sealed class BoundFlow(CompiledFlow compiled, FrozenDictionary<string, NodeBinding> nodes, FrozenDictionary<string, LaneRole> laneRoles)
+public sealed class BoundFlow
 {
+    private readonly FrozenDictionary<string, NodeBinding> _nodes;
+    private readonly FrozenDictionary<string, LaneRole> _laneRoles;
+
+    internal BoundFlow(CompiledFlow compiled, FrozenDictionary<string, NodeBinding> nodes, FrozenDictionary<string, LaneRole> laneRoles)
+    {
+        Compiled = compiled;
+        _nodes = nodes;
+        _laneRoles = laneRoles;
+    }
+
     /// <summary>The compiled flow.</summary>
-    public CompiledFlow Compiled { get; } = compiled;
+    public CompiledFlow Compiled { get; }
 
     /// <summary>The graph.</summary>
     public FlowGraph Graph => Compiled.Graph;
@@ -20,8 +30,8 @@ public sealed class BoundFlow(CompiledFlow compiled, FrozenDictionary<string, No
     public string Hash => Compiled.Hash;
 
     /// <summary>The binding of a node (unbound when none was found).</summary>
-    public NodeBinding For(string nodeId) => nodes.GetValueOrDefault(nodeId) ?? NodeBinding.Unbound;
+    internal NodeBinding For(string nodeId) => _nodes.GetValueOrDefault(nodeId) ?? NodeBinding.Unbound;
 
     /// <summary>The role of a lane, after the bindings file's overrides.</summary>
-    public LaneRole RoleOf(string? laneId) => laneId is not null && laneRoles.TryGetValue(laneId, out LaneRole role) ? role : LaneRole.Service;
+    public LaneRole RoleOf(string? laneId) => laneId is not null && _laneRoles.TryGetValue(laneId, out LaneRole role) ? role : LaneRole.Service;
 }

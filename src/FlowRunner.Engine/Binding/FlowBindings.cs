@@ -20,7 +20,7 @@ namespace FlowRunner.Engine.Binding;
 /// }
 /// </code>
 /// </summary>
-public sealed record FlowBindings(string Path, ImmutableDictionary<string, LaneRole> Lanes, ImmutableDictionary<string, FlowBindings.NodeSpec> Nodes)
+internal sealed record FlowBindings(string Path, ImmutableDictionary<string, LaneRole> Lanes, ImmutableDictionary<string, FlowBindings.NodeSpec> Nodes)
 {
     /// <summary>The suffix that replaces the flow's extension.</summary>
     public const string Suffix = ".bindings.json";

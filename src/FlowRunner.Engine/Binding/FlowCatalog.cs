@@ -38,7 +38,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
     /// <summary>Prepares flow text: analysis, compilation, bindings (from the file beside it) and binding diagnostics.</summary>
     public LoadedFlow Prepare(string name, string path, string source, LintConfiguration? configuration = null)
     {
-        FlowAnalysis analysis = FlowAnalysis.Analyze(SourceText.From(source, path), configuration);
+        FlowAnalysis analysis = FlowAnalysis.Analyze(SourceText.From(source, path), configuration ?? LintConfiguration.Default);
         if (FlowCompiler.Compile(analysis, name) is not { } compiled)
         {
             return new LoadedFlow(name, source, null, null, analysis.Diagnostics);

@@ -5,7 +5,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Engine.Binding;
 
 /// <summary>How one node runs: its handler (null: a manual task or a caller's choice), options, declared input and timeout.</summary>
-public sealed record NodeBinding(
+internal sealed record NodeBinding(
     IActivityHandler? Handler,
     JsonElement Options,
     ImmutableSortedDictionary<string, InputField> Input,

@@ -7,7 +7,7 @@ namespace FlowRunner.Engine.Graph;
 /// its id and label, as FlowZap's own graph export does; a file beside the flow will be able to override it.
 /// Whole words only: "Multi-Factor Auth" is no actor, "UserService" is a service.
 /// </summary>
-public static partial class LaneRoles
+internal static partial class LaneRoles
 {
     private static readonly HashSet<string> ActorWords = new(StringComparer.Ordinal)
     {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace FlowRunner.Engine.Graph;
 
 /// <summary>Reads a loop's bound from its text ("retry up to 3 times", "repeat 3 times", "at most 5"); else the default.</summary>
-public static partial class LoopBounds
+internal static partial class LoopBounds
 {
     /// <summary>The bound when the text names none: enough for retries, small enough to stop a runaway loop.</summary>
     public const int Default = 10;

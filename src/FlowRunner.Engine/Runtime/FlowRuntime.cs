@@ -19,7 +19,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
 
     /// <summary>Secret answer fields, in memory only (never in the database or the journal).</summary>
-    public TransientSecrets Secrets { get; } = new(time);
+    internal TransientSecrets Secrets { get; } = new(time);
 
     /// <summary>Starts an instance (one branch per start circle) and runs it until it waits or ends.</summary>
     /// <exception cref="FlowNotRunnableException">The flow has no start circle.</exception>

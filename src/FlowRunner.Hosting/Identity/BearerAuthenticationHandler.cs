@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace FlowRunner.Hosting.Identity;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;access token&gt;</c> with FlowRunner's own validator.</summary>
-public sealed class BearerAuthenticationHandler(
+internal sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -29,7 +29,7 @@ public sealed class BearerAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        JwtValidation token = identity.Tokens(time).Validate(header["Bearer ".Length..].Trim());
+        JwtValidation token = identity.ValidateAccessToken(header["Bearer ".Length..].Trim(), time);
         if (!token.IsValid)
         {
             return Task.FromResult(AuthenticateResult.Fail("invalid token"));

@@ -10,5 +10,5 @@ internal sealed class HashRouteFunction(IdentityServices identity) : IRouteFunct
 
     public string Name => FunctionName;
 
-    public string Apply(string value) => identity.Codes.HashCode(value);
+    public string Apply(string value) => identity.HashToken(value);
 }

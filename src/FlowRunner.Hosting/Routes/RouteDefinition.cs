@@ -12,7 +12,7 @@ namespace FlowRunner.Hosting.Routes;
 /// <param name="Answers">Waits answered from the request, in order.</param>
 /// <param name="Results">Rules tried in order to turn the outcome into a response.</param>
 /// <param name="NotFound">The response when no instance is found.</param>
-public sealed record RouteDefinition(
+internal sealed record RouteDefinition(
     string Method,
     string Path,
     bool IsPublic,
@@ -23,34 +23,34 @@ public sealed record RouteDefinition(
     RouteResponse? NotFound);
 
 /// <summary>What a route runs.</summary>
-public abstract record RouteTarget;
+internal abstract record RouteTarget;
 
 /// <summary>Starts an instance of a flow.</summary>
-public sealed record StartFlow(string Flow) : RouteTarget;
+internal sealed record StartFlow(string Flow) : RouteTarget;
 
 /// <summary>Continues the instance whose id the expression gives, when it is an instance of <paramref name="Flow"/>.</summary>
-public sealed record ResumeInstance(string Flow, RouteExpression Instance) : RouteTarget;
+internal sealed record ResumeInstance(string Flow, RouteExpression Instance) : RouteTarget;
 
 /// <summary>Continues the newest instance of <paramref name="Flow"/> waiting at <paramref name="Node"/> whose variable equals the expression.</summary>
-public sealed record FindWaiting(string Flow, string Node, string Variable, RouteExpression EqualTo) : RouteTarget;
+internal sealed record FindWaiting(string Flow, string Node, string Variable, RouteExpression EqualTo) : RouteTarget;
 
 /// <summary>Answers without running anything.</summary>
-public sealed record Respond(RouteResponse Response) : RouteTarget;
+internal sealed record Respond(RouteResponse Response) : RouteTarget;
 
 /// <summary>A wait answered with fields taken from the request.</summary>
-public sealed record RouteAnswer(string Node, RouteTemplate Input);
+internal sealed record RouteAnswer(string Node, RouteTemplate Input);
 
 /// <summary>When a result rule applies, and what it answers.</summary>
-public sealed record RouteResult(RouteCondition When, RouteResponse Response);
+internal sealed record RouteResult(RouteCondition When, RouteResponse Response);
 
 /// <summary>A status and a body (a template whose expressions are filled in), or no body.</summary>
-public sealed record RouteResponse(int Status, RouteTemplate? Body);
+internal sealed record RouteResponse(int Status, RouteTemplate? Body);
 
 /// <summary>A result rule's condition: <c>*</c>, <c>completed</c>, <c>completed at nX</c>, <c>waiting nX</c> or <c>faulted</c>.</summary>
-public sealed record RouteCondition(RouteConditionKind Kind, string? Node, string Text);
+internal sealed record RouteCondition(RouteConditionKind Kind, string? Node, string Text);
 
 /// <summary>The kinds of <see cref="RouteCondition"/>.</summary>
-public enum RouteConditionKind
+internal enum RouteConditionKind
 {
     /// <summary><c>*</c>: any result.</summary>
     Any,
@@ -73,10 +73,10 @@ public enum RouteConditionKind
 /// <param name="Function">The function applied to the value, or null.</param>
 /// <param name="Source">body, path, outputs, instance, user or request.</param>
 /// <param name="Name">The field of the source.</param>
-public sealed record RouteExpression(string Text, string? Function, string Source, string Name);
+internal sealed record RouteExpression(string Text, string? Function, string Source, string Name);
 
 /// <summary>A JSON value in which strings starting with <c>=</c> are expressions (all of them checked when read, listed in the order written).</summary>
-public sealed record RouteTemplate(JsonElement Json, ImmutableArray<RouteExpression> Expressions)
+internal sealed record RouteTemplate(JsonElement Json, ImmutableArray<RouteExpression> Expressions)
 {
     /// <summary>The expression written as <paramref name="text"/>, or null for a literal.</summary>
     public RouteExpression? Find(string text) => Expressions.FirstOrDefault(e => e.Text == text);

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlowRunner.Hosting.Routes;
 
 /// <summary>Maps checked routes: each request starts or finds an instance, answers its waits, and answers with the rule its result matches.</summary>
-public static class RouteEndpoints
+internal static class RouteEndpoints
 {
     /// <summary>Maps the routes (read and checked by <see cref="RouteFile"/>).</summary>
     public static RouteGroupBuilder MapFlowRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<RouteDefinition> routes)

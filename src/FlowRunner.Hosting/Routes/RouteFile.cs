@@ -485,8 +485,24 @@ public static partial class RouteFile
 public sealed record RouteTargets(IReadOnlyDictionary<string, FlowGraph?> Flows, IReadOnlySet<string> Functions);
 
 /// <summary>The routes read from a file (those without errors) and every diagnostic found.</summary>
-public sealed record RouteFileResult(SourceText Source, ImmutableArray<RouteDefinition> Routes, ImmutableArray<Diagnostic> Diagnostics)
+public sealed class RouteFileResult
 {
+    internal RouteFileResult(SourceText source, ImmutableArray<RouteDefinition> routes, ImmutableArray<Diagnostic> diagnostics)
+    {
+        Source = source;
+        Routes = routes;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The file's text.</summary>
+    public SourceText Source { get; }
+
+    /// <summary>Every diagnostic found, by position.</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The routes without errors.</summary>
+    internal ImmutableArray<RouteDefinition> Routes { get; }
+
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }

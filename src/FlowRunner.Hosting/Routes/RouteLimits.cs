@@ -6,7 +6,7 @@ namespace FlowRunner.Hosting.Routes;
 /// Rate limits of the mapped routes: per client IP on public routes, and per account (the route's "limit" key, e.g. the
 /// email of a login) whether or not the account exists, so the limit itself tells nothing (ENUM-01).
 /// </summary>
-public sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
+internal sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _perIp = PartitionedRateLimiter.Create<string, string>(ip =>
         RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions

@@ -4,7 +4,7 @@ using FlowRunner.Language.Syntax;
 namespace FlowRunner.Language.Binding;
 
 /// <summary>What the words of the syntax mean in the graph: shapes and handle directions.</summary>
-public static class SyntaxFacts
+internal static class SyntaxFacts
 {
     /// <summary>The shape named by a word; shapes are lower case as FlowZap writes them.</summary>
     public static NodeShape Shape(string word) => word switch
