@@ -8,8 +8,7 @@ namespace FlowRunner.Language.Parsing;
 /// <summary>
 /// The tokens of FlowZap Code (reference §11) as Sprache parsers over a <see cref="LineInput"/>. Each token takes
 /// the spaces after it, so rules never deal with white space, and fails where it started, so <c>Or</c> can offer
-/// the next alternative. They scan characters directly: composing them from <c>Parse.Char</c> allocated a result
-/// and an input per character, eight times the time of the whole grammar (docs/performance.md).
+/// the next alternative. They scan characters directly rather than per <c>Parse.Char</c> (docs/performance.md).
 /// </summary>
 internal static class FlowTokens
 {

@@ -3,8 +3,7 @@ using FlowRunner.Language.Text;
 namespace FlowRunner.Language.Syntax;
 
 /// <summary>
-/// A <c>.handle(direction)</c> suffix. The keyword and direction are kept as written and checked later. A value
-/// inside its endpoint, not an object of its own: a large flow has two per edge.
+/// A <c>.handle(direction)</c> suffix. The keyword and direction are kept as written and checked later.
 /// </summary>
 /// <param name="Keyword">The word before the parenthesis, normally <c>handle</c>.</param>
 /// <param name="Direction">The word inside the parentheses; empty text when none was written.</param>

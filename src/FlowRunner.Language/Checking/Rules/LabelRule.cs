@@ -10,8 +10,7 @@ internal sealed class LabelRule : StatementRule
     /// <summary>FlowZap's validator warns above this many characters.</summary>
     public const int MaxLabelLength = 50;
 
-    // Per node statement, while the walk has it in cache; only the declaration the model keeps (the first of an id)
-    // is checked, as the duplicate gets its own error.
+    // Only the declaration the graph keeps (the first of an id) is checked; a duplicate gets its own error.
     protected override void Check(RuleContext context, StatementSyntax statement, LaneSyntax? lane)
     {
         if (statement is EdgeSyntax { Label: { Value.Value.Length: > MaxLabelLength } edgeLabel } edge)
