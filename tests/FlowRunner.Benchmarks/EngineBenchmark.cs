@@ -6,6 +6,7 @@ using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 using FlowRunner.Storage.Sqlite;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Benchmarks;
@@ -28,22 +29,15 @@ internal static class EngineBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int instances = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000;
-        string folder = Directory.CreateTempSubdirectory("flowrunner-bench-").FullName;
-        try
-        {
-            double bare = await BareTransactionsAsync(Path.Combine(folder, "bare.db"), 2_000);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: bare SQLite write transaction p50 {bare:F3} ms"));
+        using var temp = new TempFolder("flowrunner-bench-");
+        string folder = temp.Path;
+        double bare = await BareTransactionsAsync(Path.Combine(folder, "bare.db"), 2_000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: bare SQLite write transaction p50 {bare:F3} ms"));
 
-            await StartToCompleteAsync(folder, instances, bare);
-            foreach (int stored in new[] { 1_000, 100_000 })
-            {
-                await ResumeLatencyAsync(folder, stored);
-            }
-        }
-        finally
+        await StartToCompleteAsync(folder, instances, bare);
+        foreach (int stored in new[] { 1_000, 100_000 })
         {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            await ResumeLatencyAsync(folder, stored);
         }
 
         return 0;

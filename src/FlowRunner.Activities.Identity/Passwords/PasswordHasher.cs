@@ -42,7 +42,7 @@ internal sealed class PasswordHasher
         }
 
         Cost = cost;
-        _dummyHash = Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        _dummyHash = DummyHash(cost);
     }
 
     /// <summary>The cost of new hashes.</summary>
@@ -105,6 +105,18 @@ internal sealed class PasswordHasher
 
     /// <summary>The cost written in a stored hash, or null when it is malformed.</summary>
     public static int? CostOf(string storedHash) => TryParse(storedHash, out _, out int cost, out _) ? cost : null;
+
+    // A well-formed hash of this cost with a random salt and a random digest: verifying against it costs a full
+    // bcrypt run and never matches, and making it costs no bcrypt run (a command that never logs in pays nothing).
+    internal static string DummyHash(int cost) =>
+        $"$2b${cost:D2}${Encode(RandomNumberGenerator.GetBytes(16))}{Encode(RandomNumberGenerator.GetBytes(23))}";
+
+    // bcrypt's Base64 packs bits as standard Base64 does, with its own alphabet and no padding.
+    internal static string Encode(byte[] bytes)
+    {
+        const string Standard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        return string.Concat(Convert.ToBase64String(bytes).TrimEnd('=').Select(c => Alphabet[Standard.IndexOf(c, StringComparison.Ordinal)]));
+    }
 
     private static bool TryParse(string hash, out string version, out int cost, out byte[] salt)
     {

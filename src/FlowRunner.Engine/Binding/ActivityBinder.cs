@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Graph;
@@ -66,7 +65,7 @@ internal static class ActivityBinder
         }
 
         var roles = graph.Lanes.ToDictionary(l => l.Id, l => bindings?.Lanes.GetValueOrDefault(l.Id, compiled.LaneRoles[l.Index]) ?? compiled.LaneRoles[l.Index], StringComparer.Ordinal);
-        var flow = new BoundFlow(compiled, nodes.ToFrozenDictionary(StringComparer.Ordinal), roles.ToFrozenDictionary(StringComparer.Ordinal));
+        var flow = new BoundFlow(compiled, nodes, roles);
         ReportUnbound(graph, flow, misbound, Report);
         ReportOutcomeMismatches(graph, flow, Report);
         return new BindResult(flow, diagnostics.ToImmutable());

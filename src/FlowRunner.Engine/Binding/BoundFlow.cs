@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Language.Graph;
 
@@ -7,10 +6,10 @@ namespace FlowRunner.Engine.Binding;
 /// <summary>A compiled flow with every node's binding and every lane's role: what the runtime executes.</summary>
 public sealed class BoundFlow
 {
-    private readonly FrozenDictionary<string, NodeBinding> _nodes;
-    private readonly FrozenDictionary<string, LaneRole> _laneRoles;
+    private readonly Dictionary<string, NodeBinding> _nodes;
+    private readonly Dictionary<string, LaneRole> _laneRoles;
 
-    internal BoundFlow(CompiledFlow compiled, FrozenDictionary<string, NodeBinding> nodes, FrozenDictionary<string, LaneRole> laneRoles)
+    internal BoundFlow(CompiledFlow compiled, Dictionary<string, NodeBinding> nodes, Dictionary<string, LaneRole> laneRoles)
     {
         Compiled = compiled;
         _nodes = nodes;

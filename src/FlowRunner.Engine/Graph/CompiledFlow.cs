@@ -9,10 +9,12 @@ namespace FlowRunner.Engine.Graph;
 /// </summary>
 public sealed class CompiledFlow
 {
-    internal CompiledFlow(string name, string hash, FlowGraph graph, ImmutableArray<LaneRole> laneRoles, ImmutableArray<LoopBound> loopBounds)
+    private readonly Lazy<string> _hash;
+
+    internal CompiledFlow(string name, Func<string> hash, FlowGraph graph, ImmutableArray<LaneRole> laneRoles, ImmutableArray<LoopBound> loopBounds)
     {
         Name = name;
-        Hash = hash;
+        _hash = new Lazy<string>(hash);
         Graph = graph;
         LaneRoles = laneRoles;
         LoopBounds = loopBounds;
@@ -21,8 +23,11 @@ public sealed class CompiledFlow
     /// <summary>The flow's name (its path under the flows folder, without extension), e.g. <c>auth/login</c>.</summary>
     public string Name { get; }
 
-    /// <summary>SHA-256 (hex) of what runs: reformatting a file keeps it, any real edit changes it.</summary>
-    public string Hash { get; }
+    /// <summary>
+    /// SHA-256 (hex) of what runs: reformatting a file keeps it, any real edit changes it. Computed when first
+    /// asked, so validating a flow never hashes it.
+    /// </summary>
+    public string Hash => _hash.Value;
 
     /// <summary>The graph.</summary>
     public FlowGraph Graph { get; }

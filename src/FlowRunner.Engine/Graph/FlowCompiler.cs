@@ -24,7 +24,7 @@ public static class FlowCompiler
         ImmutableArray<LoopBound> bounds = [.. graph.Loops.Select(l => LoopBounds.FromText(l.Condition) is { } bound
             ? new LoopBound(bound, FromText: true)
             : new LoopBound(LoopBounds.Default, FromText: false))];
-        return new CompiledFlow(name, Hash(graph, roles, bounds), graph, roles, bounds);
+        return new CompiledFlow(name, () => Hash(graph, roles, bounds), graph, roles, bounds);
     }
 
     /// <summary>The flow name for a file under a flows folder: its relative path without extension, with '/'.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using FlowRunner.Language.Graph.Algorithms;
 using FlowRunner.Language.Syntax;
@@ -13,8 +12,8 @@ namespace FlowRunner.Language.Graph;
 /// </summary>
 public sealed class FlowGraph
 {
-    private readonly FrozenDictionary<string, FlowNode> _nodes;
-    private readonly FrozenDictionary<string, FlowLane> _lanes;
+    private readonly Dictionary<string, FlowNode> _nodes;
+    private readonly Dictionary<string, FlowLane> _lanes;
     private readonly bool[]?[] _reachable;
 
     internal FlowGraph(FlowDocument syntax, ImmutableArray<FlowLane> lanes, ImmutableArray<FlowNode> nodes, ImmutableArray<FlowEdge> edges, ImmutableArray<FlowLoop> loops)
@@ -24,8 +23,8 @@ public sealed class FlowGraph
         Nodes = nodes;
         Edges = edges;
         Loops = loops;
-        _nodes = nodes.ToFrozenDictionary(n => n.Id, StringComparer.Ordinal);
-        _lanes = lanes.ToFrozenDictionary(l => l.Id, StringComparer.Ordinal);
+        _nodes = nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        _lanes = lanes.ToDictionary(l => l.Id, StringComparer.Ordinal);
         _reachable = new bool[]?[nodes.Length];
         Digraph = new Digraph(nodes.Length, edges.Select(e => (e.FromIndex, e.ToIndex)));
     }

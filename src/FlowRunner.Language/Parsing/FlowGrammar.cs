@@ -35,31 +35,37 @@ internal static class FlowGrammar
         from close in CloseParen
         select new HandleArguments(direction.IsDefined ? direction.Get() : new SyntaxToken(string.Empty, new TextSpan(open.End, 0)), close.End);
 
-    /// <summary><c>.handle(direction)</c>.</summary>
-    private static readonly Parser<HandleSyntax> HandleSuffix =
-        from dot in Dot
+    /// <summary><c>handle(direction)</c>.</summary>
+    private static readonly Parser<HandleSyntax> HandleCall =
         from keyword in HandleKeyword
         from arguments in HandleArgs
         select arguments.With(keyword);
 
+    /// <summary><c>.handle(direction)</c>.</summary>
+    private static readonly Parser<HandleSyntax> HandleSuffix = Dot.Then(_ => HandleCall);
+
+    /// <summary>After a second word: <c>(dir)</c> makes it the handle keyword, else a <c>.handle(dir)</c> may follow it.</summary>
+    private static readonly Parser<SecondWordTail> AfterSecondWord =
+        HandleArgs.Select(arguments => new SecondWordTail(arguments, null))
+            .XOr(HandleSuffix.XOptional().Select(handle => new SecondWordTail(null, handle.IsDefined ? handle.Get() : null)));
+
     /// <summary>
-    /// <c>.second</c> after an endpoint's first word: <c>(dir)</c> next makes it the handle keyword
-    /// (<c>n1.handle(dir)</c>); otherwise it is a node after a lane prefix, with an optional <c>.handle(dir)</c>.
+    /// <c>.second</c> after an endpoint's first word: <c>n1.handle(dir)</c>, or a node after a lane prefix with an
+    /// optional handle (<c>Lane.n1</c>, <c>Lane.n1.handle(dir)</c>).
     /// </summary>
-    private static readonly Parser<EndpointTail> DottedTail =
-        from dot in Dot
+    private static readonly Parser<EndpointTail> DottedTail = Dot.Then(_ => SecondWord);
+
+    private static readonly Parser<EndpointTail> SecondWord =
         from second in NodeOrHandle
-        from tail in HandleArgs.Select(arguments => new EndpointTail(second, arguments.With(second), IsHandleOfFirst: true))
-            .XOr(HandleSuffix.XOptional().Select(handle => new EndpointTail(second, handle.IsDefined ? handle.Get() : null, IsHandleOfFirst: false)))
-        select tail;
+        from tail in AfterSecondWord
+        select new EndpointTail(second, tail);
 
     /// <summary>The endpoint that starts an edge statement.</summary>
     private static readonly Parser<EndpointSyntax> SourceEndpoint = Endpoint(StatementStart);
 
-    private static readonly Parser<EndpointSyntax> ArrowTarget =
-        from arrow in Arrow
-        from target in Endpoint(NodeId)
-        select target;
+    private static readonly Parser<EndpointSyntax> TargetEndpoint = Endpoint(NodeId);
+
+    private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => TargetEndpoint);
 
     /// <summary><c>[label="text"]</c> (or <c>[label:"text"]</c>).</summary>
     private static readonly Parser<AttributeSyntax> EdgeLabel =
@@ -75,11 +81,12 @@ internal static class FlowGrammar
         from label in EdgeLabel.XOptional()
         select NewEdge(source, targets, label.GetOrDefault());
 
+    private static readonly Parser<SyntaxToken> ShapeAfterColon = Colon.Then(_ => Shape);
+
     /// <summary><c>n1: shape key:"value" ...</c>.</summary>
     public static readonly Parser<NodeSyntax> Node =
         from id in StatementStart
-        from colon in Colon
-        from shape in Shape
+        from shape in ShapeAfterColon
         from attributes in Attribute.XMany()
         select new NodeSyntax(id, shape, [.. attributes])
         {
@@ -176,15 +183,22 @@ internal static class FlowGrammar
         public HandleSyntax With(SyntaxToken keyword) => new(keyword, Direction, TextSpan.FromBounds(keyword.Span.Start, End));
     }
 
+    /// <summary>What follows a second word: its own arguments (it is the handle keyword), or the node's handle.</summary>
+    private sealed record SecondWordTail(HandleArguments? ArgumentsOfSecond, HandleSyntax? Handle);
+
     /// <summary>What follows an endpoint's first word: its own handle, or a node (the first word was a lane) and its handle.</summary>
-    private sealed record EndpointTail(SyntaxToken Second, HandleSyntax? Handle, bool IsHandleOfFirst)
+    private sealed record EndpointTail(SyntaxToken Second, SecondWordTail Tail)
     {
         public EndpointSyntax After(SyntaxToken first)
         {
-            int end = Handle?.Span.End ?? Second.Span.End;
-            return IsHandleOfFirst
-                ? new EndpointSyntax(null, first, Handle, TextSpan.FromBounds(first.Span.Start, end))
-                : new EndpointSyntax(first, Second, Handle, TextSpan.FromBounds(first.Span.Start, end));
+            if (Tail.ArgumentsOfSecond is { } arguments)
+            {
+                HandleSyntax handle = arguments.With(Second);
+                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
+            }
+
+            int end = Tail.Handle?.Span.End ?? Second.Span.End;
+            return new EndpointSyntax(first, Second, Tail.Handle, TextSpan.FromBounds(first.Span.Start, end));
         }
     }
 }

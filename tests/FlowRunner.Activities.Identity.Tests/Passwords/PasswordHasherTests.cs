@@ -99,6 +99,29 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
+    public void Salts_are_written_in_bcrypts_own_Base64()
+    {
+        byte[] salt = Convert.FromHexString("000102030405060708090A0B0C0D0EFF");
+        string hash = Org.BouncyCastle.Crypto.Generators.OpenBsdBCrypt.Generate("2b", "pw".ToCharArray(), salt, 4);
+        Assert.Equal(hash.Substring(7, 22), PasswordHasher.Encode(salt));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(12)]
+    public void The_dummy_hash_has_the_configured_cost_and_matches_no_password(int cost)
+    {
+        string dummy = PasswordHasher.DummyHash(cost);
+        Assert.Equal(60, dummy.Length);
+        Assert.Equal(cost, PasswordHasher.CostOf(dummy));
+        if (cost == 4)
+        {
+            Assert.False(PasswordHasher.Verify(dummy, string.Empty));
+            Assert.False(PasswordHasher.Verify(dummy, "x"));
+        }
+    }
+
+    [Fact]
     public void Every_verify_is_measured_by_cost_for_operators_choosing_the_cost()
     {
         var seen = new List<(double Seconds, object? Cost)>();
