@@ -6,7 +6,6 @@ using FlowRunner.Engine.Runtime;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Storage.Sqlite;
 using FlowRunner.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Engine.Tests.Support;
 
@@ -14,16 +13,16 @@ namespace FlowRunner.Engine.Tests.Support;
 public sealed class EngineHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+    private readonly TempFolder _folder = new("flowrunner-engine-");
 
-    private EngineHarness(string folder)
+    private EngineHarness()
     {
-        Folder = folder;
-        Store = new SqliteInstanceStore(Path.Combine(folder, "flowrunner.db"), Time, [RecordStore.Pack]);
+        Store = new SqliteInstanceStore(Path.Combine(Folder, "flowrunner.db"), Time, [RecordStore.Pack]);
         Registry = new ActivityRegistry().Add(new OutcomeActivity()).Add(new RecordActivity()).Add(new AskCodeActivity()).Add(new SecretOutputActivity());
         Restart();
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public SqliteInstanceStore Store { get; }
 
@@ -37,7 +36,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static async Task<EngineHarness> CreateAsync()
     {
-        var harness = new EngineHarness(Directory.CreateTempSubdirectory("flowrunner-engine-").FullName);
+        var harness = new EngineHarness();
         await harness.Store.MigrateAsync(CancellationToken.None);
         return harness;
     }
@@ -80,10 +79,9 @@ public sealed class EngineHarness : IAsyncDisposable
             ? ImmutableDictionary<string, JsonElement>.Empty
             : JsonSerializer.SerializeToElement(input).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        await Task.Yield();
-        Directory.Delete(Folder, recursive: true);
+        _folder.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
