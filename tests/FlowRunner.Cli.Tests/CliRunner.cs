@@ -1,3 +1,5 @@
+using FlowRunner.Testing;
+
 namespace FlowRunner.Cli.Tests;
 
 /// <summary>Runs the CLI in-process with captured streams (dotnet-format ProgramTests).</summary>
@@ -30,15 +32,11 @@ internal sealed class TempFlows : IDisposable
     public const string WithWarning = "A { # A\n  n1: circle label:\"Start\"\n  n2: circle label:\"End\"\n  n1.handle(right) -> n2.handle(left) [label:\"Go\"]\n}\n";
     public const string WithError = "A { # A\n  n1: circel label:\"Start\"\n}\n";
 
-    public string Root { get; } = Directory.CreateTempSubdirectory("flowrunner-cli-").FullName;
+    private readonly TempFolder _folder = new("flowrunner-cli-");
 
-    public string Write(string relative, string text)
-    {
-        string path = Path.Combine(Root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    public string Root => _folder.Path;
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public string Write(string relative, string text) => _folder.Write(relative, text);
+
+    public void Dispose() => _folder.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -47,7 +48,7 @@ public sealed class FormatAndExportCommandTests
     [Fact]
     public void Export_writes_lanes_nodes_edges_and_loops()
     {
-        string login = Path.Combine(ValidateCommandTests.RepoRoot(), "flows", "auth", "2fa-setup.flow");
+        string login = Path.Combine(RepoPaths.Root, "flows", "auth", "2fa-setup.flow");
         var (code, output, _) = CliRunner.Run("export", login, "--format", "json");
         Assert.Equal(0, code);
         using JsonDocument json = JsonDocument.Parse(output);

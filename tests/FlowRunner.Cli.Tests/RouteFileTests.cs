@@ -1,4 +1,5 @@
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -9,7 +10,7 @@ namespace FlowRunner.Cli.Tests;
 /// </summary>
 public sealed class RouteFileTests
 {
-    private static string Golden => Path.Combine(ValidateCommandTests.RepoRoot(), "tests", "FlowRunner.Cli.Tests", "Golden", "routes");
+    private static string Golden => Path.Combine(RepoPaths.Root, "tests", "FlowRunner.Cli.Tests", "Golden", "routes");
 
     public static TheoryData<string> Cases() => [.. Directory.EnumerateDirectories(Golden).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)];
 
@@ -57,7 +58,7 @@ public sealed class RouteFileTests
     [Fact]
     public void The_shipped_routes_are_valid()
     {
-        var (code, output, _) = CliRunner.Run("validate", Path.Combine(ValidateCommandTests.RepoRoot(), "flows"));
+        var (code, output, _) = CliRunner.Run("validate", Path.Combine(RepoPaths.Root, "flows"));
         Assert.Equal(0, code);
         Assert.DoesNotContain("routes.json(", output, StringComparison.Ordinal);
     }

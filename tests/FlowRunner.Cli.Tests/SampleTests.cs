@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -15,7 +16,7 @@ public sealed class SampleTests
         Assert.Equal(0, CliRunner.RunWithInput("correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", db).ExitCode);
 
         int port = FreePort();
-        string root = ValidateCommandTests.RepoRoot();
+        string root = RepoPaths.Root;
         var serveStart = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "serve", Path.Combine(root, "flows"), "--db", db, "--urls", $"http://127.0.0.1:{port}" })
         {

@@ -1,3 +1,5 @@
+using FlowRunner.Testing;
+
 namespace FlowRunner.Cli.Tests;
 
 public sealed class UsersCommandTests
@@ -34,7 +36,7 @@ public sealed class UsersCommandTests
     [Fact]
     public void Shipped_auth_flows_bind_every_node_under_strict_validation()
     {
-        var (code, output, _) = CliRunner.Run("validate", "--strict", Path.Combine(ValidateCommandTests.RepoRoot(), "flows", "auth"));
+        var (code, output, _) = CliRunner.Run("validate", "--strict", Path.Combine(RepoPaths.Root, "flows", "auth"));
         Assert.Equal(0, code);
         Assert.Contains("0 errors, 0 warnings", output, StringComparison.Ordinal);
         Assert.DoesNotContain("FZ2001", output, StringComparison.Ordinal);
@@ -50,7 +52,7 @@ public sealed class UsersCommandTests
         {
             Assert.Equal(0, CliRunner.RunWithInput("correct horse battery\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", db).ExitCode);
             string answers = flows.Write("answers.json", """{"answers": {"n2": [{"email": "ann@example.com", "password": "correct horse battery"}]}}""");
-            var (code, output, error) = CliRunner.Run("run", Path.Combine(ValidateCommandTests.RepoRoot(), "flows", "auth", "login.flow"), "--answers", answers, "--format", "json", "--db", db);
+            var (code, output, error) = CliRunner.Run("run", Path.Combine(RepoPaths.Root, "flows", "auth", "login.flow"), "--answers", answers, "--format", "json", "--db", db);
             Assert.True(code == 0, error);
             using var json = System.Text.Json.JsonDocument.Parse(output);
             Assert.Equal("completed", json.RootElement.GetProperty("status").GetString());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -140,23 +141,10 @@ public sealed class ValidateCommandTests
     [Fact]
     public void Shipped_flows_validate_clean_through_the_cli()
     {
-        string flows = Path.Combine(RepoRoot(), "flows");
+        string flows = Path.Combine(RepoPaths.Root, "flows");
         var (code, output, error) = CliRunner.Run("validate", flows, "--max-warnings", "0");
         Assert.True(code == 0, error);
         Assert.Equal(0, code);
         Assert.Contains("0 errors, 0 warnings", output, StringComparison.Ordinal);
-    }
-
-    internal static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FlowRunner.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FlowRunner.sln not found");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Cli.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ValidateSnapshotTests
     [Fact]
     public void Validate_reports_what_the_snapshot_holds()
     {
-        string root = ValidateCommandTests.RepoRoot();
+        string root = RepoPaths.Root;
         string corpus = Path.GetFullPath(Path.Combine(root, "..", "shared", "corpus", "flowzap"));
         var text = new StringBuilder();
         Append(text, "corpus", corpus);
@@ -52,29 +53,23 @@ public sealed class ValidateSnapshotTests
 
     private static void AppendMutations(StringBuilder text, string corpus)
     {
-        string folder = Directory.CreateTempSubdirectory("flowrunner-snapshot-").FullName;
-        try
+        using var temp = new TempFolder("flowrunner-snapshot-");
+        string folder = temp.Path;
+        var random = new Random(20261130);
+        foreach (string file in Directory.EnumerateFiles(corpus, "*.fz").Order(StringComparer.Ordinal))
         {
-            var random = new Random(20261130);
-            foreach (string file in Directory.EnumerateFiles(corpus, "*.fz").Order(StringComparer.Ordinal))
+            string original = File.ReadAllText(file);
+            for (int i = 0; i < MutationsPerCorpusFile; i++)
             {
-                string original = File.ReadAllText(file);
-                for (int i = 0; i < MutationsPerCorpusFile; i++)
-                {
-                    string name = $"{Path.GetFileNameWithoutExtension(file)}-{i:D2}.fz";
-                    File.WriteAllText(Path.Combine(folder, name), Mutate(original, random));
-                }
-            }
-
-            foreach ((string file, string dump) in Validate(folder))
-            {
-                string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dump)))[..16];
-                text.Append("== mutated/").Append(file).Append(' ').Append(hash).Append('\n');
+                string name = $"{Path.GetFileNameWithoutExtension(file)}-{i:D2}.fz";
+                File.WriteAllText(Path.Combine(folder, name), Mutate(original, random));
             }
         }
-        finally
+
+        foreach ((string file, string dump) in Validate(folder))
         {
-            Directory.Delete(folder, recursive: true);
+            string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dump)))[..16];
+            text.Append("== mutated/").Append(file).Append(' ').Append(hash).Append('\n');
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using FlowRunner.Language.Diagnostics;
-using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 

@@ -1,5 +1,6 @@
 using FlowRunner.Language.Configuration;
 using FlowRunner.Language.Diagnostics;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 
@@ -33,18 +34,12 @@ public sealed class ConfigurationTests
     [Fact]
     public void Nearest_file_from_the_flow_folder_upwards_applies()
     {
-        string root = Directory.CreateTempSubdirectory("flowrunner-config-").FullName;
-        try
-        {
-            string nested = Directory.CreateDirectory(Path.Combine(root, "a", "b")).FullName;
-            File.WriteAllText(Path.Combine(root, LintConfiguration.FileName), """{ "diagnostics": { "FZ3011": "none" } }""");
-            Assert.Equal(Path.Combine(root, LintConfiguration.FileName), LintConfiguration.FindFor(nested).Path);
-            File.WriteAllText(Path.Combine(root, "a", LintConfiguration.FileName), """{ "diagnostics": { "FZ3011": "error" } }""");
-            Assert.Equal(DiagnosticSeverity.Error, LintConfiguration.FindFor(nested).Severities["FZ3011"]);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temp = new TempFolder("flowrunner-config-");
+        string root = temp.Path;
+        string nested = Directory.CreateDirectory(Path.Combine(root, "a", "b")).FullName;
+        File.WriteAllText(Path.Combine(root, LintConfiguration.FileName), """{ "diagnostics": { "FZ3011": "none" } }""");
+        Assert.Equal(Path.Combine(root, LintConfiguration.FileName), LintConfiguration.FindFor(nested).Path);
+        File.WriteAllText(Path.Combine(root, "a", LintConfiguration.FileName), """{ "diagnostics": { "FZ3011": "error" } }""");
+        Assert.Equal(DiagnosticSeverity.Error, LintConfiguration.FindFor(nested).Severities["FZ3011"]);
     }
 }

@@ -1,5 +1,5 @@
 using FlowRunner.Language.Diagnostics;
-using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 

@@ -2,7 +2,7 @@ using FlowRunner.Language.Export;
 using FlowRunner.Language.Formatting;
 using FlowRunner.Language.Parsing;
 using FlowRunner.Language.Syntax;
-using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 

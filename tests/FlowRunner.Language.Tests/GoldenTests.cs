@@ -20,9 +20,9 @@ public sealed class GoldenTests
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
-        foreach (string file in Directory.EnumerateFiles(RepoPaths.Golden, "*.flow", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (string file in Directory.EnumerateFiles(GoldenFiles.Folder, "*.flow", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetRelativePath(RepoPaths.Golden, file).Replace('\\', '/'));
+            data.Add(Path.GetRelativePath(GoldenFiles.Folder, file).Replace('\\', '/'));
         }
 
         return data;
@@ -32,7 +32,7 @@ public sealed class GoldenTests
     [MemberData(nameof(Cases))]
     public void Golden_output_matches(string relativePath)
     {
-        string input = Path.Combine(RepoPaths.Golden, relativePath);
+        string input = Path.Combine(GoldenFiles.Folder, relativePath);
         string expectedPath = Path.ChangeExtension(input, ".out.txt");
         string actual = Render(input);
         if (Environment.GetEnvironmentVariable("FLOWRUNNER_UPDATE_GOLDEN") == "1")
@@ -49,7 +49,7 @@ public sealed class GoldenTests
     public void Every_diagnostic_id_has_a_golden_file_that_reports_it()
     {
         var missing = new List<string>();
-        string[] outputs = [.. Directory.EnumerateFiles(RepoPaths.Golden, "*.out.txt", SearchOption.AllDirectories).Select(File.ReadAllText)];
+        string[] outputs = [.. Directory.EnumerateFiles(GoldenFiles.Folder, "*.out.txt", SearchOption.AllDirectories).Select(File.ReadAllText)];
         foreach (DiagnosticDescriptor descriptor in Descriptors.All)
         {
             if (CoveredElsewhere.Contains(descriptor.Id))
@@ -57,7 +57,7 @@ public sealed class GoldenTests
                 continue;
             }
 
-            bool hasFile = Directory.EnumerateFiles(RepoPaths.Golden, descriptor.Id + "-*.flow", SearchOption.AllDirectories).Any();
+            bool hasFile = Directory.EnumerateFiles(GoldenFiles.Folder, descriptor.Id + "-*.flow", SearchOption.AllDirectories).Any();
             bool reported = outputs.Any(o => o.Contains($" {descriptor.Id}: ", StringComparison.Ordinal));
             if (!hasFile || !reported)
             {
@@ -71,7 +71,7 @@ public sealed class GoldenTests
     [Fact]
     public void Each_rule_golden_file_reports_its_own_id()
     {
-        foreach (string file in Directory.EnumerateFiles(RepoPaths.Golden, "FZ*.flow", SearchOption.AllDirectories))
+        foreach (string file in Directory.EnumerateFiles(GoldenFiles.Folder, "FZ*.flow", SearchOption.AllDirectories))
         {
             string id = Path.GetFileName(file)[..6];
             FlowAnalysis analysis = FlowAnalysis.Analyze(File.ReadAllText(file), Path.GetFileName(file));
@@ -82,7 +82,7 @@ public sealed class GoldenTests
     [Fact]
     public void Valid_golden_files_have_no_diagnostics()
     {
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Golden, "4-valid"), "*.flow"))
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(GoldenFiles.Folder, "4-valid"), "*.flow"))
         {
             FlowAnalysis analysis = FlowAnalysis.Analyze(File.ReadAllText(file), Path.GetFileName(file));
             Assert.Empty(analysis.Diagnostics);

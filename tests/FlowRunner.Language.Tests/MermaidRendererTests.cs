@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using FlowRunner.Language.Graph;
 using FlowRunner.Language.Rendering;
-using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Language.Formatting;
 using FlowRunner.Language.Parsing;
-using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 

@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using FlowRunner.Language.Graph;
 using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Tests.Support;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 
@@ -65,7 +66,7 @@ public sealed class SvgRendererTests
     {
         string path = Path.Combine(RepoPaths.Flows, flow);
         string actual = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(path), path).Graph, Path.GetFileNameWithoutExtension(flow));
-        string expectedPath = Path.Combine(RepoPaths.Golden, "svg", golden);
+        string expectedPath = Path.Combine(GoldenFiles.Folder, "svg", golden);
         if (Environment.GetEnvironmentVariable("FLOWRUNNER_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(expectedPath)!);

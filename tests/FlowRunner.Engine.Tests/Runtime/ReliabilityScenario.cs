@@ -24,58 +24,51 @@ public sealed class ReliabilityScenario
     [Fact]
     public async Task Instances_complete_exactly_once_across_random_sigkills()
     {
-        string folder = Directory.CreateTempSubdirectory("flowrunner-crash-").FullName;
-        try
+        using var temp = new TempFolder("flowrunner-crash-");
+        string folder = temp.Path;
+        string flow = Path.Combine(folder, "work.flow");
+        string database = Path.Combine(folder, "crash.db");
+        await File.WriteAllTextAsync(flow, Flow);
+        var random = new Random(20261121);
+        int kills = 0;
+        for (int attempt = 0; attempt < 40; attempt++)
         {
-            string flow = Path.Combine(folder, "work.flow");
-            string database = Path.Combine(folder, "crash.db");
-            await File.WriteAllTextAsync(flow, Flow);
-            var random = new Random(20261121);
-            int kills = 0;
-            for (int attempt = 0; attempt < 40; attempt++)
+            using Process worker = StartWorker(database, flow);
+            bool exited = worker.WaitForExit(random.Next(150, 1200));
+            if (!exited)
             {
-                using Process worker = StartWorker(database, flow);
-                bool exited = worker.WaitForExit(random.Next(150, 1200));
-                if (!exited)
-                {
-                    worker.Kill(entireProcessTree: true); // SIGKILL: no finally blocks, no flushing
-                    await worker.WaitForExitAsync();
-                    kills++;
-                    continue;
-                }
-
-                Assert.True(worker.ExitCode == 0, await worker.StandardError.ReadToEndAsync());
-                if (kills >= 3)
-                {
-                    break;
-                }
+                worker.Kill(entireProcessTree: true); // SIGKILL: no finally blocks, no flushing
+                await worker.WaitForExitAsync();
+                kills++;
+                continue;
             }
 
-            using (Process final = StartWorker(database, flow))
+            Assert.True(worker.ExitCode == 0, await worker.StandardError.ReadToEndAsync());
+            if (kills >= 3)
             {
-                Assert.True(final.WaitForExit(120_000), "the final worker did not finish");
-                Assert.True(final.ExitCode == 0, await final.StandardError.ReadToEndAsync());
+                break;
             }
+        }
 
-            Assert.True(kills >= 3, $"only {kills} kills happened; the test did not exercise crashes");
-            SqliteConnection.ClearAllPools();
-            using var connection = new SqliteConnection("Data Source=" + database);
-            Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM instances"));
-            Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM instances WHERE status = 'Completed'"));
-            Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM branches"));
-            Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM journal WHERE event = 'complete-instance'"));
-            Assert.Equal(0, connection.ExecuteScalar<int>(
-                "SELECT COUNT(*) FROM (SELECT instance_id, event FROM journal WHERE event = 'complete-instance' GROUP BY instance_id HAVING COUNT(*) > 1)"));
-            // Five effect nodes per instance, each written exactly once.
-            Assert.Equal(Instances * 5, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM effects"));
-            Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM (SELECT 1 FROM effects GROUP BY instance_id, node_id HAVING COUNT(*) > 1)"));
-            Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM effects WHERE instance_id NOT IN (SELECT id FROM instances)"));
-        }
-        finally
+        using (Process final = StartWorker(database, flow))
         {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            Assert.True(final.WaitForExit(120_000), "the final worker did not finish");
+            Assert.True(final.ExitCode == 0, await final.StandardError.ReadToEndAsync());
         }
+
+        Assert.True(kills >= 3, $"only {kills} kills happened; the test did not exercise crashes");
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection("Data Source=" + database);
+        Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM instances"));
+        Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM instances WHERE status = 'Completed'"));
+        Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM branches"));
+        Assert.Equal(Instances, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM journal WHERE event = 'complete-instance'"));
+        Assert.Equal(0, connection.ExecuteScalar<int>(
+            "SELECT COUNT(*) FROM (SELECT instance_id, event FROM journal WHERE event = 'complete-instance' GROUP BY instance_id HAVING COUNT(*) > 1)"));
+        // Five effect nodes per instance, each written exactly once.
+        Assert.Equal(Instances * 5, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM effects"));
+        Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM (SELECT 1 FROM effects GROUP BY instance_id, node_id HAVING COUNT(*) > 1)"));
+        Assert.Equal(0, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM effects WHERE instance_id NOT IN (SELECT id FROM instances)"));
     }
 
     private static Process StartWorker(string database, string flow)
