@@ -29,6 +29,9 @@ public sealed class IdentityServices(IdentityOptions options)
     /// <summary>The peppered hash under which tokens (refresh tokens, reset links) are stored.</summary>
     public string HashToken(string token) => Codes.HashCode(token);
 
+    /// <summary>The stored form of an emailed sign-in code: bound to the login (instance) it was sent for.</summary>
+    internal string HashEmailCode(string instanceId, string code) => Codes.HashCode(instanceId + ":" + code);
+
     /// <summary>Checks an access token: its claims, or why it is refused.</summary>
     public JwtValidation ValidateAccessToken(string token, TimeProvider time) => Tokens(time).Validate(token);
 

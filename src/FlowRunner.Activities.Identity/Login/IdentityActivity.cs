@@ -32,6 +32,15 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <summary>The identity tables, inside the step's transaction.</summary>
     protected static IIdentityStore Store(ActivityContext context) => context.Data.Store<IIdentityStore>();
 
+    /// <summary>The signed-in user the flow runs for (set by its first node), or an error naming that node.</summary>
+    protected static async Task<UserRecord> RequireUserAsync(ActivityContext context) =>
+        (Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null)
+        ?? throw new InvalidOperationException("no authenticated user: the flow must start with 'Navigate to security settings'");
+
+    /// <summary>Tells the user by email (through the outbox) about an event on their account (TOTP-04, BC-04).</summary>
+    protected static void Notify(ActivityContext context, UserRecord user, string subject, string text) =>
+        context.Emit("email.security-notice", JsonSerializer.SerializeToElement(new { to = user.Email, subject, text }));
+
     /// <summary>A string variable, or null.</summary>
     protected static string? Variable(ActivityContext context, string name) =>
         context.Variables.TryGetValue(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -21,9 +21,6 @@ internal sealed class SendOtpActivity(IdentityServices services) : IdentityActiv
 
     public override IReadOnlyList<string> Labels => ["Send OTP to device"];
 
-    /// <summary>The stored form of an emailed code: bound to the login (instance) it was sent for.</summary>
-    internal static string HashEmailCode(IdentityServices services, string instanceId, string code) => services.Codes.HashCode(instanceId + ":" + code);
-
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         UserRecord? user = Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null;
@@ -34,7 +31,7 @@ internal sealed class SendOtpActivity(IdentityServices services) : IdentityActiv
 
         DateTimeOffset now = context.Time.GetUtcNow();
         string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        await Store(context).StoreEmailCodeAsync(context.InstanceId, user.Id, HashEmailCode(Services, context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
+        await Store(context).StoreEmailCodeAsync(context.InstanceId, user.Id, Services.HashEmailCode(context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
         context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
         await Store(context).AuditAsync(user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
         return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "email")));

@@ -55,16 +55,12 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
         return ActivityResult.WithOutcome("valid");
     }
 
-    /// <summary>Tells the user by email (through the outbox) about an event on their second factor (TOTP-04, BC-04).</summary>
-    internal static void Notify(ActivityContext context, UserRecord user, string subject, string text) =>
-        context.Emit("email.security-notice", System.Text.Json.JsonSerializer.SerializeToElement(new { to = user.Email, subject, text }));
-
     /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
     private async Task<string?> CheckAsync(ActivityContext context, UserRecord user, string code, DateTimeOffset now)
     {
         if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
         {
-            return await Store(context).TryUseEmailCodeAsync(context.InstanceId, SendOtpActivity.HashEmailCode(Services, context.InstanceId, code), now).ConfigureAwait(false)
+            return await Store(context).TryUseEmailCodeAsync(context.InstanceId, Services.HashEmailCode(context.InstanceId, code), now).ConfigureAwait(false)
                 ? "mfa.email-code-ok"
                 : null;
         }

@@ -13,7 +13,7 @@ internal sealed class ActivateActivity(IdentityServices services) : IdentityActi
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
         string pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false)
             ?? throw new InvalidOperationException("the pending secret expired before activation: start the set-up again");

@@ -20,7 +20,7 @@ internal sealed class CheckSetupCodeActivity(IdentityServices services) : Identi
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
         string? pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false);
         string code = context.Secret("code") ?? string.Empty;

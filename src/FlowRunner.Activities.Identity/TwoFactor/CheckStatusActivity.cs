@@ -18,8 +18,4 @@ internal sealed class CheckStatusActivity(IdentityServices services) : IdentityA
         UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
         return ActivityResult.Done(Outputs(("mfa_enabled", user.MfaEnabled == 1), ("methods", Methods)));
     }
-
-    internal static async Task<UserRecord> RequireUserAsync(ActivityContext context) =>
-        (Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null)
-        ?? throw new InvalidOperationException("no authenticated user: the flow must start with 'Navigate to security settings'");
 }

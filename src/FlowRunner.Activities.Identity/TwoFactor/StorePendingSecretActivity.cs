@@ -13,8 +13,8 @@ internal sealed class StorePendingSecretActivity(IdentityServices services) : Id
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        byte[] secret = GenerateSecretActivity.Require(context);
-        UserRecord user = await CheckStatusActivity.RequireUserAsync(context).ConfigureAwait(false);
+        byte[] secret = SetupSecrets.RequireTotpSecret(context);
+        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
         DateTimeOffset now = context.Time.GetUtcNow();
         await Store(context).SetPendingSecretAsync(user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
         await Store(context).AuditAsync(user.Id, "2fa.pending", null, now).ConfigureAwait(false);

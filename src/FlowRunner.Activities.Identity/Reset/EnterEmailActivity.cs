@@ -1,0 +1,24 @@
+using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Login;
+using FlowRunner.Engine.Activities;
+
+namespace FlowRunner.Activities.Identity.Reset;
+
+/// <summary>"Enter email": waits for the address to reset.</summary>
+internal sealed class EnterEmailActivity(IdentityServices services) : IdentityActivity(services)
+{
+    public override string Type => "identity.enter-email";
+
+    public override IReadOnlyList<string> Labels => ["Enter email"];
+
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        if (!context.IsResumed)
+        {
+            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("email", new InputField("email"))])));
+        }
+
+        SetVariable(context, EmailVariable, UserRecord.NormalizeEmail(context.Input["email"].GetString()!));
+        return ValueTask.FromResult(ActivityResult.Done());
+    }
+}
