@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FlowRunner.Language.Syntax;
 using FlowRunner.Language.Text;
 using Sprache;
@@ -6,9 +7,10 @@ using static FlowRunner.Language.Parsing.FlowTokens;
 namespace FlowRunner.Language.Parsing;
 
 /// <summary>
-/// The grammar of one line of FlowZap Code (reference §11): one small parser per statement kind, composed with
-/// Sprache's operators from the tokens of <see cref="FlowTokens"/>. A syntax error lists the names of the tokens
-/// that could have come where it stopped ("expected ':', '{' or '->'").
+/// The grammar of one line of FlowZap Code (reference §11), composed with Sprache's operators from the tokens of
+/// <see cref="FlowTokens"/>. Nodes, lane headers, loops and edges all begin with a word: it is read once, and one
+/// small parser per statement kind reads what follows it. A syntax error lists the names of the tokens that could
+/// have come where it stopped ("expected ':', '{' or '->'").
 /// </summary>
 internal static class FlowGrammar
 {
@@ -19,7 +21,6 @@ internal static class FlowGrammar
     private static readonly Parser<SyntaxToken> Direction = Word("handle direction");
     private static readonly Parser<SyntaxToken> Shape = Word("shape");
     private static readonly Parser<SyntaxToken> AttributeKey = Word("attribute");
-    private static readonly Parser<SyntaxToken> LoopKeyword = Word("loop", only: "loop");
 
     /// <summary><c>key:"value"</c> or <c>key="value"</c>.</summary>
     public static readonly Parser<AttributeSyntax> Attribute =
@@ -60,10 +61,10 @@ internal static class FlowGrammar
         from tail in AfterSecondWord
         select new EndpointTail(second, tail);
 
-    /// <summary>The endpoint that starts an edge statement.</summary>
-    private static readonly Parser<EndpointSyntax> SourceEndpoint = Endpoint(StatementStart);
-
-    private static readonly Parser<EndpointSyntax> TargetEndpoint = Endpoint(NodeId);
+    private static readonly Parser<EndpointSyntax> TargetEndpoint =
+        from first in NodeId
+        from tail in DottedTail.XOptional()
+        select tail.IsDefined ? tail.Get().After(first) : new EndpointSyntax(null, first, null, first.Span);
 
     private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => TargetEndpoint);
 
@@ -74,24 +75,13 @@ internal static class FlowGrammar
         from close in CloseBracket
         select attribute with { Span = TextSpan.FromBounds(open.Start, close.End) };
 
-    /// <summary><c>[Lane.]n1[.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c>; a chain has more arrows.</summary>
-    public static readonly Parser<EdgeSyntax> Edge =
-        from source in SourceEndpoint
-        from targets in ArrowTarget.XAtLeastOnce()
-        from label in EdgeLabel.XOptional()
-        select NewEdge(source, targets, label.GetOrDefault());
-
     private static readonly Parser<SyntaxToken> ShapeAfterColon = Colon.Then(_ => Shape);
 
-    /// <summary><c>n1: shape key:"value" ...</c>.</summary>
-    public static readonly Parser<NodeSyntax> Node =
-        from id in StatementStart
+    /// <summary><c>: shape key:"value" ...</c> after a node's id.</summary>
+    private static readonly Parser<AfterFirstWord> AfterNodeId =
         from shape in ShapeAfterColon
         from attributes in Attribute.XMany()
-        select new NodeSyntax(id, shape, [.. attributes])
-        {
-            Span = TextSpan.FromBounds(id.Span.Start, attributes.LastOrDefault()?.Span.End ?? shape.Span.End),
-        };
+        select new NodeRest(shape, [.. attributes]);
 
     /// <summary><c># Display label</c> after a lane's brace, to the end of the line.</summary>
     private static readonly Parser<LaneLabelSyntax> LaneLabelText =
@@ -99,27 +89,38 @@ internal static class FlowGrammar
         from text in RestOfLine
         select LaneLabel(hash, text, isOnOwnLine: false);
 
-    /// <summary><c>LaneId {</c> with an optional <c># Display label</c>.</summary>
-    public static readonly Parser<LaneOpenLine> LaneHeader =
-        from id in StatementStart
+    /// <summary><c>{</c> after a lane's id, with an optional <c># Display label</c>.</summary>
+    private static readonly Parser<AfterFirstWord> AfterLaneId =
         from brace in OpenBrace
         from label in LaneLabelText.XOptional()
-        select new LaneOpenLine(id, brace, label.GetOrDefault())
-        {
-            Span = TextSpan.FromBounds(id.Span.Start, label.GetOrDefault()?.Span.End ?? brace.End),
-        };
+        select new LaneRest(brace, label.GetOrDefault());
 
-    /// <summary><c>loop [condition text] n2 n3</c>.</summary>
-    public static readonly Parser<LoopSyntax> Loop =
-        from keyword in LoopKeyword
+    /// <summary><c>[condition text] n2 n3</c> after the keyword <c>loop</c>.</summary>
+    private static readonly Parser<AfterFirstWord> AfterLoopKeyword =
         from open in OpenBracket
         from condition in ConditionText
         from close in CloseBracket.Named("']' to close the loop condition")
         from nodes in NodeId.XMany()
-        select new LoopSyntax(keyword, condition.Text.Trim(), condition.Span, [.. nodes])
-        {
-            Span = TextSpan.FromBounds(keyword.Span.Start, nodes.Any() ? nodes.Last().Span.End : close.End),
-        };
+        select new LoopRest(condition, close, [.. nodes]);
+
+    /// <summary><c>[.node][.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c> after an edge's first word; a chain has more arrows.</summary>
+    private static readonly Parser<AfterFirstWord> AfterEdgeStart =
+        from tail in DottedTail.XOptional()
+        from targets in ArrowTarget.XAtLeastOnce()
+        from label in EdgeLabel.XOptional()
+        select new EdgeRest(tail.GetOrDefault(), [.. targets], label.GetOrDefault());
+
+    // What may follow a statement's first word, tried in this order: after a word followed by none of ':', '{' or
+    // '->', each fails at the same place, so the error lists them all. Only the word 'loop' can start a loop.
+    private static readonly Parser<AfterFirstWord> AfterWord = AfterNodeId.Or(AfterLaneId).Or(AfterEdgeStart);
+
+    private static readonly Parser<AfterFirstWord> AfterLoop = AfterNodeId.Or(AfterLaneId).Or(AfterLoopKeyword).Or(AfterEdgeStart);
+
+    /// <summary>A node, lane header, loop or edge: the statements that begin with a word.</summary>
+    private static readonly Parser<StatementSyntax> WordStatement =
+        from first in StatementStart
+        from rest in first.Text == "loop" ? AfterLoop : AfterWord
+        select rest.Complete(first);
 
     /// <summary>A <c>// text</c> or <c># text</c> comment, to the end of the line.</summary>
     public static readonly Parser<CommentSyntax> Comment =
@@ -129,11 +130,6 @@ internal static class FlowGrammar
 
     /// <summary>A lone <c>}</c>.</summary>
     public static readonly Parser<LaneCloseLine> CloseLine = CloseBrace.Select(brace => new LaneCloseLine { Span = brace });
-
-    // Statements that begin with a word, tried in this order; they fail at the same place after the word when it is
-    // followed by none of ':', '{' or '->', so the error lists all three.
-    private static readonly Parser<StatementSyntax> WordStatement =
-        Node.Or<StatementSyntax>(LaneHeader).Or(Loop).Or(Edge);
 
     private static readonly Parser<CommentSyntax?> NoComment = Parse.Return<CommentSyntax?>(null);
 
@@ -166,17 +162,6 @@ internal static class FlowGrammar
         return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, text.Span.End), isOnOwnLine, closes);
     }
 
-    private static Parser<EndpointSyntax> Endpoint(Parser<SyntaxToken> firstWord) =>
-        from first in firstWord
-        from tail in DottedTail.XOptional()
-        select tail.IsDefined ? tail.Get().After(first) : new EndpointSyntax(null, first, null, first.Span);
-
-    private static EdgeSyntax NewEdge(EndpointSyntax source, IEnumerable<EndpointSyntax> targets, AttributeSyntax? label)
-    {
-        EndpointSyntax[] path = [source, .. targets];
-        return new EdgeSyntax([.. path], label) { Span = TextSpan.FromBounds(source.Span.Start, label?.Span.End ?? path[^1].Span.End) };
-    }
-
     /// <summary>What <c>(dir)</c> gives before the keyword it belongs to is known.</summary>
     private sealed record HandleArguments(SyntaxToken Direction, int End)
     {
@@ -199,6 +184,46 @@ internal static class FlowGrammar
 
             int end = Tail.Handle?.Span.End ?? Second.Span.End;
             return new EndpointSyntax(first, Second, Tail.Handle, TextSpan.FromBounds(first.Span.Start, end));
+        }
+    }
+
+    /// <summary>What follows a statement's first word; <see cref="Complete"/> builds the statement with that word.</summary>
+    private abstract record AfterFirstWord
+    {
+        public abstract StatementSyntax Complete(SyntaxToken first);
+    }
+
+    private sealed record NodeRest(SyntaxToken Shape, ImmutableArray<AttributeSyntax> Attributes) : AfterFirstWord
+    {
+        public override StatementSyntax Complete(SyntaxToken id) => new NodeSyntax(id, Shape, Attributes)
+        {
+            Span = TextSpan.FromBounds(id.Span.Start, Attributes.IsEmpty ? Shape.Span.End : Attributes[^1].Span.End),
+        };
+    }
+
+    private sealed record LaneRest(TextSpan Brace, LaneLabelSyntax? Label) : AfterFirstWord
+    {
+        public override StatementSyntax Complete(SyntaxToken id) => new LaneOpenLine(id, Brace, Label)
+        {
+            Span = TextSpan.FromBounds(id.Span.Start, Label?.Span.End ?? Brace.End),
+        };
+    }
+
+    private sealed record LoopRest(SyntaxToken Condition, TextSpan Close, ImmutableArray<SyntaxToken> Nodes) : AfterFirstWord
+    {
+        public override StatementSyntax Complete(SyntaxToken keyword) => new LoopSyntax(keyword, Condition.Text.Trim(), Condition.Span, Nodes)
+        {
+            Span = TextSpan.FromBounds(keyword.Span.Start, Nodes.IsEmpty ? Close.End : Nodes[^1].Span.End),
+        };
+    }
+
+    private sealed record EdgeRest(EndpointTail? SourceTail, ImmutableArray<EndpointSyntax> Targets, AttributeSyntax? Label) : AfterFirstWord
+    {
+        public override StatementSyntax Complete(SyntaxToken first)
+        {
+            EndpointSyntax source = SourceTail?.After(first) ?? new EndpointSyntax(null, first, null, first.Span);
+            EndpointSyntax[] path = [source, .. Targets];
+            return new EdgeSyntax([.. path], Label) { Span = TextSpan.FromBounds(source.Span.Start, Label?.Span.End ?? path[^1].Span.End) };
         }
     }
 }

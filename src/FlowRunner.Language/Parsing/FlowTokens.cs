@@ -118,11 +118,11 @@ internal static class FlowTokens
 
     /// <summary>
     /// A word: a letter or <c>_</c>, then letters, digits or <c>_</c>. <paramref name="expected"/> names it in syntax
-    /// errors ("node id", "shape"); with <paramref name="only"/>, no other word matches (a keyword such as <c>loop</c>).
+    /// errors ("node id", "shape").
     /// </summary>
-    public static Parser<SyntaxToken> Word(string expected, string? only = null)
+    public static Parser<SyntaxToken> Word(string expected)
     {
-        string[] expectations = only is null ? [expected] : [];
+        string[] expectations = [expected];
         return input =>
         {
             var line = (LineInput)input;
@@ -134,10 +134,7 @@ internal static class FlowTokens
                     end++;
                 }
 
-                if (only is null || (end - line.Position == only.Length && string.CompareOrdinal(line.Source, line.Position, only, 0, only.Length) == 0))
-                {
-                    return Result.Success(line.TokenTo(end), line.SkipSpacesFrom(end));
-                }
+                return Result.Success(line.TokenTo(end), line.SkipSpacesFrom(end));
             }
 
             return Result.Failure<SyntaxToken>(line, Unexpected, expectations);
