@@ -80,6 +80,22 @@ public sealed class SeedAuthApiTests
     }
 
     [Fact]
+    public async Task Token_responses_are_not_cacheable()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
+        HttpResponseMessage ok = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        HttpResponseMessage refused = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "nope" });
+        HttpResponseMessage malformed = await host.Client.PostAsync("/api/auth/refresh", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.BadRequest), (ok.StatusCode, refused.StatusCode, malformed.StatusCode));
+        Assert.All(new[] { ok, refused, malformed }, response =>
+        {
+            Assert.True(response.Headers.CacheControl?.NoStore, response.RequestMessage?.RequestUri?.ToString());
+            Assert.Contains("no-cache", response.Headers.Pragma.Select(p => p.Name));
+        });
+    }
+
+    [Fact]
     public async Task Repeated_logins_for_one_account_get_429_with_retry_after()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

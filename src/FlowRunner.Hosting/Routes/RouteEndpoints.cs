@@ -40,6 +40,9 @@ internal static class RouteEndpoints
 
     private static async Task<IResult> HandleAsync(HttpContext http, RouteDefinition route)
     {
+        // Route answers carry tokens and codes: no cache may keep them (RFC 6749 §5.1).
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
         IServiceProvider services = http.RequestServices;
         RouteLimits limits = services.GetRequiredService<RouteLimits>();
         if (route.IsPublic && limits.TryIp(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } ipWait)
