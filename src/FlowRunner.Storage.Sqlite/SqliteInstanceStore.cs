@@ -46,6 +46,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     /// <inheritdoc/>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        CreateOwnerOnly(Path);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
         await connection.ExecuteAsync(
@@ -63,6 +64,31 @@ public sealed class SqliteInstanceStore : IInstanceStore
                 new { script.Source, script.Version, script.Name, at = StoredTime.Format(_time.GetUtcNow()) },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The database holds password hashes, tokens' hashes and the outbox: a new file is readable by its owner only,
+    // and SQLite gives its -wal and -shm files the database file's permissions.
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first.
         }
     }
 

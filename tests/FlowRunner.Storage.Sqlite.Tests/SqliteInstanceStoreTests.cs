@@ -11,6 +11,18 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
 
     public void Dispose() => _folder.Dispose();
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix permissions; on Windows the folder's ACL decides
+    public async Task Database_files_are_readable_by_their_owner_only()
+    {
+        string path = _folder.File("private/flowrunner.db");
+        var store = new SqliteInstanceStore(path, Time);
+        await store.MigrateAsync(CancellationToken.None);
+        await store.SaveFlowVersionAsync("f", "abc", "f.flow", "text", CancellationToken.None); // a write: the -wal file exists
+        string[] files = [path, path + "-wal", path + "-shm"];
+        Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+    }
+
     protected override async Task<IInstanceStore> CreateStoreAsync()
     {
         var store = new SqliteInstanceStore(_folder.File(Guid.NewGuid().ToString("N") + ".db"), Time);
