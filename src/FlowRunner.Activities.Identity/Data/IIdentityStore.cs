@@ -23,7 +23,10 @@ public interface IIdentityStore
     /// <summary>Every user, by email.</summary>
     Task<IReadOnlyList<UserRecord>> ListAsync();
 
-    /// <summary>Counts a failed attempt and locks the account when it reaches the limit; returns the new count.</summary>
+    /// <summary>
+    /// Counts a failed attempt and locks the account when it reaches the limit; returns the new count. After a lock has
+    /// run out, counting starts again from 1.
+    /// </summary>
     Task<long> RecordFailureAsync(string userId, DateTimeOffset now, int maxAttempts, TimeSpan lockout);
 
     /// <summary>Clears the failed-attempt count and any lock (a complete sign-in).</summary>

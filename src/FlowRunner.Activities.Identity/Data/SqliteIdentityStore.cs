@@ -53,10 +53,14 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
     /// <summary>Counts a failed attempt and locks the account when it reaches the limit; returns the new count.</summary>
     public Task<long> RecordFailureAsync(string userId, DateTimeOffset now, int maxAttempts, TimeSpan lockout) =>
         unit.Connection.ExecuteScalarAsync<long>(
+            // After a lock has run out the count starts again, so one more mistake does not lock at once.
             """
             UPDATE identity_users
-            SET failed_attempts = failed_attempts + 1,
-                locked_until = CASE WHEN failed_attempts + 1 >= @maxAttempts THEN @lockedUntil ELSE locked_until END,
+            SET failed_attempts = CASE WHEN locked_until <= @now THEN 1 ELSE failed_attempts + 1 END,
+                locked_until = CASE
+                    WHEN (CASE WHEN locked_until <= @now THEN 1 ELSE failed_attempts + 1 END) >= @maxAttempts THEN @lockedUntil
+                    WHEN locked_until <= @now THEN NULL
+                    ELSE locked_until END,
                 updated_at = @now
             WHERE id = @userId
             RETURNING failed_attempts;

@@ -59,6 +59,27 @@ public abstract class IdentityStoreContract
     }
 
     [Fact]
+    public async Task A_lock_that_ran_out_does_not_renew_itself_on_the_next_mistake()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        string id = await CreateUserAsync(store);
+        for (int attempt = 1; attempt <= 5; attempt++)
+        {
+            await InUnitAsync(store, users => users.RecordFailureAsync(id, Now, 5, TimeSpan.FromMinutes(15)));
+        }
+
+        DateTimeOffset later = Now.AddMinutes(16);
+        Assert.Equal(1, await InUnitAsync(store, users => users.RecordFailureAsync(id, later, 5, TimeSpan.FromMinutes(15))));
+        Assert.False((await FindAsync(store, id)).IsLockedAt(later));
+        for (int attempt = 2; attempt <= 5; attempt++)
+        {
+            Assert.Equal(attempt, await InUnitAsync(store, users => users.RecordFailureAsync(id, later, 5, TimeSpan.FromMinutes(15))));
+        }
+
+        Assert.True((await FindAsync(store, id)).IsLockedAt(later.AddMinutes(14)));
+    }
+
+    [Fact]
     public async Task Racing_failures_are_all_counted()
     {
         IInstanceStore store = await CreateStoreAsync();
