@@ -83,6 +83,9 @@ public interface IIdentityStore
     /// <summary>Stores a password-reset link's token by its hash.</summary>
     Task AddResetTokenAsync(string tokenHash, string userId, DateTimeOffset expires);
 
+    /// <summary>Burns every unused reset link of a user (a newer request, or a changed password).</summary>
+    Task RevokeResetTokensAsync(string userId, DateTimeOffset now);
+
     /// <summary>The user of an unused, unexpired reset token, or null.</summary>
     Task<string?> FindResetTokenUserAsync(string tokenHash, DateTimeOffset now);
 

@@ -190,6 +190,11 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             "INSERT INTO identity_reset_tokens (token_hash, user_id, expires_at) VALUES (@tokenHash, @userId, @expires);",
             new { tokenHash, userId, expires = StoredTime.Format(expires) }, unit.Transaction);
 
+    public Task RevokeResetTokensAsync(string userId, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "UPDATE identity_reset_tokens SET used_at = @now WHERE user_id = @userId AND used_at IS NULL;",
+            new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
     /// <summary>The user of an unused, unexpired reset token, or null.</summary>
     public Task<string?> FindResetTokenUserAsync(string tokenHash, DateTimeOffset now) =>
         unit.Connection.QuerySingleOrDefaultAsync<string?>(

@@ -29,6 +29,7 @@ internal sealed class SendResetEmailActivity(IdentityServices services) : Identi
             DateTimeOffset now = context.Time.GetUtcNow();
             string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
             string tokenHash = Services.Codes.HashCode(token);
+            await Store(context).RevokeResetTokensAsync(userId, now).ConfigureAwait(false); // only the newest link works
             await Store(context).AddResetTokenAsync(tokenHash, userId, now + Lifetime).ConfigureAwait(false);
             SetVariable(context, TokenHashVariable, tokenHash); // lets the link find this instance; the hash is useless without the pepper
             context.Emit("email.password-reset", JsonSerializer.SerializeToElement(new

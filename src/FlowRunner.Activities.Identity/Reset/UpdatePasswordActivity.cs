@@ -26,6 +26,7 @@ internal sealed class UpdatePasswordActivity(IdentityServices services) : Identi
         }
 
         await Store(context).SetPasswordHashAsync(userId, Services.Passwords.Hash(password), now).ConfigureAwait(false);
+        await Store(context).RevokeResetTokensAsync(userId, now).ConfigureAwait(false);
         await Store(context).ResetFailuresAsync(userId, now).ConfigureAwait(false);
         await Store(context).RevokeUserSessionsAsync(userId, now).ConfigureAwait(false);
         await Store(context).AuditAsync(userId, "reset.password-changed", "sessions revoked", now).ConfigureAwait(false);

@@ -47,6 +47,23 @@ public sealed class ResetScenario
     }
 
     [Fact]
+    public async Task A_newer_reset_request_burns_the_older_link()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        await h.CreateUserAsync("ann@example.com", "old password here");
+        var reset = h.Load("auth/password-reset.flow");
+        RunResult first = await h.AnswerAsync(await h.StartAsync(reset), "n2", new { email = "ann@example.com" });
+        RunResult second = await h.AnswerAsync(await h.StartAsync(reset), "n2", new { email = "ann@example.com" });
+        using var db = h.Open();
+        string[] tokens = [.. db.Query<string>("SELECT payload FROM outbox WHERE kind = 'email.password-reset' ORDER BY rowid")
+            .Select(p => JsonDocument.Parse(p).RootElement.GetProperty("link").GetString()!.Split('/')[^1])];
+        Assert.Equal(2, tokens.Length);
+
+        Assert.Equal("invalid_token", (await h.AnswerAsync(first, "n4", new { token = tokens[0] })).Outputs["error"].GetString());
+        Assert.Equal("n5", (await h.AnswerAsync(second, "n4", new { token = tokens[1] })).WaitingAt.Single().Node);
+    }
+
+    [Fact]
     public async Task Reset_links_expire_after_an_hour()
     {
         await using IdentityHarness h = await IdentityHarness.CreateAsync();

@@ -227,6 +227,22 @@ public abstract class IdentityStoreContract
     }
 
     [Fact]
+    public async Task Revoking_a_user_s_reset_links_burns_every_unused_one_of_that_user_only()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        string ann = await CreateUserAsync(store);
+        string bob = await InUnitAsync(store, users => users.CreateUserAsync("bob@example.com", "h", "user", Now));
+        await InUnitAsync(store, users => users.AddResetTokenAsync("a1", ann, Now.AddHours(1)));
+        await InUnitAsync(store, users => users.AddResetTokenAsync("a2", ann, Now.AddHours(1)));
+        await InUnitAsync(store, users => users.AddResetTokenAsync("b1", bob, Now.AddHours(1)));
+
+        await InUnitAsync(store, users => users.RevokeResetTokensAsync(ann, Now));
+        Assert.Null(await InUnitAsync(store, users => users.UseResetTokenAsync("a1", Now)));
+        Assert.Null(await InUnitAsync(store, users => users.UseResetTokenAsync("a2", Now)));
+        Assert.Equal(bob, await InUnitAsync(store, users => users.UseResetTokenAsync("b1", Now)));
+    }
+
+    [Fact]
     public async Task An_emailed_code_works_once_for_its_login_until_it_expires_or_is_resent()
     {
         IInstanceStore store = await CreateStoreAsync();
