@@ -16,6 +16,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
     private static int _initialised;
     private readonly string _connectionString;
+    private readonly string _readOnlyConnectionString;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
@@ -38,6 +39,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
             DefaultTimeout = 60, // seconds a writer waits for another's transaction
             Pooling = true,
         }.ToString();
+        _readOnlyConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
     }
 
     /// <summary>The database file.</summary>
@@ -116,6 +118,9 @@ public sealed class SqliteInstanceStore : IInstanceStore
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         return new SqliteStepTransaction(connection, transaction, _time, _packs);
     }
+
+    /// <inheritdoc/>
+    public IUnitOfWork OpenReadOnly() => new SqliteUnitOfWork(new SqliteConnection(_readOnlyConnectionString), null, _time, _packs);
 
     /// <inheritdoc/>
     public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)

@@ -11,6 +11,8 @@ namespace FlowRunner.Storage.Sqlite;
 internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
     : SqliteUnitOfWork(connection, transaction, time, packs), IStepTransaction
 {
+    private readonly SqliteTransaction _transaction = transaction;
+
     // Journal rows are written together, in one statement, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
 
@@ -85,11 +87,11 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
         Unit.Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, Unit.Transaction);
 
-    public Task SavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.SaveAsync(name, cancellationToken);
+    public Task SavepointAsync(string name, CancellationToken cancellationToken) => _transaction.SaveAsync(name, cancellationToken);
 
-    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.RollbackAsync(name, cancellationToken);
+    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.RollbackAsync(name, cancellationToken);
 
-    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => Unit.Transaction.ReleaseAsync(name, cancellationToken);
+    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.ReleaseAsync(name, cancellationToken);
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
     {

@@ -3,8 +3,11 @@ using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Storage.Sqlite;
 
-/// <summary>An IMMEDIATE transaction on one connection, handing out the pack stores registered with the store.</summary>
-internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
+/// <summary>
+/// An IMMEDIATE transaction on one connection, handing out the pack stores registered with the store; without a
+/// transaction, a read-only connection (opened by each command) for handlers reading outside any step's commit.
+/// </summary>
+internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction? transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
     : IUnitOfWork
 {
     private readonly Dictionary<Type, object> _stores = [];
@@ -30,11 +33,16 @@ internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction t
     }
 
     public virtual async Task CommitAsync(CancellationToken cancellationToken) =>
-        await Unit.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await (Unit.Transaction ?? throw new InvalidOperationException(
+            "this unit is read-only: a handler writes in ActivityResult.InCommit, inside the step's commit")).CommitAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
-        await Unit.Transaction.DisposeAsync().ConfigureAwait(false);
+        if (Unit.Transaction is { } transaction)
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Unit.Connection.DisposeAsync().ConfigureAwait(false);
     }
 }

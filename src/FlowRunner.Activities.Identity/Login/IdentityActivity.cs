@@ -29,12 +29,16 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <inheritdoc/>
     public abstract ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken);
 
-    /// <summary>The identity tables, inside the step's transaction.</summary>
+    /// <summary>The identity tables, read-only: what a handler reads while it runs, outside any transaction.</summary>
     protected static IIdentityStore Store(ActivityContext context) => context.Data.Store<IIdentityStore>();
 
+    /// <summary>Finishes the node in the step's commit: <paramref name="work"/> reads and writes the identity tables atomically with the step.</summary>
+    protected static ActivityResult InCommit(Func<IIdentityStore, Task<ActivityResult>> work) =>
+        ActivityResult.InCommit(async (data, _) => await work(data.Store<IIdentityStore>()).ConfigureAwait(false));
+
     /// <summary>The signed-in user the flow runs for (set by its first node), or an error naming that node.</summary>
-    protected static async Task<UserRecord> RequireUserAsync(ActivityContext context) =>
-        (Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null)
+    protected static async Task<UserRecord> RequireUserAsync(IIdentityStore store, ActivityContext context) =>
+        (Variable(context, UserVariable) is { } id ? await store.FindAsync(id).ConfigureAwait(false) : null)
         ?? throw new InvalidOperationException("no authenticated user: the flow must start with 'Navigate to security settings'");
 
     /// <summary>Tells the user by email (through the outbox) about an event on their account (TOTP-04, BC-04).</summary>

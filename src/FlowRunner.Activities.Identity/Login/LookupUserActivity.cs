@@ -21,10 +21,13 @@ internal sealed class LookupUserActivity(IdentityServices services) : IdentityAc
         UserRecord? user = email.Length == 0 ? null : await Store(context).FindByEmailAsync(email).ConfigureAwait(false);
         if (user is null)
         {
-            Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty);
+            Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty); // with no transaction open
             SetVariable(context, UserVariable, null);
-            await Store(context).AuditAsync(null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("not found");
+            return InCommit(async store =>
+            {
+                await store.AuditAsync(null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("not found");
+            });
         }
 
         SetVariable(context, UserVariable, user.Id);

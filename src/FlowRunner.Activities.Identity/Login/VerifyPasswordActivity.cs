@@ -20,45 +20,58 @@ internal sealed class VerifyPasswordActivity(IdentityServices services) : Identi
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = context.Time.GetUtcNow();
+        // bcrypt runs here, with no transaction open; the commit reads the user again and decides.
         string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
-        string? password = context.Secret("password");
-        if (user is null || password is null)
+        UserRecord? checkedUser = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
+        string? password = context.Secret("password"); // in memory only: after a restart it is gone and the user is asked again
+        bool matches = Services.Passwords.Check(checkedUser?.PasswordHash, password ?? string.Empty) && checkedUser is not null && password is not null;
+        string? rehashed = matches && Services.Passwords.NeedsRehash(checkedUser!.PasswordHash) && PasswordHasher.PolicyProblem(password!) is null
+            ? Services.Passwords.Hash(password!)
+            : null;
+        return InCommit(async store =>
         {
-            // The password is held in memory only; after a restart it is gone and the user is asked again.
-            Services.Passwords.DummyVerify(password ?? string.Empty);
-            return ActivityResult.WithOutcome("incorrect");
-        }
+            DateTimeOffset now = context.Time.GetUtcNow();
+            UserRecord? user = checkedUser is null ? null : await store.FindAsync(checkedUser.Id).ConfigureAwait(false);
+            if (user is null)
+            {
+                return ActivityResult.WithOutcome("incorrect");
+            }
 
-        bool matches = PasswordHasher.Verify(user.PasswordHash, password);
-        if (user.IsLockedAt(now))
-        {
-            await Store(context).AuditAsync(user.Id, "login.locked", null, now).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("incorrect");
-        }
+            if (user.IsLockedAt(now))
+            {
+                await store.AuditAsync(user.Id, "login.locked", null, now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("incorrect");
+            }
 
-        if (!matches)
-        {
-            long failures = await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await Store(context).AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "login.lockout" : "login.wrong-password",
-                $"failed attempts: {failures}", now).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("incorrect");
-        }
+            if (user.PasswordHash != checkedUser!.PasswordHash)
+            {
+                // The password changed while this one was checked against the old hash: no answer either way.
+                await store.AuditAsync(user.Id, "login.password-changed-meanwhile", null, now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("incorrect");
+            }
 
-        if (user.MfaEnabled == 0)
-        {
-            // Only a complete sign-in clears the count: with two factors, the code check clears it. Otherwise someone
-            // who has the password could guess codes forever, each new login wiping the failures (LOCK-04).
-            await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
-        }
+            if (!matches)
+            {
+                long failures = await store.RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+                await store.AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "login.lockout" : "login.wrong-password",
+                    $"failed attempts: {failures}", now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("incorrect");
+            }
 
-        if (Services.Passwords.NeedsRehash(user.PasswordHash) && PasswordHasher.PolicyProblem(password) is null)
-        {
-            await Store(context).SetPasswordHashAsync(user.Id, Services.Passwords.Hash(password), now).ConfigureAwait(false);
-        }
+            if (user.MfaEnabled == 0)
+            {
+                // Only a complete sign-in clears the count: with two factors, the code check clears it. Otherwise someone
+                // who has the password could guess codes forever, each new login wiping the failures (LOCK-04).
+                await store.ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
+            }
 
-        await Store(context).AuditAsync(user.Id, "login.password-ok", null, now).ConfigureAwait(false);
-        return ActivityResult.WithOutcome("correct");
+            if (rehashed is not null)
+            {
+                await store.SetPasswordHashAsync(user.Id, rehashed, now).ConfigureAwait(false);
+            }
+
+            await store.AuditAsync(user.Id, "login.password-ok", null, now).ConfigureAwait(false);
+            return ActivityResult.WithOutcome("correct");
+        });
     }
 }

@@ -96,6 +96,28 @@ internal sealed class PasswordHasher
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(computed));
     }
 
+    /// <summary>
+    /// One login's password check, costing one bcrypt at this hasher's cost whatever the input (ENUM-02): a real verify
+    /// where there is a hash; dummy work where there is none, where it is malformed, or where bcrypt cannot take the
+    /// password; and dummy work topping a cheaper, older hash up to this cost until it is rehashed.
+    /// </summary>
+    public bool Check(string? storedHash, string password)
+    {
+        if (storedHash is null || CostOf(storedHash) is not { } cost || PolicyProblem(password) is not null)
+        {
+            DummyVerify(password);
+            return false;
+        }
+
+        bool matches = Verify(storedHash, password);
+        for (int extra = cost; extra < Cost; extra++)
+        {
+            _ = Verify(DummyHash(extra), "x"); // 2^cost + 2^cost + ... + 2^(Cost-1) = 2^Cost
+        }
+
+        return matches;
+    }
+
     /// <summary>Runs a verify of the same cost against a hash no password matches: unknown users cost as much as known ones.</summary>
     public void DummyVerify(string password) => _ = Verify(_dummyHash, password.Length > 0 && Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes ? password : "x");
 

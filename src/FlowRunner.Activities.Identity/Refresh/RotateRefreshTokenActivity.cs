@@ -13,14 +13,15 @@ internal sealed class RotateRefreshTokenActivity(IdentityServices services) : Id
 
     public override IReadOnlyList<string> Labels => ["Rotate refresh token"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        await Store(context).AddRefreshTokenAsync(Services.Codes.HashCode(token),
-            Variable(context, ValidateRefreshTokenActivity.FamilyVariable)!, Variable(context, ValidateRefreshTokenActivity.SessionVariable)!,
-            Variable(context, UserVariable)!, now, StoredTime.Parse(Variable(context, ValidateRefreshTokenActivity.ExpiresVariable)!)).ConfigureAwait(false);
-        await Store(context).AuditAsync(Variable(context, UserVariable), "refresh.rotated", null, now).ConfigureAwait(false);
-        return ActivityResult.Done(secretOutputs: Outputs(("refresh_token", token)));
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+            await store.AddRefreshTokenAsync(Services.Codes.HashCode(token),
+                Variable(context, ValidateRefreshTokenActivity.FamilyVariable)!, Variable(context, ValidateRefreshTokenActivity.SessionVariable)!,
+                Variable(context, UserVariable)!, now, StoredTime.Parse(Variable(context, ValidateRefreshTokenActivity.ExpiresVariable)!)).ConfigureAwait(false);
+            await store.AuditAsync(Variable(context, UserVariable), "refresh.rotated", null, now).ConfigureAwait(false);
+            return ActivityResult.Done(secretOutputs: Outputs(("refresh_token", token)));
+        }));
 }

@@ -20,26 +20,27 @@ internal sealed class ValidateRefreshTokenActivity(IdentityServices services) : 
 
     public override IReadOnlyList<string> Labels => ["Validate refresh token"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string hash = Services.Codes.HashCode(context.Secret("refresh_token") ?? string.Empty);
-        RefreshTokenRecord? token = await Store(context).RedeemRefreshTokenAsync(hash, now).ConfigureAwait(false);
-        if (token is null)
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
         {
-            if (await Store(context).FindUsedRefreshTokenAsync(hash).ConfigureAwait(false) is { } reused)
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string hash = Services.Codes.HashCode(context.Secret("refresh_token") ?? string.Empty);
+            RefreshTokenRecord? token = await store.RedeemRefreshTokenAsync(hash, now).ConfigureAwait(false);
+            if (token is null)
             {
-                await Store(context).RevokeFamilyAsync(reused.FamilyId, now).ConfigureAwait(false);
-                await Store(context).AuditAsync(reused.UserId, "refresh.reuse", "family revoked", now).ConfigureAwait(false);
+                if (await store.FindUsedRefreshTokenAsync(hash).ConfigureAwait(false) is { } reused)
+                {
+                    await store.RevokeFamilyAsync(reused.FamilyId, now).ConfigureAwait(false);
+                    await store.AuditAsync(reused.UserId, "refresh.reuse", "family revoked", now).ConfigureAwait(false);
+                }
+
+                return ActivityResult.WithOutcome("invalid");
             }
 
-            return ActivityResult.WithOutcome("invalid");
-        }
-
-        SetVariable(context, UserVariable, token.UserId);
-        SetVariable(context, FamilyVariable, token.FamilyId);
-        SetVariable(context, SessionVariable, token.SessionId);
-        SetVariable(context, ExpiresVariable, token.ExpiresAt);
-        return ActivityResult.WithOutcome("valid");
-    }
+            SetVariable(context, UserVariable, token.UserId);
+            SetVariable(context, FamilyVariable, token.FamilyId);
+            SetVariable(context, SessionVariable, token.SessionId);
+            SetVariable(context, ExpiresVariable, token.ExpiresAt);
+            return ActivityResult.WithOutcome("valid");
+        }));
 }

@@ -11,11 +11,12 @@ internal sealed class RequestResetActivity(IdentityServices services) : Identity
 
     public override IReadOnlyList<string> Labels => ["Request password reset"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        UserRecord? user = await Store(context).FindByEmailAsync(Variable(context, EmailVariable) ?? string.Empty).ConfigureAwait(false);
-        SetVariable(context, UserVariable, user?.Id);
-        await Store(context).AuditAsync(user?.Id, user is null ? "reset.unknown-email" : "reset.requested", null, context.Time.GetUtcNow()).ConfigureAwait(false);
-        return ActivityResult.Done();
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            UserRecord? user = await store.FindByEmailAsync(Variable(context, EmailVariable) ?? string.Empty).ConfigureAwait(false);
+            SetVariable(context, UserVariable, user?.Id);
+            await store.AuditAsync(user?.Id, user is null ? "reset.unknown-email" : "reset.requested", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+            return ActivityResult.Done();
+        }));
 }

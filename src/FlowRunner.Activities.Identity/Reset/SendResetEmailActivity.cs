@@ -22,25 +22,26 @@ internal sealed class SendResetEmailActivity(IdentityServices services) : Identi
 
     public override IReadOnlyList<string> Labels => ["Send reset email"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        if (Variable(context, UserVariable) is { } userId)
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
         {
-            DateTimeOffset now = context.Time.GetUtcNow();
-            string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-            string tokenHash = Services.Codes.HashCode(token);
-            await Store(context).RevokeResetTokensAsync(userId, now).ConfigureAwait(false); // only the newest link works
-            await Store(context).AddResetTokenAsync(tokenHash, userId, now + Lifetime).ConfigureAwait(false);
-            SetVariable(context, TokenHashVariable, tokenHash); // lets the link find this instance; the hash is useless without the pepper
-            context.Emit("email.password-reset", JsonSerializer.SerializeToElement(new
+            if (Variable(context, UserVariable) is { } userId)
             {
-                to = Variable(context, EmailVariable),
-                subject = "Reset your password",
-                link = Services.Options.ResetLinkBase + token,
-                expires_at = (now + Lifetime).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            }));
-        }
+                DateTimeOffset now = context.Time.GetUtcNow();
+                string token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+                string tokenHash = Services.Codes.HashCode(token);
+                await store.RevokeResetTokensAsync(userId, now).ConfigureAwait(false); // only the newest link works
+                await store.AddResetTokenAsync(tokenHash, userId, now + Lifetime).ConfigureAwait(false);
+                SetVariable(context, TokenHashVariable, tokenHash); // lets the link find this instance; the hash is useless without the pepper
+                context.Emit("email.password-reset", JsonSerializer.SerializeToElement(new
+                {
+                    to = Variable(context, EmailVariable),
+                    subject = "Reset your password",
+                    link = Services.Options.ResetLinkBase + token,
+                    expires_at = (now + Lifetime).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                }));
+            }
 
-        return ActivityResult.Done(Outputs(("message", "If the address has an account, a link to reset its password is on its way.")));
-    }
+            return ActivityResult.Done(Outputs(("message", "If the address has an account, a link to reset its password is on its way.")));
+        }));
 }

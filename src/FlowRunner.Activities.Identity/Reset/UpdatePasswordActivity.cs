@@ -15,23 +15,28 @@ internal sealed class UpdatePasswordActivity(IdentityServices services) : Identi
 
     public override IReadOnlyList<string> Labels => ["Update password"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = context.Time.GetUtcNow();
         string password = context.Secret("password") ?? throw new InvalidOperationException("the new password is gone (the server restarted): open the link again");
-        string? userId = await Store(context).UseResetTokenAsync(Services.Codes.HashCode(context.Secret("token") ?? string.Empty), now).ConfigureAwait(false);
-        if (userId is null)
+        string passwordHash = Services.Passwords.Hash(password); // bcrypt, with no transaction open
+        string tokenHash = Services.Codes.HashCode(context.Secret("token") ?? string.Empty);
+        return ValueTask.FromResult(InCommit(async store =>
         {
-            return ActivityResult.Fail("the reset link was already used or has expired: request a new one");
-        }
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string? userId = await store.UseResetTokenAsync(tokenHash, now).ConfigureAwait(false);
+            if (userId is null)
+            {
+                return ActivityResult.Fail("the reset link was already used or has expired: request a new one");
+            }
 
-        await Store(context).SetPasswordHashAsync(userId, Services.Passwords.Hash(password), now).ConfigureAwait(false);
-        await Store(context).RevokeResetTokensAsync(userId, now).ConfigureAwait(false);
-        await Store(context).ResetFailuresAsync(userId, now).ConfigureAwait(false);
-        await Store(context).RevokeUserSessionsAsync(userId, now).ConfigureAwait(false);
-        await Store(context).AuditAsync(userId, "reset.password-changed", "sessions revoked", now).ConfigureAwait(false);
-        UserRecord? user = await Store(context).FindAsync(userId).ConfigureAwait(false);
-        context.Emit("email.password-changed", JsonSerializer.SerializeToElement(new { to = user?.Email, subject = "Your password was changed" }));
-        return ActivityResult.Done(Outputs(("message", "Your password was changed. Sign in with the new one.")));
+            await store.SetPasswordHashAsync(userId, passwordHash, now).ConfigureAwait(false);
+            await store.RevokeResetTokensAsync(userId, now).ConfigureAwait(false);
+            await store.ResetFailuresAsync(userId, now).ConfigureAwait(false);
+            await store.RevokeUserSessionsAsync(userId, now).ConfigureAwait(false);
+            await store.AuditAsync(userId, "reset.password-changed", "sessions revoked", now).ConfigureAwait(false);
+            UserRecord? user = await store.FindAsync(userId).ConfigureAwait(false);
+            context.Emit("email.password-changed", JsonSerializer.SerializeToElement(new { to = user?.Email, subject = "Your password was changed" }));
+            return ActivityResult.Done(Outputs(("message", "Your password was changed. Sign in with the new one.")));
+        }));
     }
 }

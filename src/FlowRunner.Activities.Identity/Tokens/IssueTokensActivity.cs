@@ -17,26 +17,27 @@ internal sealed class IssueTokensActivity(IdentityServices services) : IdentityA
 
     public override IReadOnlyList<string> Labels => ["Generate JWT token"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string? userId = Variable(context, UserVariable);
-        UserRecord user = (userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false))
-            ?? throw new InvalidOperationException("no signed-in user: 'Generate JWT token' must follow a successful password or code check");
-        DateTimeOffset expires = now + Services.Options.RefreshTokenLifetime;
-        string sessionId = await Store(context).CreateSessionAsync(user.Id, now, expires).ConfigureAwait(false);
-        string refreshToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        await Store(context).AddRefreshTokenAsync(Services.Codes.HashCode(refreshToken), RecordId.New(), sessionId, user.Id, now, expires).ConfigureAwait(false);
-        string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
-        await Store(context).AuditAsync(user.Id, "login.success", null, now).ConfigureAwait(false);
-        // The tokens go to the caller only (secret outputs): the database keeps the refresh token's hash, nothing more.
-        return ActivityResult.Done(
-            Outputs(
-                ("token_type", "Bearer"),
-                ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds),
-                ("error", null),
-                ("error_description", null),
-                ("mfa_required", null)),
-            Outputs(("access_token", accessToken), ("refresh_token", refreshToken)));
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string? userId = Variable(context, UserVariable);
+            UserRecord user = (userId is null ? null : await store.FindAsync(userId).ConfigureAwait(false))
+                ?? throw new InvalidOperationException("no signed-in user: 'Generate JWT token' must follow a successful password or code check");
+            DateTimeOffset expires = now + Services.Options.RefreshTokenLifetime;
+            string sessionId = await store.CreateSessionAsync(user.Id, now, expires).ConfigureAwait(false);
+            string refreshToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+            await store.AddRefreshTokenAsync(Services.Codes.HashCode(refreshToken), RecordId.New(), sessionId, user.Id, now, expires).ConfigureAwait(false);
+            string accessToken = Services.Tokens(context.Time).IssueAccessToken(user.Id, user.Email, user.Role);
+            await store.AuditAsync(user.Id, "login.success", null, now).ConfigureAwait(false);
+            // The tokens go to the caller only (secret outputs): the database keeps the refresh token's hash, nothing more.
+            return ActivityResult.Done(
+                Outputs(
+                    ("token_type", "Bearer"),
+                    ("expires_in", (long)Services.Options.Jwt.AccessTokenLifetime.TotalSeconds),
+                    ("error", null),
+                    ("error_description", null),
+                    ("mfa_required", null)),
+                Outputs(("access_token", accessToken), ("refresh_token", refreshToken)));
+        }));
 }

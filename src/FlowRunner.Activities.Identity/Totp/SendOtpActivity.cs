@@ -21,19 +21,20 @@ internal sealed class SendOtpActivity(IdentityServices services) : IdentityActiv
 
     public override IReadOnlyList<string> Labels => ["Send OTP to device"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        UserRecord? user = Variable(context, UserVariable) is { } id ? await Store(context).FindAsync(id).ConfigureAwait(false) : null;
-        if (user is not { MfaMethod: "email" })
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
         {
-            return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "totp")));
-        }
+            UserRecord? user = Variable(context, UserVariable) is { } id ? await store.FindAsync(id).ConfigureAwait(false) : null;
+            if (user is not { MfaMethod: "email" })
+            {
+                return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "totp")));
+            }
 
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        await Store(context).StoreEmailCodeAsync(context.InstanceId, user.Id, Services.HashEmailCode(context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
-        context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
-        await Store(context).AuditAsync(user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
-        return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "email")));
-    }
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+            await store.StoreEmailCodeAsync(context.InstanceId, user.Id, Services.HashEmailCode(context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
+            context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
+            await store.AuditAsync(user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);
+            return ActivityResult.Done(Outputs(("mfa_required", true), ("mfa_method", "email")));
+        }));
 }

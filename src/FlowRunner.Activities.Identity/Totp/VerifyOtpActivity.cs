@@ -19,48 +19,51 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
 
     public override IReadOnlyList<string> Labels => ["Verify OTP code"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         if (!context.IsResumed)
         {
-            return ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))]));
+            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))])));
         }
 
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string code = context.Input["code"].GetString() ?? string.Empty;
-        string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
-        if (user is null)
+        return ValueTask.FromResult(InCommit(async store =>
         {
-            return ActivityResult.WithOutcome("invalid");
-        }
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string code = context.Input["code"].GetString() ?? string.Empty;
+            string? userId = Variable(context, UserVariable);
+            UserRecord? user = userId is null ? null : await store.FindAsync(userId).ConfigureAwait(false);
+            if (user is null)
+            {
+                return ActivityResult.WithOutcome("invalid");
+            }
 
-        if (user.IsLockedAt(now))
-        {
-            await Store(context).AuditAsync(user.Id, "mfa.locked", null, now).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("invalid");
-        }
+            if (user.IsLockedAt(now))
+            {
+                await store.AuditAsync(user.Id, "mfa.locked", null, now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("invalid");
+            }
 
-        string? accepted = await CheckAsync(context, user, code.Trim(), now).ConfigureAwait(false);
-        if (accepted is null)
-        {
-            long failures = await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await Store(context).AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "mfa.lockout" : "mfa.invalid-code",
-                $"failed attempts: {failures}", now).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("invalid");
-        }
+            string? accepted = await CheckAsync(store, context, user, code.Trim(), now).ConfigureAwait(false);
+            if (accepted is null)
+            {
+                long failures = await store.RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+                await store.AuditAsync(user.Id, failures >= Services.Options.MaxFailedAttempts ? "mfa.lockout" : "mfa.invalid-code",
+                    $"failed attempts: {failures}", now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("invalid");
+            }
 
-        await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
-        await Store(context).AuditAsync(user.Id, accepted, null, now).ConfigureAwait(false);
-        return ActivityResult.WithOutcome("valid");
+            await store.ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, accepted, null, now).ConfigureAwait(false);
+            return ActivityResult.WithOutcome("valid");
+        }));
     }
 
     /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
-    private async Task<string?> CheckAsync(ActivityContext context, UserRecord user, string code, DateTimeOffset now)
+    private async Task<string?> CheckAsync(IIdentityStore store, ActivityContext context, UserRecord user, string code, DateTimeOffset now)
     {
         if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
         {
-            return await Store(context).TryUseEmailCodeAsync(context.InstanceId, Services.HashEmailCode(context.InstanceId, code), now).ConfigureAwait(false)
+            return await store.TryUseEmailCodeAsync(context.InstanceId, Services.HashEmailCode(context.InstanceId, code), now).ConfigureAwait(false)
                 ? "mfa.email-code-ok"
                 : null;
         }
@@ -78,20 +81,20 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
                 return null;
             }
 
-            if (await Store(context).TryUseTotpStepAsync(user.Id, step).ConfigureAwait(false))
+            if (await store.TryUseTotpStepAsync(user.Id, step).ConfigureAwait(false))
             {
                 return "mfa.totp-ok";
             }
 
-            await Store(context).AuditAsync(user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
             Notify(context, user, "A sign-in code was used twice", "Someone entered an authenticator code for your account that was already used. If it was not you, change your password.");
             return null;
         }
 
         if (BackupCodeGenerator.Normalize(code) is { } normalized
-            && await Store(context).TryRedeemBackupCodeAsync(user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
+            && await store.TryRedeemBackupCodeAsync(user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
         {
-            long left = await Store(context).CountUnusedBackupCodesAsync(user.Id).ConfigureAwait(false);
+            long left = await store.CountUnusedBackupCodesAsync(user.Id).ConfigureAwait(false);
             Notify(context, user, "A backup code was used", $"A backup code signed in to your account; {left} remain.");
             return "mfa.backup-code-used";
         }

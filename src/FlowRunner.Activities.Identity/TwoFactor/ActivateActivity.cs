@@ -11,16 +11,17 @@ internal sealed class ActivateActivity(IdentityServices services) : IdentityActi
 
     public override IReadOnlyList<string> Labels => ["Activate 2FA"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("the pending secret expired before activation: start the set-up again");
-        long step = context.Variables[CheckSetupCodeActivity.StepVariable].GetInt64();
-        await Store(context).ActivateTotpAsync(user.Id, pending, step, now).ConfigureAwait(false);
-        await Store(context).ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
-        await Store(context).AuditAsync(user.Id, "2fa.activated", null, now).ConfigureAwait(false);
-        return ActivityResult.Done(Outputs(("mfa_enabled", true), ("error", null), ("error_description", null)));
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            UserRecord user = await RequireUserAsync(store, context).ConfigureAwait(false);
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string pending = await store.GetPendingSecretAsync(user.Id, now).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("the pending secret expired before activation: start the set-up again");
+            long step = context.Variables[CheckSetupCodeActivity.StepVariable].GetInt64();
+            await store.ActivateTotpAsync(user.Id, pending, step, now).ConfigureAwait(false);
+            await store.ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, "2fa.activated", null, now).ConfigureAwait(false);
+            return ActivityResult.Done(Outputs(("mfa_enabled", true), ("error", null), ("error_description", null)));
+        }));
 }

@@ -18,21 +18,22 @@ internal sealed class CheckSetupCodeActivity(IdentityServices services) : Identi
 
     public override IReadOnlyList<string> Labels => ["Code valid?"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
-        DateTimeOffset now = context.Time.GetUtcNow();
-        string? pending = await Store(context).GetPendingSecretAsync(user.Id, now).ConfigureAwait(false);
-        string code = context.Secret("code") ?? string.Empty;
-        long? step = pending is null ? null : OneTimePassword.Verify(Services.Secrets.Unprotect(pending), code, now);
-        if (step is null)
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
         {
-            await Store(context).RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
-            await Store(context).AuditAsync(user.Id, pending is null ? "2fa.pending-expired" : "2fa.invalid-code", null, now).ConfigureAwait(false);
-            return ActivityResult.WithOutcome("invalid");
-        }
+            UserRecord user = await RequireUserAsync(store, context).ConfigureAwait(false);
+            DateTimeOffset now = context.Time.GetUtcNow();
+            string? pending = await store.GetPendingSecretAsync(user.Id, now).ConfigureAwait(false);
+            string code = context.Secret("code") ?? string.Empty;
+            long? step = pending is null ? null : OneTimePassword.Verify(Services.Secrets.Unprotect(pending), code, now);
+            if (step is null)
+            {
+                await store.RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+                await store.AuditAsync(user.Id, pending is null ? "2fa.pending-expired" : "2fa.invalid-code", null, now).ConfigureAwait(false);
+                return ActivityResult.WithOutcome("invalid");
+            }
 
-        context.SetVariable(StepVariable, JsonSerializer.SerializeToElement(step.Value));
-        return ActivityResult.WithOutcome("valid");
-    }
+            context.SetVariable(StepVariable, JsonSerializer.SerializeToElement(step.Value));
+            return ActivityResult.WithOutcome("valid");
+        }));
 }

@@ -15,7 +15,7 @@ internal sealed class CheckStatusActivity(IdentityServices services) : IdentityA
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
+        UserRecord user = await RequireUserAsync(Store(context), context).ConfigureAwait(false);
         return ActivityResult.Done(Outputs(("mfa_enabled", user.MfaEnabled == 1), ("methods", Methods)));
     }
 }

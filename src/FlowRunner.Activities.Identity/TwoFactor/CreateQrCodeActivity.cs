@@ -16,7 +16,7 @@ internal sealed class CreateQrCodeActivity(IdentityServices services) : Identity
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         byte[] secret = SetupSecrets.RequireTotpSecret(context);
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
+        UserRecord user = await RequireUserAsync(Store(context), context).ConfigureAwait(false);
         string uri = OneTimePassword.KeyUri(Services.Options.TotpIssuer, user.Email, secret);
         using var generator = new QRCodeGenerator();
         using QRCodeData data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);

@@ -12,14 +12,15 @@ internal sealed class StoreBackupCodesActivity(IdentityServices services) : Iden
 
     public override IReadOnlyList<string> Labels => ["Hash and store codes"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
-        string[] codes = SetupSecrets.RequireBackupCodes(context);
-        DateTimeOffset now = context.Time.GetUtcNow();
-        await Store(context).ReplaceBackupCodesAsync(user.Id, codes.Select(c => Services.Codes.HashCode(BackupCodeGenerator.Normalize(c)!)), now).ConfigureAwait(false);
-        await Store(context).AuditAsync(user.Id, "2fa.backup-codes-regenerated", null, now).ConfigureAwait(false);
-        Notify(context, user, "New backup codes", "New backup codes were generated for your account; the previous ones no longer work.");
-        return ActivityResult.Done();
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            UserRecord user = await RequireUserAsync(store, context).ConfigureAwait(false);
+            string[] codes = SetupSecrets.RequireBackupCodes(context);
+            DateTimeOffset now = context.Time.GetUtcNow();
+            await store.ReplaceBackupCodesAsync(user.Id, codes.Select(c => Services.Codes.HashCode(BackupCodeGenerator.Normalize(c)!)), now).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, "2fa.backup-codes-regenerated", null, now).ConfigureAwait(false);
+            Notify(context, user, "New backup codes", "New backup codes were generated for your account; the previous ones no longer work.");
+            return ActivityResult.Done();
+        }));
 }

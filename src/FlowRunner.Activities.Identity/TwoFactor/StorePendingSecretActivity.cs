@@ -11,13 +11,14 @@ internal sealed class StorePendingSecretActivity(IdentityServices services) : Id
 
     public override IReadOnlyList<string> Labels => ["Store pending secret"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        byte[] secret = SetupSecrets.RequireTotpSecret(context);
-        UserRecord user = await RequireUserAsync(context).ConfigureAwait(false);
-        DateTimeOffset now = context.Time.GetUtcNow();
-        await Store(context).SetPendingSecretAsync(user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
-        await Store(context).AuditAsync(user.Id, "2fa.pending", null, now).ConfigureAwait(false);
-        return ActivityResult.Done();
-    }
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InCommit(async store =>
+        {
+            byte[] secret = SetupSecrets.RequireTotpSecret(context);
+            UserRecord user = await RequireUserAsync(store, context).ConfigureAwait(false);
+            DateTimeOffset now = context.Time.GetUtcNow();
+            await store.SetPendingSecretAsync(user.Id, Services.Secrets.Protect(secret), now + Services.Options.PendingSecretLifetime).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, "2fa.pending", null, now).ConfigureAwait(false);
+            return ActivityResult.Done();
+        }));
 }

@@ -9,7 +9,7 @@ public sealed class ActivityContext
 {
     private readonly Dictionary<string, JsonElement> _variables;
     private readonly List<(string Kind, JsonElement Payload)> _outbox = [];
-    private readonly TransientSecrets _secrets;
+    private readonly IRunSecrets _secrets;
 
     internal ActivityContext(
         string instanceId,
@@ -22,7 +22,7 @@ public sealed class ActivityContext
         Dictionary<string, JsonElement> variables,
         TimeProvider time,
         IUnitOfWork data,
-        TransientSecrets secrets)
+        IRunSecrets secrets)
     {
         _secrets = secrets;
         InstanceId = instanceId;
@@ -61,7 +61,10 @@ public sealed class ActivityContext
     /// <summary>The clock; tests control it.</summary>
     public TimeProvider Time { get; }
 
-    /// <summary>The step's transaction, for the handler's own rows.</summary>
+    /// <summary>
+    /// The database, read-only and outside any transaction: what the handler reads before it decides. Writes through it
+    /// fail; a handler writes in <see cref="ActivityResult.InCommit"/>, inside the step's commit.
+    /// </summary>
     public IUnitOfWork Data { get; }
 
     /// <summary>The instance's variables as this step sees them.</summary>
@@ -73,10 +76,10 @@ public sealed class ActivityContext
     /// A secret answered at an earlier wait of this instance (a password, a code), held in memory only; null when
     /// it was never given or is gone (a restart, or its lifetime passed): then ask for it again.
     /// </summary>
-    public string? Secret(string name) => _secrets.Get(InstanceId, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+    public string? Secret(string name) => _secrets.Secret(InstanceId, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     /// <summary>Keeps a secret for later nodes of this instance, in memory only (e.g. backup codes until they are shown).</summary>
-    public void KeepSecret(string name, JsonElement value) => _secrets.Put(InstanceId, [KeyValuePair.Create(name, value)]);
+    public void KeepSecret(string name, JsonElement value) => _secrets.KeepSecrets(InstanceId, [KeyValuePair.Create(name, value)]);
 
     /// <summary>Sets a variable; it is saved with the step.</summary>
     public void SetVariable(string name, JsonElement value) => _variables[name] = value.Clone();

@@ -29,6 +29,9 @@ public sealed record ActivityResult
     /// <summary>The error, when <see cref="Kind"/> is <see cref="ActivityResultKind.Fail"/>.</summary>
     public string? Error { get; private init; }
 
+    /// <summary>The work that finishes the node inside the step's commit, when <see cref="Kind"/> is <see cref="ActivityResultKind.Commit"/>.</summary>
+    public Func<IUnitOfWork, CancellationToken, ValueTask<ActivityResult>>? Work { get; private init; }
+
     /// <summary>Completed without an outcome.</summary>
     public static ActivityResult Done(ImmutableDictionary<string, JsonElement>? outputs = null, ImmutableDictionary<string, JsonElement>? secretOutputs = null) =>
         new(ActivityResultKind.Completed)
@@ -46,4 +49,14 @@ public sealed record ActivityResult
 
     /// <summary>Faults the instance with an incident naming the node and this error.</summary>
     public static ActivityResult Fail(string error) => new(ActivityResultKind.Fail) { Error = error };
+
+    /// <summary>
+    /// Finishes the node inside the step's commit: <paramref name="work"/> reads and writes the database in the same short
+    /// transaction that saves the instance's new state and journal, and decides the node's result. It holds the write lock
+    /// while it runs, so it does database work only; hashing, network calls and anything slow belong before it, in
+    /// <see cref="IActivityHandler.ExecuteAsync"/>. If the commit is discarded (another caller moved the instance on), its
+    /// writes roll back with it and the step runs again.
+    /// </summary>
+    public static ActivityResult InCommit(Func<IUnitOfWork, CancellationToken, ValueTask<ActivityResult>> work) =>
+        new(ActivityResultKind.Commit) { Work = work };
 }

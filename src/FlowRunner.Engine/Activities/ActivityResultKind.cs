@@ -11,4 +11,7 @@ public enum ActivityResultKind
 
     /// <summary>The node failed; the instance faults with an incident.</summary>
     Fail,
+
+    /// <summary>The node finishes inside the step's commit (<see cref="ActivityResult.InCommit"/>).</summary>
+    Commit,
 }

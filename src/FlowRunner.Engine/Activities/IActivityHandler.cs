@@ -18,6 +18,11 @@ public interface IActivityHandler
     /// <summary>Checks a node's options before anything runs; returns the problem, or null when they are valid.</summary>
     string? ValidateOptions(System.Text.Json.JsonElement options) => null;
 
-    /// <summary>Runs the node. Throwing faults the instance with an incident; use <see cref="ActivityResult.Fail"/> for expected failures.</summary>
+    /// <summary>
+    /// Runs the node with no database transaction open, so slow work here (hashing, network calls) holds nothing up.
+    /// It reads through <see cref="ActivityContext.Data"/>, a read-only view; database writes go in
+    /// <see cref="ActivityResult.InCommit"/>, which runs them in the step's commit. Throwing faults the instance with an
+    /// incident; use <see cref="ActivityResult.Fail"/> for expected failures.
+    /// </summary>
     ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken);
 }

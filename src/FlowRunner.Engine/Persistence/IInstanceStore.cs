@@ -22,6 +22,12 @@ public interface IInstanceStore
     /// <summary>Starts a step: a write transaction that also carries the handler's own writes.</summary>
     Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The database for reading only, outside any transaction (each read sees what is committed): what handlers read
+    /// while they run, holding no lock. Writing through it fails.
+    /// </summary>
+    IUnitOfWork OpenReadOnly();
+
     /// <summary>Starts a write transaction for pack stores outside any step (an operator creating a user).</summary>
     Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken);
 

@@ -22,102 +22,105 @@ public sealed partial class FlowRuntime
     };
 
     /// <summary>
-    /// Runs one step inside <paramref name="tx"/> and saves it there without committing; returns the instance's
-    /// state after the step, or null when nothing was ready. <paramref name="carried"/> is the state the previous
-    /// step saved in this same transaction: it is what a load would read, so it is not read again.
+    /// Runs the instance's next ready step (loading the instance unless <paramref name="carried"/> is what the run saved
+    /// last); returns its state after the step, or null when nothing was ready.
     /// </summary>
-    private async Task<InstanceState?> StepAsync(IStepTransaction tx, string instanceId, InstanceState? carried, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    private async Task<InstanceState?> StepAsync(StepBatch batch, string instanceId, InstanceState? carried, CancellationToken cancellationToken)
     {
-        InstanceState? state = carried ?? await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        InstanceState? state = carried ?? await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
         Branch? branch = state?.Branches.FirstOrDefault(b => b.Status == BranchStatus.Ready);
         if (state is null || branch is null || state.Status is InstanceStatus.Completed or InstanceStatus.Faulted)
         {
             return null;
         }
 
-        int loaded = state.Version;
         BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        await RunStepAsync(batch, flow, state, branch, arrival: null, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>
+    /// One step of a read instance: the branch runs its node in memory (a handler with no transaction open), then the
+    /// step saves in the run's transaction without committing. <paramref name="arrival"/> journals why a waiting node
+    /// runs again (its answer) and clears its timer.
+    /// </summary>
+    /// <exception cref="ConcurrencyException">Another caller saved the instance since it was read; nothing of the step is kept.</exception>
+    private async Task RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail)? arrival, CancellationToken cancellationToken)
+    {
+        int loaded = state.Version;
+        Step? step = null;
         if (flow is null)
         {
             Fault(state, Incident.MissingVersion(state, branch.NodeId));
         }
         else
         {
-            await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
+            FlowNode node = flow.Graph.FindNode(branch.NodeId)!;
+            ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
+            branch.Answer = null;
+            step = new Step(store, batch, flow, state, branch, node, answer, time);
+            if (arrival is { } cause)
+            {
+                step.ClearTimer();
+                step.Journal(cause.Event, null, cause.Detail);
+            }
+
+            await RunBranchAsync(step, cancellationToken).ConfigureAwait(false);
         }
 
-        await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
-        return state;
+        await SaveStepAsync(batch, flow, state, loaded, step, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs the instance's ready steps after the step already saved in <paramref name="first"/> (which the caller
-    /// owns and disposes), until it waits, ends or faults. Consecutive steps share a transaction, committed every
-    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps and at the end: a login costs two commits (the start
-    /// up to the credentials wait, the answer up to the token) instead of one per step. A crash or an infrastructure error loses at most the uncommitted steps, which
-    /// recovery (or the caller's retry) runs again; their database writes roll back with them, so nothing runs
-    /// twice in effect.
+    /// Runs the instance's ready steps after <paramref name="saved"/> (the state the caller saved in the batch, or null to
+    /// read it), until it waits, ends or faults, then commits. Steps without handlers share a transaction, committed every
+    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps, before a handler runs and at the end. A crash or an
+    /// infrastructure error loses at most the uncommitted steps, which recovery (or the caller's retry) runs again; their
+    /// database writes roll back with them, so nothing runs twice in effect. A step that lost a race to another caller
+    /// is dropped and the instance read again.
     /// </summary>
-    /// <param name="first">The open transaction.</param>
-    /// <param name="instanceId">The instance.</param>
-    /// <param name="saved">The state the caller saved in <paramref name="first"/>, or null to load it.</param>
-    /// <param name="stepsInFirst">Steps already in <paramref name="first"/>.</param>
-    /// <param name="delivered">Collects secret outputs for the caller, or null.</param>
-    /// <param name="cancellationToken">Cancels the run; uncommitted steps roll back.</param>
-    private async Task ContinueAsync(IStepTransaction first, string instanceId, InstanceState? saved, int stepsInFirst,
-        Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    private async Task ContinueAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
     {
-        IStepTransaction tx = first;
         InstanceState? carried = saved;
         InstanceStatus status = saved?.Status ?? InstanceStatus.Running;
-        int inTransaction = stepsInFirst;
-        try
+        int conflicts = 0;
+        for (int run = 0; status == InstanceStatus.Running && run < _options.MaxStepsPerRun; run++)
         {
-            for (int run = 0; status == InstanceStatus.Running && run < _options.MaxStepsPerRun; run++)
+            if (batch.Steps >= _options.StepsPerTransaction)
             {
-                if (inTransaction >= _options.StepsPerTransaction)
-                {
-                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    if (!ReferenceEquals(tx, first))
-                    {
-                        await tx.DisposeAsync().ConfigureAwait(false);
-                    }
-
-                    tx = first; // until the next one is open, so a failed begin disposes nothing twice
-                    tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-                    inTransaction = 0;
-                    carried = null; // another caller may have written between the transactions: load again
-                }
-
-                InstanceState? next = await StepAsync(tx, instanceId, carried, delivered, cancellationToken).ConfigureAwait(false);
-                if (next is null)
-                {
-                    break;
-                }
-
-                carried = next;
-                status = next.Status;
-                inTransaction++;
+                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!ReferenceEquals(tx, first))
+            InstanceState? next;
+            try
             {
-                await tx.DisposeAsync().ConfigureAwait(false);
+                next = await StepAsync(batch, instanceId, carried, cancellationToken).ConfigureAwait(false);
             }
+            catch (ConcurrencyException) when (batch.Steps == 0 && ++conflicts < MaxAttempts)
+            {
+                await batch.AbandonAsync().ConfigureAwait(false);
+                carried = null; // read what the other caller saved, and run what is ready now
+                continue;
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            carried = next;
+            status = next.Status;
         }
 
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (status is InstanceStatus.Completed or InstanceStatus.Faulted)
         {
             Secrets.Clear(instanceId);
         }
     }
 
-    /// <summary>Ends a step: releases joins, sets the status, journals an end or a fault, and saves (no commit).</summary>
-    private async Task SaveStepAsync(IStepTransaction tx, BoundFlow? flow, InstanceState state, int loadedVersion, CancellationToken cancellationToken)
+    /// <summary>Ends a step: releases joins, sets the status, and saves it with what it wrote, in the run's transaction (no commit).</summary>
+    private async Task SaveStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, int loadedVersion, Step? step, CancellationToken cancellationToken)
     {
         if (flow is not null && state.Status != InstanceStatus.Faulted)
         {
@@ -130,6 +133,12 @@ public sealed partial class FlowRuntime
             : state.Branches.Count == 0 ? InstanceStatus.Completed
             : state.Branches.Any(b => b.Status == BranchStatus.Ready) ? InstanceStatus.Running
             : InstanceStatus.Waiting;
+        IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (step is not null)
+        {
+            await step.WriteAsync(tx, cancellationToken).ConfigureAwait(false);
+        }
+
         if (state.Status is InstanceStatus.Completed && before != InstanceStatus.Completed)
         {
             await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.CompleteInstance, null, null, now), cancellationToken).ConfigureAwait(false);
@@ -141,23 +150,22 @@ public sealed partial class FlowRuntime
 
         state.UpdatedAt = now;
         await tx.SaveAsync(state, loadedVersion, cancellationToken).ConfigureAwait(false);
+        batch.Saved();
     }
 
-    private async Task RunBranchAsync(IStepTransaction tx, BoundFlow flow, InstanceState state, Branch branch, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    private async Task RunBranchAsync(Step step, CancellationToken cancellationToken)
     {
-        FlowGraph graph = flow.Graph;
-        FlowNode node = graph.FindNode(branch.NodeId)!;
-        ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
-        branch.Answer = null;
-        var step = new Step(tx, flow, state, branch, node, answer, delivered, time, Secrets);
-
-        if (answer is null && !branch.TimedOut)
+        FlowGraph graph = step.Flow.Graph;
+        FlowNode node = step.Node;
+        InstanceState state = step.State;
+        Branch branch = step.Branch;
+        if (step.Answer is null && !branch.TimedOut)
         {
             // A fresh arrival (not the answer to a wait): joins and loop bounds apply here.
             if (node.Incoming.Length > 1 && MustWaitAtJoin(graph, state, branch))
             {
                 branch.Status = BranchStatus.Joining;
-                await step.JournalAsync(JournalEvent.Join, null, "waits for the other active branches", cancellationToken).ConfigureAwait(false);
+                step.Journal(JournalEvent.Join, null, "waits for the other active branches");
                 return;
             }
 
@@ -168,7 +176,7 @@ public sealed partial class FlowRuntime
 
             int visits = state.Visits.GetValueOrDefault(node.Id) + 1;
             state.Visits[node.Id] = visits;
-            (int bound, FlowLoop? loop) = BoundOf(flow, node.Id);
+            (int bound, FlowLoop? loop) = BoundOf(step.Flow, node.Id);
             if (visits > bound)
             {
                 string region = loop is null ? "the default bound for nodes outside loop regions" : $"the bound of loop [{loop.Condition}]";
@@ -177,7 +185,7 @@ public sealed partial class FlowRuntime
                 return;
             }
 
-            await step.JournalAsync(JournalEvent.Enter, null, null, cancellationToken).ConfigureAwait(false);
+            step.Journal(JournalEvent.Enter, null, null);
         }
 
         await Executors[node.Kind].ExecuteAsync(step, cancellationToken).ConfigureAwait(false);

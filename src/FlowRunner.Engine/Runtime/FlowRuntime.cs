@@ -3,19 +3,24 @@ using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Runtime.Steps;
 using FlowRunner.Engine.State;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
 
 /// <summary>
-/// Runs instances step by step. A step runs one ready branch's node and writes, in one transaction, the new
-/// state, the journal, the outbox, timers and the handler's own writes; consecutive steps of a run share the
-/// transaction (<see cref="RuntimeOptions.StepsPerTransaction"/>) and every call commits before it returns.
+/// Runs instances step by step. A step reads the instance, runs one ready branch's node in memory (handlers with no
+/// transaction open), then saves the new state, the journal, the outbox, timers and the handler's commit work in the
+/// run's transaction, guarded by the instance's version: a step that lost a race to another caller is discarded and
+/// run again from what is stored. Consecutive steps without handlers share the transaction
+/// (<see cref="RuntimeOptions.StepsPerTransaction"/>); it commits before any handler runs and before every call returns.
 /// A crash loses at most the uncommitted steps, whole; start-up recovery runs what was interrupted.
 /// </summary>
 public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flows, TimeProvider time, RuntimeOptions? options = null)
 {
+    // How often one call re-runs a step that lost a race before giving up with the ConcurrencyException.
+    private const int MaxAttempts = 8;
     private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
 
     /// <summary>Secret answer fields, in memory only (never in the database or the journal).</summary>
@@ -49,19 +54,21 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = start.Id, Status = BranchStatus.Ready });
         }
 
-        await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+        await using (var batch = new StepBatch(store, Secrets, delivered))
         {
+            IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
             await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
             await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now), cancellationToken).ConfigureAwait(false);
-            await ContinueAsync(tx, state.Id, state, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
+            await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
         }
 
         return await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Answers the wait at <paramref name="nodeId"/> and runs on. The answered node runs in the same transaction
-    /// that accepts the answer, so answers (passwords, codes) are never stored between steps.
+    /// Answers the wait at <paramref name="nodeId"/> and runs on. The answered node runs in the step that accepts the
+    /// answer, so answers (passwords, codes) are never stored between steps. Of racing answers to one wait exactly one
+    /// is accepted; the others find the node no longer waiting.
     /// </summary>
     /// <param name="instanceId">The instance.</param>
     /// <param name="nodeId">The waiting node.</param>
@@ -75,9 +82,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     public async Task<RunResult> ResumeAsync(string instanceId, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion, CancellationToken cancellationToken)
     {
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+        for (int attempt = 1; ; attempt++)
         {
-            InstanceState state = await tx.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InstanceNotFoundException(instanceId);
             if (expectedVersion is { } expected && expected != state.Version)
             {
@@ -91,38 +98,32 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             InputValidation.Check(nodeId, wait, input);
 
             BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
-            int loaded = state.Version;
-            DateTimeOffset now = time.GetUtcNow();
-            await tx.ClearTimerAsync(state.Id, branch.Id, cancellationToken).ConfigureAwait(false);
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, nodeId, flow?.Graph.FindNode(nodeId)?.Lane, JournalEvent.Answer, null,
-                InputValidation.Redact(wait, input), now), cancellationToken).ConfigureAwait(false);
+            await using var batch = new StepBatch(store, Secrets, delivered);
             branch.Status = BranchStatus.Ready;
             branch.Wait = null;
             branch.Answer = input;
-            Secrets.Put(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
-            if (flow is null)
+            batch.KeepSecrets(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
+            try
             {
-                Fault(state, Incident.MissingVersion(state, nodeId));
+                await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
             }
-            else
+            catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
-                await RunBranchAsync(tx, flow, state, branch, delivered, cancellationToken).ConfigureAwait(false);
+                continue; // another caller changed the instance while the node ran: read it again (the wait may be answered now)
             }
 
-            await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
-            await ContinueAsync(tx, instanceId, state, stepsInFirst: 1, delivered, cancellationToken).ConfigureAwait(false);
+            await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
+            break;
         }
 
         return await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs steps until no branch is ready. Secret outputs of these steps have no caller and are dropped.</summary>
-    public Task RunAsync(string instanceId, CancellationToken cancellationToken) => RunAsync(instanceId, null, cancellationToken);
-
-    private async Task RunAsync(string instanceId, Dictionary<string, JsonElement>? delivered, CancellationToken cancellationToken)
+    public async Task RunAsync(string instanceId, CancellationToken cancellationToken)
     {
-        await using IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
-        await ContinueAsync(tx, instanceId, saved: null, stepsInFirst: 0, delivered, cancellationToken).ConfigureAwait(false);
+        await using var batch = new StepBatch(store, Secrets, delivered: null);
+        await ContinueAsync(batch, instanceId, saved: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Start-up recovery: runs every instance that was interrupted, then fires due timers.</summary>
@@ -147,26 +148,33 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         int fired = 0;
         foreach (DueTimer timer in due)
         {
-            await using (IStepTransaction tx = await store.BeginStepAsync(cancellationToken).ConfigureAwait(false))
+            InstanceState? state = await store.GetAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
+            Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
+            await using var batch = new StepBatch(store, Secrets, delivered: null);
+            IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, cancellationToken).ConfigureAwait(false);
+            if (state is null || branch is null)
             {
-                InstanceState? state = await tx.LoadAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
-                Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
-                await tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, cancellationToken).ConfigureAwait(false);
-                if (state is null || branch is null)
-                {
-                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
-                int loaded = state.Version;
-                await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
-                    "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                TimeOut(flow, state, branch);
-                await SaveStepAsync(tx, flow, state, loaded, cancellationToken).ConfigureAwait(false);
-                await ContinueAsync(tx, state.Id, state, stepsInFirst: 1, delivered: null, cancellationToken).ConfigureAwait(false);
-                fired++;
+                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+            int loaded = state.Version;
+            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
+                "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            TimeOut(flow, state, branch);
+            try
+            {
+                await SaveStepAsync(batch, flow, state, loaded, step: null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException)
+            {
+                continue; // answered (or otherwise moved on) since it was read: the answer's step cleared the timer
+            }
+
+            await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
+            fired++;
         }
 
         return fired;

@@ -12,8 +12,9 @@ using Microsoft.Data.Sqlite;
 namespace FlowRunner.Engine.Tests.Runtime;
 
 /// <summary>
-/// Consecutive steps of a run share a transaction (RuntimeOptions.StepsPerTransaction): an interruption loses
-/// only the uncommitted steps, their writes roll back with them, and recovery runs each of them once.
+/// A run commits its saved steps before any handler runs (no transaction is open while handlers work), and steps
+/// without handlers share a transaction (RuntimeOptions.StepsPerTransaction): an interruption loses only the
+/// uncommitted step, its writes roll back with it, and recovery runs each step once.
 /// </summary>
 public sealed class StepTransactionScenario
 {
@@ -44,13 +45,13 @@ public sealed class StepTransactionScenario
         h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
         BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.interrupt" } } }""");
 
-        // Steps n1..n4 commit together; n5 and n6 are in the next transaction when n6 is interrupted.
+        // n1..n5 committed before n6's handler ran; n6, interrupted in its handler, left nothing behind.
         interrupt.Armed = true;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.StartAsync(flow));
-        Assert.Equal(["n2", "n3", "n4"], Records(h));
+        Assert.Equal(["n2", "n3", "n4", "n5"], Records(h));
         string id = Assert.Single(Query<string>(h, "SELECT id FROM instances"));
-        Assert.Equal("n5", Assert.Single(Query<string>(h, "SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
-        Assert.Equal(["n1", "n2", "n3", "n4"], Query<string>(h, "SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
+        Assert.Equal("n6", Assert.Single(Query<string>(h, "SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], Query<string>(h, "SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
 
         interrupt.Armed = false;
         h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
@@ -98,15 +99,18 @@ public sealed class StepTransactionScenario
 
         public string? ValidateOptions(JsonElement options) => null;
 
-        public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
         {
             if (Armed)
             {
                 throw new OperationCanceledException("interrupted in the middle of a run");
             }
 
-            await context.Data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
-            return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty);
+            return ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
+            {
+                await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
+                return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty);
+            }));
         }
     }
 }

@@ -32,18 +32,19 @@ public sealed class RecordActivity : IActivityHandler
             ? "\"mode\" must be ok, throw or fail"
             : null;
 
-    public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        await context.Data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
-        context.Emit("test.recorded", JsonSerializer.SerializeToElement(new { node = context.Node.Id }));
-        string mode = context.Options.TryGetProperty("mode", out JsonElement m) ? m.GetString()! : "ok";
-        return mode switch
+    public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
         {
-            "throw" => throw new InvalidOperationException("boom"),
-            "fail" => ActivityResult.Fail("it failed"),
-            _ => ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty.Add("recorded", JsonSerializer.SerializeToElement(context.Node.Id))),
-        };
-    }
+            await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
+            context.Emit("test.recorded", JsonSerializer.SerializeToElement(new { node = context.Node.Id }));
+            string mode = context.Options.TryGetProperty("mode", out JsonElement m) ? m.GetString()! : "ok";
+            return mode switch
+            {
+                "throw" => throw new InvalidOperationException("boom"),
+                "fail" => ActivityResult.Fail("it failed"),
+                _ => ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty.Add("recorded", JsonSerializer.SerializeToElement(context.Node.Id))),
+            };
+        }));
 }
 
 /// <summary>Asks for a code; completes with "valid" when it is "123456", "invalid" otherwise.</summary>

@@ -16,7 +16,7 @@ internal class ActivityExecutor : NodeExecutor
     {
         if (step.Branch.TimedOut)
         {
-            await TimeOutAsync(step, cancellationToken).ConfigureAwait(false);
+            TimeOut(step);
             return;
         }
 
@@ -36,7 +36,7 @@ internal class ActivityExecutor : NodeExecutor
         }
         else if (step.Answer is null)
         {
-            await step.WaitAsync(Request(step), cancellationToken).ConfigureAwait(false);
+            step.Wait(Request(step));
             return;
         }
         else
@@ -44,7 +44,7 @@ internal class ActivityExecutor : NodeExecutor
             outcome = step.TakeAnswer();
         }
 
-        await step.JournalAsync(JournalEvent.Complete, outcome, null, cancellationToken).ConfigureAwait(false);
+        step.Journal(JournalEvent.Complete, outcome, null);
         Leave(step, outcome);
     }
 
@@ -57,7 +57,7 @@ internal class ActivityExecutor : NodeExecutor
     /// <summary>Where the branch goes after the node.</summary>
     protected virtual void Leave(Step step, string? outcome) => step.MoveOn(outcome);
 
-    private static async Task TimeOutAsync(Step step, CancellationToken cancellationToken)
+    private static void TimeOut(Step step)
     {
         step.Branch.TimedOut = false;
         FlowEdge? exit = step.Node.Outgoing.FirstOrDefault(e => e.Label is { } label && TimeoutLabels.Contains(ActivityRegistry.Normalize(label)));
@@ -67,7 +67,7 @@ internal class ActivityExecutor : NodeExecutor
             return;
         }
 
-        await step.JournalAsync(JournalEvent.Complete, "timeout", null, cancellationToken).ConfigureAwait(false);
+        step.Journal(JournalEvent.Complete, "timeout", null);
         step.Follow(exit.To, "timeout");
     }
 }

@@ -5,9 +5,10 @@ namespace FlowRunner.Engine.Runtime.Steps;
 /// <summary>An end: the branch ends; the instance completes when its last branch does.</summary>
 internal sealed class EndExecutor : NodeExecutor
 {
-    public override async Task ExecuteAsync(Step step, CancellationToken cancellationToken)
+    public override Task ExecuteAsync(Step step, CancellationToken cancellationToken)
     {
         step.EndBranch();
-        await step.JournalAsync(JournalEvent.End, null, null, cancellationToken).ConfigureAwait(false);
+        step.Journal(JournalEvent.End, null, null);
+        return Task.CompletedTask;
     }
 }

@@ -8,19 +8,24 @@ using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime.Steps;
 
-/// <summary>One branch running one node inside a step's transaction, and what a node can do to the instance.</summary>
+/// <summary>
+/// One branch running one node, and what a node can do to the instance. The step runs in memory: its journal, outbox
+/// and timers are kept here and written with the new state by <see cref="WriteAsync"/>, in the run's transaction.
+/// </summary>
 internal sealed class Step(
-    IStepTransaction transaction,
+    IInstanceStore store,
+    StepBatch batch,
     BoundFlow flow,
     InstanceState state,
     Branch branch,
     FlowNode node,
     ImmutableDictionary<string, JsonElement>? answer,
-    Dictionary<string, JsonElement>? delivered,
-    TimeProvider time,
-    TransientSecrets secrets)
+    TimeProvider time)
 {
     private const string HandlerSavepoint = "handler";
+    private readonly List<JournalEntry> _journal = [];
+    private readonly List<(string Kind, JsonElement Payload)> _outbox = [];
+    private readonly List<(string BranchId, DateTimeOffset? DueAt)> _timers = [];
 
     public BoundFlow Flow => flow;
 
@@ -35,8 +40,8 @@ internal sealed class Step(
     /// <summary>The answer to this node's wait, or null on a fresh arrival.</summary>
     public ImmutableDictionary<string, JsonElement>? Answer => answer;
 
-    public Task JournalAsync(string @event, string? outcome, string? detail, CancellationToken cancellationToken) =>
-        transaction.AppendJournalAsync(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()), cancellationToken);
+    public void Journal(string @event, string? outcome, string? detail) =>
+        _journal.Add(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()));
 
     public void Fault(string code, string message)
     {
@@ -44,58 +49,82 @@ internal sealed class Step(
         state.Status = InstanceStatus.Faulted;
     }
 
+    /// <summary>Removes the branch's deadline timer (its wait was answered or has fired).</summary>
+    public void ClearTimer() => _timers.Add((branch.Id, null));
+
     /// <summary>Suspends the branch until an answer (or the deadline) comes; the deadline is the request's or the binding's timeout.</summary>
-    public async Task WaitAsync(WaitRequest request, CancellationToken cancellationToken)
+    public void Wait(WaitRequest request)
     {
         DateTimeOffset? deadline = request.Deadline ?? (Binding.Timeout is { } timeout ? time.GetUtcNow() + timeout : null);
         branch.Status = BranchStatus.Waiting;
         branch.Wait = request with { Deadline = deadline };
         if (deadline is { } due)
         {
-            await transaction.SetTimerAsync(state.Id, branch.Id, due, cancellationToken).ConfigureAwait(false);
+            _timers.Add((branch.Id, due));
         }
 
         string detail = request.Choices.IsEmpty ? "fields: " + string.Join(", ", request.Fields.Keys) : "choice: " + string.Join(" | ", request.Choices);
-        await JournalAsync(JournalEvent.Wait, null, detail, cancellationToken).ConfigureAwait(false);
+        Journal(JournalEvent.Wait, null, detail);
     }
 
     /// <summary>
-    /// Runs the bound handler; its own writes commit with the step, or roll back when it throws or fails (the instance
-    /// then faults). Returns what it decided, or null when it waits or faulted.
+    /// Runs the bound handler with no transaction open (the run's earlier steps commit first); work it returns with
+    /// <see cref="ActivityResult.InCommit"/> runs in the run's transaction, and its writes commit with this step or roll
+    /// back when it throws or fails (the instance then faults). Returns what it decided, or null when it waits or faulted.
     /// </summary>
     public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
     {
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await using IUnitOfWork reader = store.OpenReadOnly();
         var context = new ActivityContext(state.Id, flow.Graph, node, Binding.Options, answer ?? ImmutableDictionary<string, JsonElement>.Empty,
-            answer is not null, branch.PreviousOutcome, state.Variables, time, transaction, secrets);
+            answer is not null, branch.PreviousOutcome, state.Variables, time, reader, batch);
         ActivityResult result;
-        await transaction.SavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
         try
         {
             result = await handler.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
             Fault(IncidentCode.ActivityError, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name}: {e.Message}");
             return null;
         }
 
-        if (result.Kind == ActivityResultKind.Fail)
+        if (result.Kind == ActivityResultKind.Commit)
         {
-            await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-            Fault(IncidentCode.ActivityFailed, $"activity '{handler.Type}' at '{node.Id}' failed: {result.Error}");
+            IStepTransaction transaction = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.SavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                result = await result.Work!(transaction, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+                Fault(IncidentCode.ActivityError, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name} in its commit: {e.Message}");
+                return null;
+            }
+
+            if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit)
+            {
+                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await transaction.ReleaseSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit)
+        {
+            string error = result.Kind == ActivityResultKind.Fail ? result.Error! : "its commit work returned more commit work (InCommit inside InCommit)";
+            Fault(IncidentCode.ActivityFailed, $"activity '{handler.Type}' at '{node.Id}' failed: {error}");
             return null;
         }
 
-        await transaction.ReleaseSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-        foreach ((string kind, JsonElement payload) in context.Outbox)
-        {
-            await transaction.AddOutboxAsync(state.Id, kind, payload, cancellationToken).ConfigureAwait(false);
-        }
-
+        _outbox.AddRange(context.Outbox);
         if (result.Kind == ActivityResultKind.Wait)
         {
-            await WaitAsync(result.Wait!, cancellationToken).ConfigureAwait(false);
+            Wait(result.Wait!);
             return null;
         }
 
@@ -113,13 +142,31 @@ internal sealed class Step(
 
         foreach ((string key, JsonElement value) in result.SecretOutputs)
         {
-            if (delivered is not null)
-            {
-                delivered[key] = value; // to this caller only; never saved
-            }
+            batch.Deliver(key, value); // to this caller only, once the step commits; never saved
         }
 
         return new HandlerOutcome(result.Outcome);
+    }
+
+    /// <summary>Writes what the step kept in memory (journal, outbox, timers) into the run's transaction.</summary>
+    public async Task WriteAsync(IStepTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach ((string branchId, DateTimeOffset? dueAt) in _timers)
+        {
+            await (dueAt is { } due
+                ? transaction.SetTimerAsync(state.Id, branchId, due, cancellationToken)
+                : transaction.ClearTimerAsync(state.Id, branchId, cancellationToken)).ConfigureAwait(false);
+        }
+
+        foreach ((string kind, JsonElement payload) in _outbox)
+        {
+            await transaction.AddOutboxAsync(state.Id, kind, payload, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (JournalEntry entry in _journal)
+        {
+            await transaction.AppendJournalAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A manual task's answer: its outcome, if it chose one; its other fields become variables, secret fields never do.</summary>
