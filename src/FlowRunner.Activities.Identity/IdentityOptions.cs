@@ -11,6 +11,15 @@ public sealed record IdentityOptions
     /// <summary>bcrypt cost of new password hashes (12 by default, as the seed says).</summary>
     public int BcryptCost { get; init; } = DefaultBcryptCost;
 
+    /// <summary>bcrypt runs at once at most (one per core by default): more would only slow every login down.</summary>
+    public int PasswordWorkers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Logins that may wait for a bcrypt worker (8 per worker by default, a few seconds at cost 12); one more is refused
+    /// with 429 and Retry-After instead of piling up.
+    /// </summary>
+    public int PasswordQueue { get; init; } = 8 * Environment.ProcessorCount;
+
     /// <summary>Access-token settings, including the HS256 key.</summary>
     public required JwtOptions Jwt { get; init; }
 

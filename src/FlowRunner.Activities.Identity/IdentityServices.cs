@@ -2,12 +2,16 @@ using FlowRunner.Activities.Identity.BackupCodes;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Passwords;
 using FlowRunner.Activities.Identity.Tokens;
+using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity;
 
 /// <summary>What the identity handlers share (policy, passwords, tokens, secret protection, code hashing), and what a host needs of it.</summary>
-public sealed class IdentityServices(IdentityOptions options)
+public sealed class IdentityServices(IdentityOptions options) : IDisposable
 {
+    private readonly SemaphoreSlim _passwordWorkers = new(Math.Max(1, options.PasswordWorkers));
+    private int _passwordWaiting;
+
     /// <summary>The policy.</summary>
     public IdentityOptions Options { get; } = options;
 
@@ -35,6 +39,50 @@ public sealed class IdentityServices(IdentityOptions options)
     /// <summary>Checks an access token: its claims, or why it is refused.</summary>
     public JwtValidation ValidateAccessToken(string token, TimeProvider time) => Tokens(time).Validate(token);
 
+    /// <summary>
+    /// Waits for a bcrypt worker (<see cref="IdentityOptions.PasswordWorkers"/>); dispose the lease when the work is done.
+    /// </summary>
+    /// <exception cref="ActivityBusyException">The queue is full: the caller is told to retry in a few seconds.</exception>
+    internal async Task<IDisposable> PasswordWorkAsync(CancellationToken cancellationToken)
+    {
+        if (!_passwordWorkers.Wait(0, CancellationToken.None))
+        {
+            if (Interlocked.Increment(ref _passwordWaiting) > Options.PasswordQueue)
+            {
+                Interlocked.Decrement(ref _passwordWaiting);
+                // A full queue drains in about its length times one bcrypt over the workers: a few seconds.
+                throw new ActivityBusyException("too many password checks are waiting", TimeSpan.FromSeconds(2));
+            }
+
+            try
+            {
+                await _passwordWorkers.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _passwordWaiting);
+            }
+        }
+
+        return new PasswordWorker(_passwordWorkers);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _passwordWorkers.Dispose();
+
     /// <summary>Issues and checks access tokens.</summary>
     internal JwtService Tokens(TimeProvider time) => new(Options.Jwt, time);
+
+    private sealed class PasswordWorker(SemaphoreSlim workers) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                workers.Release();
+            }
+        }
+    }
 }

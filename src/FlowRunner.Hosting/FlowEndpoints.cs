@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
@@ -151,7 +152,7 @@ public static class FlowEndpoints
         });
     }
 
-    private static async Task<IResult> StartAsync(string name, FlowHost host, FlowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(string name, FlowHost host, FlowRuntime runtime, HttpResponse response, CancellationToken cancellationToken)
     {
         const string suffix = "/instances";
         if (!name.EndsWith(suffix, StringComparison.Ordinal) || host.Find(name[..^suffix.Length]) is not { } flow)
@@ -173,6 +174,10 @@ public static class FlowEndpoints
         catch (FlowNotRunnableException e)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "Flow cannot run", e.Message, Descriptors.NoStart.Id);
+        }
+        catch (ActivityBusyException e)
+        {
+            return Busy(response, e);
         }
     }
 
@@ -238,6 +243,16 @@ public static class FlowEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid answer", e.Message);
         }
+        catch (ActivityBusyException e)
+        {
+            return Busy(request.HttpContext.Response, e);
+        }
+    }
+
+    private static IResult Busy(HttpResponse response, ActivityBusyException e)
+    {
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status429TooManyRequests, "Busy", e.Message + "; the instance faulted: start again after Retry-After");
     }
 
     private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>

@@ -41,11 +41,12 @@ public sealed class KestrelHost : IAsyncDisposable
     /// <summary>Every log line written so far.</summary>
     public CapturingLoggerProvider Logs { get; private init; } = new();
 
-    public static async Task<KestrelHost> StartAsync()
+    /// <summary>Starts a host serving the shipped flows and routes; <paramref name="identity"/> replaces the test identity options (bcrypt cost 4).</summary>
+    public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null)
     {
         var folder = new TempFolder("flowrunner-host-");
         string flows = folder.Copy(RepoPaths.Flows, "flows");
-        IdentityOptions identityOptions = TestKeys.Identity();
+        IdentityOptions identityOptions = identity ?? TestKeys.Identity();
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -21,7 +21,11 @@ internal sealed class LookupUserActivity(IdentityServices services) : IdentityAc
         UserRecord? user = email.Length == 0 ? null : await Store(context).FindByEmailAsync(email).ConfigureAwait(false);
         if (user is null)
         {
-            Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty); // with no transaction open
+            using (await Services.PasswordWorkAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Services.Passwords.DummyVerify(context.Secret("password") ?? string.Empty); // with no transaction open
+            }
+
             SetVariable(context, UserVariable, null);
             return InCommit(async store =>
             {

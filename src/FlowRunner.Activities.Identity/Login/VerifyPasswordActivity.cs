@@ -24,10 +24,16 @@ internal sealed class VerifyPasswordActivity(IdentityServices services) : Identi
         string? userId = Variable(context, UserVariable);
         UserRecord? checkedUser = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
         string? password = context.Secret("password"); // in memory only: after a restart it is gone and the user is asked again
-        bool matches = Services.Passwords.Check(checkedUser?.PasswordHash, password ?? string.Empty) && checkedUser is not null && password is not null;
-        string? rehashed = matches && Services.Passwords.NeedsRehash(checkedUser!.PasswordHash) && PasswordHasher.PolicyProblem(password!) is null
-            ? Services.Passwords.Hash(password!)
-            : null;
+        bool matches;
+        string? rehashed;
+        using (await Services.PasswordWorkAsync(cancellationToken).ConfigureAwait(false))
+        {
+            matches = Services.Passwords.Check(checkedUser?.PasswordHash, password ?? string.Empty) && checkedUser is not null && password is not null;
+            rehashed = matches && Services.Passwords.NeedsRehash(checkedUser!.PasswordHash) && PasswordHasher.PolicyProblem(password!) is null
+                ? Services.Passwords.Hash(password!)
+                : null;
+        }
+
         return InCommit(async store =>
         {
             DateTimeOffset now = context.Time.GetUtcNow();

@@ -15,12 +15,17 @@ internal sealed class UpdatePasswordActivity(IdentityServices services) : Identi
 
     public override IReadOnlyList<string> Labels => ["Update password"];
 
-    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string password = context.Secret("password") ?? throw new InvalidOperationException("the new password is gone (the server restarted): open the link again");
-        string passwordHash = Services.Passwords.Hash(password); // bcrypt, with no transaction open
+        string passwordHash;
+        using (await Services.PasswordWorkAsync(cancellationToken).ConfigureAwait(false))
+        {
+            passwordHash = Services.Passwords.Hash(password); // bcrypt, with no transaction open
+        }
+
         string tokenHash = Services.Codes.HashCode(context.Secret("token") ?? string.Empty);
-        return ValueTask.FromResult(InCommit(async store =>
+        return InCommit(async store =>
         {
             DateTimeOffset now = context.Time.GetUtcNow();
             string? userId = await store.UseResetTokenAsync(tokenHash, now).ConfigureAwait(false);
@@ -37,6 +42,6 @@ internal sealed class UpdatePasswordActivity(IdentityServices services) : Identi
             UserRecord? user = await store.FindAsync(userId).ConfigureAwait(false);
             context.Emit("email.password-changed", JsonSerializer.SerializeToElement(new { to = user?.Email, subject = "Your password was changed" }));
             return ActivityResult.Done(Outputs(("message", "Your password was changed. Sign in with the new one.")));
-        }));
+        });
     }
 }

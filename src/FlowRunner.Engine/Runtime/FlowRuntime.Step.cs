@@ -117,6 +117,11 @@ public sealed partial class FlowRuntime
         {
             Secrets.Clear(instanceId);
         }
+
+        if (batch.Busy is { } busy)
+        {
+            throw busy;
+        }
     }
 
     /// <summary>Ends a step: releases joins, sets the status, and saves it with what it wrote, in the run's transaction (no commit).</summary>

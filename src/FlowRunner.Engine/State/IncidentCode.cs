@@ -18,6 +18,9 @@ public static class IncidentCode
     /// <summary>A wait passed its deadline and the node has no timeout exit.</summary>
     public const string Deadline = "deadline";
 
+    /// <summary>A handler could not take more work (<see cref="Activities.ActivityBusyException"/>); the caller was told to retry.</summary>
+    public const string Busy = "busy";
+
     /// <summary>The flow version the instance is pinned to is stored nowhere.</summary>
     public const string MissingVersion = "missing-version";
 }

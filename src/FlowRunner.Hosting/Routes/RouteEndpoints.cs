@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
@@ -110,6 +111,10 @@ internal static class RouteEndpoints
         catch (NotWaitingException e)
         {
             return Problem(StatusCodes.Status409Conflict, "Not waiting", e.Message);
+        }
+        catch (ActivityBusyException e)
+        {
+            return TooMany(http, Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)));
         }
 
         if (route.Results.FirstOrDefault(r => Matches(r.When, result)) is { } rule)

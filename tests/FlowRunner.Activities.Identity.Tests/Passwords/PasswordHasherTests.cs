@@ -157,4 +157,51 @@ public sealed class PasswordHasherTests
             Assert.Contains(seen, m => Equals(m.Cost, 6) && m.Seconds > 0);
         }
     }
+
+    [Fact]
+    public void Every_login_check_costs_one_bcrypt_at_the_configured_cost_whatever_the_input()
+    {
+        // ENUM-02: the work of a check, summed as 2^cost over the verifies it ran on this thread, is 2^6 in every case.
+        var hasher = new PasswordHasher(6);
+        string current = hasher.Hash("correct horse battery");
+        string older = new PasswordHasher(4).Hash("correct horse battery");
+        int thread = Environment.CurrentManagedThreadId;
+        var costs = new List<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "cost" && Environment.CurrentManagedThreadId == thread)
+                {
+                    costs.Add((int)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+
+        (string Case, string? Hash, string Password, bool Matches)[] cases =
+        [
+            ("right password", current, "correct horse battery", true),
+            ("wrong password", current, "wrong", false),
+            ("password over 72 bytes", current, new string('x', 80), false),
+            ("empty password", current, string.Empty, false),
+            ("no such user", null, "correct horse battery", false),
+            ("malformed stored hash", "$2b$06$not-a-hash", "correct horse battery", false),
+            ("older, cheaper hash", older, "correct horse battery", true),
+        ];
+        foreach ((string name, string? hash, string password, bool matches) in cases)
+        {
+            costs.Clear();
+            Assert.Equal(matches, hasher.Check(hash, password));
+            Assert.True(costs.Sum(c => 1 << c) == 1 << 6, $"{name}: verifies at costs {string.Join(", ", costs)}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using Dapper;
 using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 
@@ -8,6 +10,36 @@ namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 /// <summary>LOCK-02, LOCK-03, LOCK-04, TOTP-03, TOTP-07 and BC-04 of the auth test matrix, on real SQLite with real races.</summary>
 public sealed class ConcurrencyAndLockoutScenario
 {
+    [Fact]
+    public async Task A_full_password_queue_refuses_the_login_and_faults_its_instance_instead_of_piling_up()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        var services = new IdentityServices(FlowRunner.Testing.TestKeys.Identity(bcryptCost: 12) with { PasswordWorkers = 1, PasswordQueue = 0 });
+        var catalog = new FlowCatalog(new ActivityRegistry().AddIdentity(services), h.Store);
+        var runtime = new FlowRuntime(h.Store, catalog, h.Time);
+        LoadedFlow login = catalog.Load(IdentityHarness.FlowsFolder, Path.Combine(IdentityHarness.FlowsFolder, "auth", "login.flow"));
+        RunResult[] started = [await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None), await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None)];
+
+        // Two logins at once, one bcrypt worker (a cost-12 hash takes a few hundred milliseconds) and no queue.
+        Task<RunResult>[] answers = [.. started.Select((run, i) => Task.Run(() => runtime.ResumeAsync(run.InstanceId, "n2",
+            IdentityHarness.Input(new { email = $"nobody{i}@example.com", password = "guess" }), null, CancellationToken.None)))];
+        try
+        {
+            await Task.WhenAll(answers);
+        }
+        catch (ActivityBusyException)
+        {
+        }
+
+        Task<RunResult> refused = Assert.Single(answers, a => a.IsFaulted);
+        ActivityBusyException busy = Assert.IsType<ActivityBusyException>(refused.Exception!.InnerException);
+        Assert.True(busy.RetryAfter > TimeSpan.Zero);
+        RunResult answered = await Assert.Single(answers, a => a.IsCompletedSuccessfully);
+        Assert.Equal("invalid_credentials", answered.Outputs["error"].GetString());
+        RunResult faulted = await runtime.GetResultAsync(started[Array.IndexOf(answers, refused)].InstanceId, CancellationToken.None);
+        Assert.Equal((InstanceStatus.Faulted, IncidentCode.Busy), (faulted.Status, faulted.Incident!.Code)); // nothing is left half-run
+    }
+
     [Fact]
     public async Task Fifty_racing_wrong_passwords_count_exactly_as_serial_ones_would()
     {

@@ -87,7 +87,11 @@ public sealed class IdentityHarness : IAsyncDisposable
     public Task<RunResult> StartAsync(LoadedFlow flow) => Runtime.StartAsync(flow.Flow!, flow.Source, CancellationToken.None);
 
     public Task<RunResult> AnswerAsync(RunResult run, string node, object input) =>
-        Runtime.ResumeAsync(run.InstanceId, node, JsonSerializer.SerializeToElement(input).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone()), null, CancellationToken.None);
+        Runtime.ResumeAsync(run.InstanceId, node, Input(input), null, CancellationToken.None);
+
+    /// <summary>An answer's fields from an anonymous object.</summary>
+    public static ImmutableDictionary<string, JsonElement> Input(object input) =>
+        JsonSerializer.SerializeToElement(input).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
 
     /// <summary>Starts a login and answers "Enter credentials".</summary>
     public async Task<RunResult> LoginAsync(LoadedFlow flow, string email, string password)

@@ -83,6 +83,12 @@ internal sealed class Step(
         {
             result = await handler.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
         }
+        catch (ActivityBusyException e)
+        {
+            batch.Busy = e;
+            Fault(IncidentCode.Busy, $"activity '{handler.Type}' at '{node.Id}' was busy: {e.Message}");
+            return null;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Fault(IncidentCode.ActivityError, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name}: {e.Message}");

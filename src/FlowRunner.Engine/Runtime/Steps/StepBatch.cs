@@ -15,6 +15,9 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     private readonly HandOut _saved = new();
     private IStepTransaction? _transaction;
 
+    /// <summary>The refusal of a busy handler in this run, thrown to the caller once the run has committed.</summary>
+    public ActivityBusyException? Busy { get; set; }
+
     /// <summary>Steps saved in the open transaction.</summary>
     public int Steps { get; private set; }
 
