@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
