@@ -75,20 +75,53 @@ public sealed class ComposableHostTests
         Assert.Contains("UseSqlite", refused.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<WebApplication> StartAsync(TempFolder folder, Action<FlowRunnerOptions>? configure = null)
+    [Fact]
+    public async Task A_route_whose_rules_do_not_match_answers_a_generic_500_and_logs_the_detail_with_the_instance()
+    {
+        using var folder = new TempFolder("flowrunner-compose-");
+        folder.Write("flows/office/stamp.flow", Flow);
+        folder.Write("flows/routes.json", """
+            { "routes": { "POST /api/stamp": { "public": true, "start": "office/stamp",
+              "results": { "completed": { "status": 200, "body": { "form": "=outputs.form" } } } } } }
+            """);
+        var logs = new CapturingLoggerProvider();
+        await using WebApplication app = await StartAsync(folder, routes: folder.File("flows/routes.json"), logs: logs);
+        using var anonymous = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        HttpResponseMessage response = await anonymous.PostAsJsonAsync("/api/stamp", new { });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode); // the flow waits at n3: no rule says what to answer
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("n3", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("wait", body, StringComparison.OrdinalIgnoreCase);
+        string id = Assert.Single(await app.Services.GetRequiredService<Engine.Persistence.IInstanceStore>().ListAsync(null, 10, CancellationToken.None)).Id;
+        Assert.Contains(logs.Lines, line => line.Contains(id, StringComparison.Ordinal) && line.Contains("waiting at n3", StringComparison.Ordinal));
+    }
+
+    private static async Task<WebApplication> StartAsync(TempFolder folder, Action<FlowRunnerOptions>? configure = null, string? routes = null, ILoggerProvider? logs = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddAuthentication(HeaderAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
-        builder.Services.AddFlowRunner(o =>
+        FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o =>
             {
                 o.FlowsFolder = folder.File("flows");
                 configure?.Invoke(o);
             })
             .UseSqlite(folder.File("app.db"))
             .AddActivities<StampActivity>();
+        if (routes is not null)
+        {
+            flowRunner.AddRoutes(routes);
+        }
+
         WebApplication app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();

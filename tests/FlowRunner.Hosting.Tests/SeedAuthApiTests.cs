@@ -80,6 +80,28 @@ public sealed class SeedAuthApiTests
     }
 
     [Fact]
+    public async Task A_completed_or_unknown_2fa_session_answers_invalid_session_whatever_code_is_sent()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
+        string access = (await PostOkAsync(host.Client, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" })).GetProperty("access_token").GetString()!;
+        using var authed = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        authed.DefaultRequestHeaders.Authorization = new("Bearer", access);
+        string secret = (await PostOkAsync(authed, "/api/auth/2fa/enable", new { })).GetProperty("secret").GetString()!;
+        string[] backup = [.. (await PostOkAsync(authed, "/api/auth/2fa/verify", new { code = Oathtool(secret) })).GetProperty("backup_codes").EnumerateArray().Select(c => c.GetString()!)];
+        string session = (await PostOkAsync(host.Client, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" })).GetProperty("session_id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync("/api/auth/2fa/validate", new { session_id = session, code = backup[0] })).StatusCode);
+
+        // The session is complete: replaying it, with any code, is an unknown session, not a 200 with an empty body.
+        foreach (string code in new[] { backup[0], backup[1], "000000" })
+        {
+            HttpResponseMessage replay = await host.Client.PostAsJsonAsync("/api/auth/2fa/validate", new { session_id = session, code });
+            Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+            Assert.Equal("invalid_session", (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Token_responses_are_not_cacheable()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

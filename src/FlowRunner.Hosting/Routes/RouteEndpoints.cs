@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FlowRunner.Hosting.Routes;
 
@@ -98,10 +99,21 @@ internal static class RouteEndpoints
                     : Problem(StatusCodes.Status404NotFound, "Not found", "nothing waits for this request");
             }
 
+            int applied = 0;
             foreach (RouteAnswer answer in route.Answers.Where(a => result.WaitingAt.Any(w => w.Node == a.Node)))
             {
                 result = await runtime.ResumeAsync(result.InstanceId, answer.Node, scope.Input(answer.Input), null, http.RequestAborted).ConfigureAwait(false);
                 scope.Merge(result);
+                applied++;
+            }
+
+            // A route that answers an existing instance speaks for this request's answer only: an instance that waits for
+            // none of them (completed, faulted, or at another step) is, for this request, not there (a replayed 2FA session).
+            if (route.Target is not StartFlow && route.Answers.Length > 0 && applied == 0)
+            {
+                return route.NotFound is { } gone
+                    ? scope.Respond(gone)
+                    : Problem(StatusCodes.Status404NotFound, "Not found", "nothing waits for this request");
             }
         }
         catch (InvalidInputException e)
@@ -122,8 +134,11 @@ internal static class RouteEndpoints
             return scope.Respond(rule.Response);
         }
 
-        return Problem(StatusCodes.Status500InternalServerError, "Unexpected state",
-            result.Incident?.Message ?? $"the flow ended {InstancePath.StatusName(result.Status)} at {string.Join(", ", result.WaitingAt.Select(w => w.Node))}; no rule of the route matches");
+        // What went wrong stays in the log, with the instance to look at; the caller learns nothing about the flow's insides.
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouteEndpoints)).LogError(
+            "{Method} {Path}: no result rule matches instance {InstanceId} ({Status}): {Detail}", route.Method, route.Path, result.InstanceId,
+            InstancePath.StatusName(result.Status), result.Incident?.Message ?? "waiting at " + string.Join(", ", result.WaitingAt.Select(w => w.Node)));
+        return Problem(StatusCodes.Status500InternalServerError, "Internal error", "the request could not be completed");
     }
 
     private static async Task<RunResult?> StartOrFindAsync(RouteTarget target, Scope scope, IServiceProvider services, CancellationToken cancellationToken)
