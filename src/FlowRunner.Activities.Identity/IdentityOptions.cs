@@ -44,6 +44,9 @@ public sealed record IdentityOptions
     /// <summary>The start of the link in password-reset emails; the token is appended.</summary>
     public string ResetLinkBase { get; init; } = "http://127.0.0.1:5080/api/auth/reset/";
 
+    /// <summary>How long a sign-in waits for its second factor; then the login instance ends (a <c>deadline</c> incident).</summary>
+    public TimeSpan MfaLoginTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a TOTP secret waits for its first code before it is dropped.</summary>
     public TimeSpan PendingSecretLifetime { get; init; } = TimeSpan.FromMinutes(10);
 }

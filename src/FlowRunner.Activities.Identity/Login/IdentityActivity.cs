@@ -14,6 +14,9 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <summary>The variable holding the user's id once known.</summary>
     public const string UserVariable = "user_id";
 
+    /// <summary>The variable binding a sign-in to the password it checked (a fingerprint of the stored hash, not the hash).</summary>
+    public const string PasswordCheckVariable = "password_check";
+
     /// <inheritdoc/>
     public abstract string Type { get; }
 
@@ -44,6 +47,10 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <summary>Tells the user by email (through the outbox) about an event on their account (TOTP-04, BC-04).</summary>
     protected static void Notify(ActivityContext context, UserRecord user, string subject, string text) =>
         context.Emit("email.security-notice", JsonSerializer.SerializeToElement(new { to = user.Email, subject, text }));
+
+    /// <summary>A short fingerprint of a stored password hash: it changes when the password does and reveals nothing of it.</summary>
+    protected static string Fingerprint(string passwordHash) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passwordHash)), 0, 8);
 
     /// <summary>A string variable, or null.</summary>
     protected static string? Variable(ActivityContext context, string name) =>

@@ -77,6 +77,7 @@ internal sealed class VerifyPasswordActivity(IdentityServices services) : Identi
             }
 
             await store.AuditAsync(user.Id, "login.password-ok", null, now).ConfigureAwait(false);
+            SetVariable(context, PasswordCheckVariable, Fingerprint(rehashed ?? user.PasswordHash)); // a later password change ends this sign-in
             return ActivityResult.WithOutcome("correct");
         });
     }

@@ -23,7 +23,9 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
     {
         if (!context.IsResumed)
         {
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))])));
+            // The sign-in waits for its second factor only so long (IdentityOptions.MfaLoginTimeout), then ends.
+            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))])
+                with { Deadline = context.Time.GetUtcNow() + Services.Options.MfaLoginTimeout }));
         }
 
         return ValueTask.FromResult(InCommit(async store =>
@@ -35,6 +37,12 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
             if (user is null)
             {
                 return ActivityResult.WithOutcome("invalid");
+            }
+
+            if (Variable(context, PasswordCheckVariable) is { } checkedPassword && checkedPassword != Fingerprint(user.PasswordHash))
+            {
+                // The password changed (a reset) after this sign-in checked it: the sign-in ends, whatever the code.
+                return ActivityResult.Fail("the password changed after this sign-in began: sign in again");
             }
 
             if (user.IsLockedAt(now))

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using Dapper;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Activities;
@@ -14,30 +16,26 @@ public sealed class ConcurrencyAndLockoutScenario
     public async Task A_full_password_queue_refuses_the_login_and_faults_its_instance_instead_of_piling_up()
     {
         await using IdentityHarness h = await IdentityHarness.CreateAsync();
-        var services = new IdentityServices(FlowRunner.Testing.TestKeys.Identity(bcryptCost: 12) with { PasswordWorkers = 1, PasswordQueue = 0 });
+        using var services = new IdentityServices(FlowRunner.Testing.TestKeys.Identity() with { PasswordWorkers = 1, PasswordQueue = 0 });
         var catalog = new FlowCatalog(new ActivityRegistry().AddIdentity(services), h.Store);
         var runtime = new FlowRuntime(h.Store, catalog, h.Time);
         LoadedFlow login = catalog.Load(IdentityHarness.FlowsFolder, Path.Combine(IdentityHarness.FlowsFolder, "auth", "login.flow"));
-        RunResult[] started = [await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None), await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None)];
+        RunResult first = await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None);
+        RunResult second = await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None);
+        ImmutableDictionary<string, JsonElement> credentials = IdentityHarness.Input(new { email = "nobody@example.com", password = "guess" });
 
-        // Two logins at once, one bcrypt worker (a cost-12 hash takes a few hundred milliseconds) and no queue.
-        Task<RunResult>[] answers = [.. started.Select((run, i) => Task.Run(() => runtime.ResumeAsync(run.InstanceId, "n2",
-            IdentityHarness.Input(new { email = $"nobody{i}@example.com", password = "guess" }), null, CancellationToken.None)))];
-        try
+        // The only bcrypt worker is busy and nothing may queue: the login is refused, and its instance ends.
+        using (await services.PasswordWorkAsync(CancellationToken.None))
         {
-            await Task.WhenAll(answers);
-        }
-        catch (ActivityBusyException)
-        {
+            ActivityBusyException busy = await Assert.ThrowsAsync<ActivityBusyException>(
+                () => runtime.ResumeAsync(first.InstanceId, "n2", credentials, null, CancellationToken.None));
+            Assert.True(busy.RetryAfter > TimeSpan.Zero);
         }
 
-        Task<RunResult> refused = Assert.Single(answers, a => a.IsFaulted);
-        ActivityBusyException busy = Assert.IsType<ActivityBusyException>(refused.Exception!.InnerException);
-        Assert.True(busy.RetryAfter > TimeSpan.Zero);
-        RunResult answered = await Assert.Single(answers, a => a.IsCompletedSuccessfully);
-        Assert.Equal("invalid_credentials", answered.Outputs["error"].GetString());
-        RunResult faulted = await runtime.GetResultAsync(started[Array.IndexOf(answers, refused)].InstanceId, CancellationToken.None);
-        Assert.Equal((InstanceStatus.Faulted, IncidentCode.Busy), (faulted.Status, faulted.Incident!.Code)); // nothing is left half-run
+        RunResult refused = await runtime.GetResultAsync(first.InstanceId, CancellationToken.None);
+        Assert.Equal((InstanceStatus.Faulted, IncidentCode.Busy), (refused.Status, refused.Incident!.Code)); // nothing is left half-run
+        RunResult answered = await runtime.ResumeAsync(second.InstanceId, "n2", credentials, null, CancellationToken.None);
+        Assert.Equal("invalid_credentials", answered.Outputs["error"].GetString()); // the worker is free again
     }
 
     [Fact]

@@ -104,6 +104,39 @@ public sealed class LoginScenario
     }
 
     [Fact]
+    public async Task A_sign_in_waiting_for_its_second_factor_ends_after_five_minutes()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (byte[] secret, _) = await h.EnableMfaAsync(userId);
+        RunResult run = await h.LoginAsync(h.Load("auth/login.flow"), "ann@example.com", "correct horse battery");
+        Assert.Equal("n17", run.WaitingAt.Single().Node);
+
+        h.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await h.Runtime.FireDueTimersAsync(CancellationToken.None));
+
+        RunResult ended = await h.Runtime.GetResultAsync(run.InstanceId, CancellationToken.None);
+        Assert.Equal((InstanceStatus.Faulted, IncidentCode.Deadline), (ended.Status, ended.Incident!.Code));
+        await Assert.ThrowsAsync<NotWaitingException>(() => h.AnswerAsync(run, "n17", new { code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) }));
+    }
+
+    [Fact]
+    public async Task A_password_change_ends_the_sign_ins_that_wait_for_a_second_factor()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (byte[] secret, _) = await h.EnableMfaAsync(userId);
+        RunResult run = await h.LoginAsync(h.Load("auth/login.flow"), "ann@example.com", "correct horse battery");
+
+        await h.InIdentityStoreAsync(store => store.SetPasswordHashAsync(userId, h.Services.HashPassword("a brand new password"), h.Time.GetUtcNow()));
+        RunResult answered = await h.AnswerAsync(run, "n17", new { code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) });
+
+        Assert.Equal(InstanceStatus.Faulted, answered.Status);
+        Assert.Contains("password changed", answered.Incident!.Message, StringComparison.Ordinal);
+        Assert.False(answered.Outputs.ContainsKey("access_token"));
+    }
+
+    [Fact]
     public async Task Backup_code_works_once_even_when_twenty_logins_try_it_at_once()
     {
         await using IdentityHarness h = await IdentityHarness.CreateAsync();
