@@ -24,9 +24,8 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
         if (!context.IsResumed)
         {
             // The sign-in waits for its second factor only so long (IdentityOptions.MfaLoginTimeout), then ends.
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))])
-                with
-            { Deadline = context.Time.GetUtcNow() + Services.Options.MfaLoginTimeout }));
+            WaitRequest code = WaitRequest.ForFields([new("code", new InputField("code"))]);
+            return ValueTask.FromResult(ActivityResult.WaitFor(code with { Deadline = context.Time.GetUtcNow() + Services.Options.MfaLoginTimeout }));
         }
 
         return ValueTask.FromResult(InCommit(async store =>
