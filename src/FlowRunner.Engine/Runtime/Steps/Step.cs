@@ -63,6 +63,7 @@ internal sealed class Step(
             _timers.Add((branch.Id, due));
         }
 
+        batch.ForgetSecrets(state.Id, request.Fields.Where(f => f.Value.IsSecret).Select(f => f.Key)); // asked again: the earlier answer goes
         string detail = request.Choices.IsEmpty ? "fields: " + string.Join(", ", request.Fields.Keys) : "choice: " + string.Join(" | ", request.Choices);
         Journal(JournalEvent.Wait, null, detail);
     }

@@ -56,6 +56,11 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
             delivered?[key] = value;
         }
 
+        foreach ((string instanceId, HashSet<string> names) in _saved.Forgotten)
+        {
+            secrets.Remove(instanceId, names);
+        }
+
         foreach ((string instanceId, Dictionary<string, JsonElement> values) in _saved.Secrets)
         {
             secrets.Put(instanceId, values);
@@ -83,6 +88,9 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     /// <summary>Keeps secrets of an instance for its later nodes once the step commits; this run's nodes see them at once.</summary>
     public void KeepSecrets(string instanceId, IEnumerable<KeyValuePair<string, JsonElement>> values) => _running.Keep(instanceId, values);
 
+    /// <summary>A wait asks for these secrets again: the earlier answers are forgotten once the step commits.</summary>
+    public void ForgetSecrets(string instanceId, IEnumerable<string> names) => _running.Forget(instanceId, names);
+
     /// <summary>A secret of the instance: this run's own first, then those kept by earlier runs.</summary>
     public JsonElement? Secret(string instanceId, string name) =>
         _running.Find(instanceId, name) ?? _saved.Find(instanceId, name) ?? secrets.Get(instanceId, name);
@@ -94,6 +102,25 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         public Dictionary<string, JsonElement> Outputs { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, Dictionary<string, JsonElement>> Secrets { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, HashSet<string>> Forgotten { get; } = new(StringComparer.Ordinal);
+
+        public void Forget(string instanceId, IEnumerable<string> names)
+        {
+            if (!Forgotten.TryGetValue(instanceId, out HashSet<string>? forgotten))
+            {
+                Forgotten[instanceId] = forgotten = new(StringComparer.Ordinal);
+            }
+
+            foreach (string name in names)
+            {
+                forgotten.Add(name);
+                if (Secrets.TryGetValue(instanceId, out Dictionary<string, JsonElement>? held))
+                {
+                    held.Remove(name);
+                }
+            }
+        }
 
         public void Keep(string instanceId, IEnumerable<KeyValuePair<string, JsonElement>> values)
         {
@@ -118,6 +145,11 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
                 other.Outputs[key] = value;
             }
 
+            foreach ((string instanceId, HashSet<string> names) in Forgotten)
+            {
+                other.Forget(instanceId, names);
+            }
+
             foreach ((string instanceId, Dictionary<string, JsonElement> values) in Secrets)
             {
                 other.Keep(instanceId, values);
@@ -130,6 +162,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         {
             Outputs.Clear();
             Secrets.Clear();
+            Forgotten.Clear();
         }
     }
 }
