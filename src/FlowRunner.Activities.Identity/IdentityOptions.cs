@@ -11,8 +11,11 @@ public sealed record IdentityOptions
     /// <summary>bcrypt cost of new password hashes (12 by default, as the seed says).</summary>
     public int BcryptCost { get; init; } = DefaultBcryptCost;
 
-    /// <summary>bcrypt runs at once at most (one per core by default): more would only slow every login down.</summary>
-    public int PasswordWorkers { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// bcrypt runs at once at most: one per core but one (at least one), so a flood of logins always leaves a core for
+    /// everything else; more would only slow every login down.
+    /// </summary>
+    public int PasswordWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>
     /// Logins that may wait for a bcrypt worker (8 per worker by default, a few seconds at cost 12); one more is refused

@@ -33,7 +33,16 @@ public sealed class LoginFloodTests
             clients[i % clients.Length].PostAsJsonAsync("/api/auth/login", new { email = $"nobody{i}@example.com", password = "guess " + i }))];
         await Task.Delay(500); // the flood is queued and hashing
 
-        (_, TimeSpan underFlood) = await RefreshAsync(host.Client, refresh);
+        // Three refreshes in a row under the flood, judged by their median: the test suite runs other assemblies on the
+        // same cores, and one scheduling hiccup is not what this test is about (a held write lock costs seconds on each).
+        var underFloodTimes = new List<TimeSpan>();
+        for (int i = 0; i < 3; i++)
+        {
+            (refresh, TimeSpan took) = await RefreshAsync(host.Client, refresh);
+            underFloodTimes.Add(took);
+        }
+
+        TimeSpan underFlood = underFloodTimes.Order().ElementAt(1);
         HttpResponseMessage admin = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "admin@example.com", password = "correct horse battery" });
         HttpResponseMessage[] flooded = await Task.WhenAll(flood);
         foreach (HttpClient client in clients)
