@@ -1,4 +1,3 @@
-using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
@@ -41,7 +40,7 @@ public sealed class HandlerCommitScenario
         Assert.Equal(InstanceStatus.Completed, run.Status);
         // Each handler took the database's write lock itself, with no wait allowed: nothing else held it.
         Assert.Equal([true, true, true], probe.LockWasFree);
-        Assert.Equal(["n2", "n3", "n4"], Records(h));
+        Assert.Equal(["n2", "n3", "n4"], h.Records());
     }
 
     [Fact]
@@ -57,7 +56,7 @@ public sealed class HandlerCommitScenario
         Assert.Equal(IncidentCode.ActivityError, run.Incident!.Code);
         Assert.Contains("test.write-outside", run.Incident.Message, StringComparison.Ordinal);
         Assert.Contains("readonly", run.Incident.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(Records(h));
+        Assert.Empty(h.Records());
     }
 
     [Fact]
@@ -84,7 +83,7 @@ public sealed class HandlerCommitScenario
 
         Task<RunResult> starting = h.StartAsync(flow);
         await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        string id = Assert.Single(Query<string>(h, "SELECT id FROM instances"));
+        string id = Assert.Single(h.Query<string>("SELECT id FROM instances"));
 
         // The approval runs the instance to its end (n3's handler runs again there, unheld) while the first run of n3 waits.
         RunResult approved = await h.Runtime.ResumeAsync(id, "n2", EngineHarness.Input(null), null, CancellationToken.None);
@@ -94,16 +93,8 @@ public sealed class HandlerCommitScenario
 
         Assert.Equal(InstanceStatus.Completed, started.Status);
         Assert.Equal(2, held.Calls); // the held run lost the race: its commit was discarded, not applied a second time
-        Assert.Equal(["n3"], Records(h));
-        Assert.Equal(1, Query<long>(h, "SELECT COUNT(*) FROM journal WHERE instance_id = @id AND node_id = 'n3' AND event = 'complete'", new { id }).Single());
-    }
-
-    private static string[] Records(EngineHarness h) => [.. Query<string>(h, "SELECT node_id FROM records ORDER BY rowid")];
-
-    private static List<T> Query<T>(EngineHarness h, string sql, object? parameters = null)
-    {
-        using var connection = new SqliteConnection("Data Source=" + h.Store.Path + ";Pooling=False");
-        return [.. connection.Query<T>(sql, parameters)];
+        Assert.Equal(["n3"], h.Records());
+        Assert.Equal(1, h.Query<long>("SELECT COUNT(*) FROM journal WHERE instance_id = @id AND node_id = 'n3' AND event = 'complete'", new { id }).Single());
     }
 
     private static ValueTask<ActivityResult> RecordInCommit(ActivityContext context) =>

@@ -1,13 +1,11 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Engine.Tests.Runtime;
 
@@ -48,17 +46,17 @@ public sealed class StepTransactionScenario
         // n1..n5 committed before n6's handler ran; n6, interrupted in its handler, left nothing behind.
         interrupt.Armed = true;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.StartAsync(flow));
-        Assert.Equal(["n2", "n3", "n4", "n5"], Records(h));
-        string id = Assert.Single(Query<string>(h, "SELECT id FROM instances"));
-        Assert.Equal("n6", Assert.Single(Query<string>(h, "SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
-        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], Query<string>(h, "SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
+        Assert.Equal(["n2", "n3", "n4", "n5"], h.Records());
+        string id = Assert.Single(h.Query<string>("SELECT id FROM instances"));
+        Assert.Equal("n6", Assert.Single(h.Query<string>("SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], h.Query<string>("SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
 
         interrupt.Armed = false;
         h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
         Assert.Equal(1, await h.Runtime.RecoverAsync(CancellationToken.None));
         RunResult done = await h.Runtime.GetResultAsync(id, CancellationToken.None);
         Assert.Equal(InstanceStatus.Completed, done.Status);
-        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], Records(h));
+        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], h.Records());
         Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], done.Path.ToArray());
     }
 
@@ -73,17 +71,8 @@ public sealed class StepTransactionScenario
         RunResult run = await h.StartAsync(h.Load("chain", ChainFlow()));
         Assert.Equal(InstanceStatus.Completed, run.Status);
         Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], run.Path.ToArray());
-        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], Records(h));
+        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"], h.Records());
         Assert.Equal(10, run.Version); // one saved version per step, whatever the transactions
-    }
-
-    private static string[] Records(EngineHarness h) =>
-        [.. Query<string>(h, "SELECT node_id FROM records ORDER BY rowid")];
-
-    private static List<T> Query<T>(EngineHarness h, string sql, object? parameters = null)
-    {
-        using var connection = new SqliteConnection("Data Source=" + h.Store.Path + ";Pooling=False");
-        return [.. connection.Query<T>(sql, parameters)];
     }
 
     /// <summary>Records like test.record, or throws OperationCanceledException (an interruption the runtime does not catch) while armed.</summary>

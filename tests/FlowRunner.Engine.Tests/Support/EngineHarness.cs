@@ -69,6 +69,16 @@ public sealed class EngineHarness : IAsyncDisposable
         return loaded.Flow;
     }
 
+    /// <summary>Rows of a query on the harness database, read on a connection of its own.</summary>
+    public List<T> Query<T>(string sql, object? parameters = null)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Store.Path + ";Pooling=False");
+        return [.. Dapper.SqlMapper.Query<T>(connection, sql, parameters)];
+    }
+
+    /// <summary>The nodes test.record wrote, in order.</summary>
+    public string[] Records() => [.. Query<string>("SELECT node_id FROM records ORDER BY rowid")];
+
     public Task<RunResult> StartAsync(BoundFlow flow) => Runtime.StartAsync(flow, _sources[flow.Hash], CancellationToken.None);
 
     public Task<RunResult> ResumeAsync(RunResult run, string node, object? input = null, int? expectedVersion = null) =>
