@@ -16,16 +16,6 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     // Journal rows are written together, in one statement, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
 
-    // The variables as loaded, to skip rewriting them when a step did not change them.
-    private string? _loadedVariables;
-
-    public async Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        InstanceState? state = await LoadAsync(Unit.Connection, Unit.Transaction, instanceId).ConfigureAwait(false);
-        _loadedVariables = state is null ? null : SqliteJson.Write(state.Variables);
-        return state;
-    }
-
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
         await Unit.Connection.ExecuteAsync(
@@ -34,14 +24,12 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt);
             """,
             Row(state), Unit.Transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state, writeVariables: true).ConfigureAwait(false);
+        await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
-        _loadedVariables = SqliteJson.Write(state.Variables);
     }
 
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
-        state.Version = expectedVersion + 1;
         int updated = await Unit.Connection.ExecuteAsync(
             """
             UPDATE instances
@@ -52,17 +40,12 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             new DynamicParameters(Row(state)).With("Expected", expectedVersion), Unit.Transaction).ConfigureAwait(false);
         if (updated == 0)
         {
-            state.Version = expectedVersion;
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
         }
 
-        string variables = SqliteJson.Write(state.Variables);
-        bool variablesChanged = _loadedVariables != variables;
-        _loadedVariables = variables; // the runtime may carry this state into its next step without loading it again
         await Unit.Connection.ExecuteAsync(
-            variablesChanged ? "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;" : "DELETE FROM branches WHERE instance_id = @Id;",
-            new { state.Id }, Unit.Transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state, variablesChanged).ConfigureAwait(false);
+            "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, Unit.Transaction).ConfigureAwait(false);
+        await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
 
@@ -181,7 +164,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         return state;
     }
 
-    private async Task WriteChildrenAsync(InstanceState state, bool writeVariables)
+    private async Task WriteChildrenAsync(InstanceState state)
     {
         foreach (Branch branch in state.Branches)
         {
@@ -200,7 +183,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
                 Unit.Transaction).ConfigureAwait(false);
         }
 
-        foreach ((string name, JsonElement value) in writeVariables ? state.Variables : [])
+        foreach ((string name, JsonElement value) in state.Variables)
         {
             await Unit.Connection.ExecuteAsync(
                 "INSERT INTO variables (instance_id, name, value) VALUES (@instanceId, @name, @value);",

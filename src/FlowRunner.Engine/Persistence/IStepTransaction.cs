@@ -4,16 +4,16 @@ using FlowRunner.Engine.State;
 
 namespace FlowRunner.Engine.Persistence;
 
-/// <summary>One step's transaction: load, change, save with a version check, journal, outbox, timers, and the handler's own writes.</summary>
+/// <summary>The transaction that commits a run's steps: the instance saved with a version check, journal, outbox, timers, and the handlers' own writes.</summary>
 public interface IStepTransaction : IUnitOfWork
 {
-    /// <summary>The instance as committed, or null.</summary>
-    Task<InstanceState?> LoadAsync(string instanceId, CancellationToken cancellationToken);
-
     /// <summary>Inserts a new instance.</summary>
     Task InsertAsync(InstanceState state, CancellationToken cancellationToken);
 
-    /// <summary>Saves the instance if its stored version is still <paramref name="expectedVersion"/>, and increments it.</summary>
+    /// <summary>
+    /// Saves the instance if its stored version is still <paramref name="expectedVersion"/>; the stored version becomes
+    /// <see cref="InstanceState.Version"/>, which the caller has moved on (the runtime counts one per step).
+    /// </summary>
     /// <exception cref="ConcurrencyException">Another step saved the instance first.</exception>
     Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken);
 

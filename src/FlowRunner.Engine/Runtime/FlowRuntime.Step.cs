@@ -41,10 +41,9 @@ public sealed partial class FlowRuntime
 
     /// <summary>
     /// One step of a read instance: the branch runs its node in memory (a handler with no transaction open), then the
-    /// step saves in the run's transaction without committing. <paramref name="arrival"/> journals why a waiting node
-    /// runs again (its answer) and clears its timer.
+    /// step is saved in the batch, to be committed with it. <paramref name="arrival"/> journals why a waiting node runs
+    /// again (its answer) and clears its timer.
     /// </summary>
-    /// <exception cref="ConcurrencyException">Another caller saved the instance since it was read; nothing of the step is kept.</exception>
     private async Task RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail)? arrival, CancellationToken cancellationToken)
     {
         int loaded = state.Version;
@@ -68,51 +67,54 @@ public sealed partial class FlowRuntime
             await RunBranchAsync(step, cancellationToken).ConfigureAwait(false);
         }
 
-        await SaveStepAsync(batch, flow, state, loaded, step, cancellationToken).ConfigureAwait(false);
+        SaveStep(batch, flow, state, loaded, step);
     }
 
     /// <summary>
     /// Runs the instance's ready steps after <paramref name="saved"/> (the state the caller saved in the batch, or null to
-    /// read it), until it waits, ends or faults, then commits. Steps without handlers share a transaction, committed every
-    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps, before a handler runs and at the end. A crash or an
-    /// infrastructure error loses at most the uncommitted steps, which recovery (or the caller's retry) runs again; their
-    /// database writes roll back with them, so nothing runs twice in effect. A step that lost a race to another caller
-    /// is dropped and the instance read again.
+    /// read it), until it waits, ends or faults, then commits. Saved steps commit together: every
+    /// <see cref="RuntimeOptions.StepsPerTransaction"/> steps, when a handler's commit work has opened the transaction and
+    /// another handler is about to run, and at the end. A crash or an infrastructure error loses at most the uncommitted
+    /// steps, which recovery (or the caller's retry) runs again; their database writes roll back with them, so nothing runs
+    /// twice in effect. When another caller moved the instance on first, what was not committed is dropped and the
+    /// instance read again; while the caller's own step is among it, the caller retries instead.
     /// </summary>
     private async Task ContinueAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
     {
         InstanceState? carried = saved;
         InstanceStatus status = saved?.Status ?? InstanceStatus.Running;
         int conflicts = 0;
-        for (int run = 0; status == InstanceStatus.Running && run < _options.MaxStepsPerRun; run++)
+        for (int run = 0; ; run++)
         {
-            if (batch.Steps >= _options.StepsPerTransaction)
-            {
-                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            InstanceState? next;
             try
             {
-                next = await StepAsync(batch, instanceId, carried, cancellationToken).ConfigureAwait(false);
+                for (; status == InstanceStatus.Running && run < _options.MaxStepsPerRun; run++)
+                {
+                    if (batch.Steps >= _options.StepsPerTransaction)
+                    {
+                        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (await StepAsync(batch, instanceId, carried, cancellationToken).ConfigureAwait(false) is not { } next)
+                    {
+                        break;
+                    }
+
+                    carried = next;
+                    status = next.Status;
+                }
+
+                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+                break;
             }
-            catch (ConcurrencyException) when (batch.Steps == 0 && ++conflicts < MaxAttempts)
+            catch (ConcurrencyException) when ((saved is null || batch.HasCommitted) && ++conflicts < MaxAttempts)
             {
                 await batch.AbandonAsync().ConfigureAwait(false);
                 carried = null; // read what the other caller saved, and run what is ready now
-                continue;
+                status = InstanceStatus.Running;
             }
-
-            if (next is null)
-            {
-                break;
-            }
-
-            carried = next;
-            status = next.Status;
         }
 
-        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (status is InstanceStatus.Completed or InstanceStatus.Faulted)
         {
             Secrets.Clear(instanceId);
@@ -124,8 +126,8 @@ public sealed partial class FlowRuntime
         }
     }
 
-    /// <summary>Ends a step: releases joins, sets the status, and saves it with what it wrote, in the run's transaction (no commit).</summary>
-    private async Task SaveStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, int loadedVersion, Step? step, CancellationToken cancellationToken)
+    /// <summary>Ends a step: releases joins, sets the status, and saves it in the batch with what it wrote (no commit).</summary>
+    private void SaveStep(StepBatch batch, BoundFlow? flow, InstanceState state, int loadedVersion, Step? step)
     {
         if (flow is not null && state.Status != InstanceStatus.Faulted)
         {
@@ -138,24 +140,24 @@ public sealed partial class FlowRuntime
             : state.Branches.Count == 0 ? InstanceStatus.Completed
             : state.Branches.Any(b => b.Status == BranchStatus.Ready) ? InstanceStatus.Running
             : InstanceStatus.Waiting;
-        IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (step is not null)
         {
-            await step.WriteAsync(tx, cancellationToken).ConfigureAwait(false);
+            batch.Write(step.WriteAsync);
         }
 
         if (state.Status is InstanceStatus.Completed && before != InstanceStatus.Completed)
         {
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.CompleteInstance, null, null, now), cancellationToken).ConfigureAwait(false);
+            var completed = new JournalEntry(state.Id, 0, null, null, JournalEvent.CompleteInstance, null, null, now);
+            batch.Write((tx, ct) => tx.AppendJournalAsync(completed, ct));
         }
         else if (state.Status is InstanceStatus.Faulted && state.Incident is { } incident)
         {
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, incident.NodeId, null, JournalEvent.Fault, incident.Code, incident.Message, now), cancellationToken).ConfigureAwait(false);
+            var fault = new JournalEntry(state.Id, 0, incident.NodeId, null, JournalEvent.Fault, incident.Code, incident.Message, now);
+            batch.Write((tx, ct) => tx.AppendJournalAsync(fault, ct));
         }
 
         state.UpdatedAt = now;
-        await tx.SaveAsync(state, loadedVersion, cancellationToken).ConfigureAwait(false);
-        batch.Saved();
+        batch.Saved(state, loadedVersion);
     }
 
     private async Task RunBranchAsync(Step step, CancellationToken cancellationToken)

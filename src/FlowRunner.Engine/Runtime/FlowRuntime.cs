@@ -23,6 +23,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     private const int MaxAttempts = 8;
     private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
 
+    // Flow versions this runtime has stored: a start writes its version once, not on every start.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _storedVersions = new(StringComparer.Ordinal);
+
     /// <summary>Secret answer fields, in memory only (never in the database or the journal).</summary>
     internal TransientSecrets Secrets { get; } = new(time);
 
@@ -36,7 +39,12 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             throw new FlowNotRunnableException($"{flow.Graph.Source.Path}: the flow has no start (FZ1006): add a circle without incoming edges");
         }
 
-        await store.SaveFlowVersionAsync(flow.Name, flow.Hash, flow.Graph.Source.Path, source, cancellationToken).ConfigureAwait(false);
+        if (!_storedVersions.ContainsKey(flow.Hash))
+        {
+            await store.SaveFlowVersionAsync(flow.Name, flow.Hash, flow.Graph.Source.Path, source, cancellationToken).ConfigureAwait(false);
+            _storedVersions.TryAdd(flow.Hash, 0);
+        }
+
         DateTimeOffset now = time.GetUtcNow();
         var state = new InstanceState
         {
@@ -56,9 +64,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
         await using (var batch = new StepBatch(store, Secrets, delivered))
         {
-            IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await tx.InsertAsync(state, cancellationToken).ConfigureAwait(false);
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now), cancellationToken).ConfigureAwait(false);
+            batch.Insert(state);
+            var start = new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now);
+            batch.Write((tx, ct) => tx.AppendJournalAsync(start, ct));
             await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
         }
 
@@ -106,13 +114,13 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             try
             {
                 await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
+                await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
-                continue; // another caller changed the instance while the node ran: read it again (the wait may be answered now)
+                continue; // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
             }
 
-            await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
             break;
         }
 
@@ -151,8 +159,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             InstanceState? state = await store.GetAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
             Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
             await using var batch = new StepBatch(store, Secrets, delivered: null);
-            IStepTransaction tx = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, cancellationToken).ConfigureAwait(false);
+            batch.Write((tx, ct) => tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, ct));
             if (state is null || branch is null)
             {
                 await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -161,19 +168,20 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
             BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
             int loaded = state.Version;
-            await tx.AppendJournalAsync(new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
-                "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var timeout = new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
+                "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow());
+            batch.Write((tx, ct) => tx.AppendJournalAsync(timeout, ct));
             TimeOut(flow, state, branch);
+            SaveStep(batch, flow, state, loaded, step: null);
             try
             {
-                await SaveStepAsync(batch, flow, state, loaded, step: null, cancellationToken).ConfigureAwait(false);
+                await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyException)
             {
                 continue; // answered (or otherwise moved on) since it was read: the answer's step cleared the timer
             }
 
-            await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
             fired++;
         }
 

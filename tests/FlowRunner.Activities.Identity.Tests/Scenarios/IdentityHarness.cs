@@ -18,7 +18,8 @@ public sealed class IdentityHarness : IAsyncDisposable
 
     private IdentityHarness()
     {
-        Services = new IdentityServices(TestKeys.Identity(issuer: "https://flowrunner.test"));
+        // The racing scenarios send 50 logins at once: room for all of them (the queue limit has its own scenario).
+        Services = new IdentityServices(TestKeys.Identity(issuer: "https://flowrunner.test") with { PasswordQueue = 1_000 });
         Store = new SqliteInstanceStore(_folder.File("identity.db"), Time, [IdentityActivities.SqliteStore]);
         Registry = new ActivityRegistry().AddIdentity(Services);
         Catalog = new FlowCatalog(Registry, Store);

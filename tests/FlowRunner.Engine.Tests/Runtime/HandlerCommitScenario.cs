@@ -1,5 +1,4 @@
 using FlowRunner.Engine.Activities;
-using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
@@ -62,39 +61,39 @@ public sealed class HandlerCommitScenario
     [Fact]
     public async Task A_step_that_lost_a_race_runs_again_and_its_commit_work_applies_once()
     {
-        // n1 forks: n2 waits for an approval, n3's handler is held until the approval has run the instance on.
+        // n1 forks into two waits; answering n3 runs the held handler n5, and while it is held, n2 is answered.
         const string Fork = """
             Main { # Main
             n1: circle label:"Start"
             n2: rectangle label:"Approve"
-            n3: rectangle label:"Held"
+            n3: rectangle label:"Check"
             n4: circle label:"End"
+            n5: rectangle label:"Held"
             n1.handle(right) -> n2.handle(left)
             n1.handle(bottom) -> n3.handle(left)
             n2.handle(right) -> n4.handle(left)
-            n3.handle(right) -> n4.handle(bottom)
+            n3.handle(right) -> n5.handle(left)
+            n5.handle(right) -> n4.handle(bottom)
             }
             """;
         await using EngineHarness h = await EngineHarness.CreateAsync();
         var held = new HeldActivity();
         h.Registry.Add(held);
         h.Restart();
-        BoundFlow flow = h.Load("fork", Fork, """{ "nodes": { "n3": { "activity": "test.held" } } }""");
+        RunResult run = await h.StartAsync(h.Load("fork", Fork, """{ "nodes": { "n5": { "activity": "test.held" } } }"""));
+        Assert.Equal(["n2", "n3"], run.WaitingAt.Select(w => w.Node).Order());
 
-        Task<RunResult> starting = h.StartAsync(flow);
+        Task<RunResult> checking = h.ResumeAsync(run, "n3");
         await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        string id = Assert.Single(h.Query<string>("SELECT id FROM instances"));
-
-        // The approval runs the instance to its end (n3's handler runs again there, unheld) while the first run of n3 waits.
-        RunResult approved = await h.Runtime.ResumeAsync(id, "n2", EngineHarness.Input(null), null, CancellationToken.None);
-        Assert.Equal(InstanceStatus.Completed, approved.Status);
+        RunResult approved = await h.ResumeAsync(run, "n2"); // commits first: the held run's commit finds the instance moved on
+        Assert.Equal(InstanceStatus.Waiting, approved.Status);
         held.Release.SetResult();
-        RunResult started = await starting.WaitAsync(TimeSpan.FromSeconds(30));
+        RunResult checkedRun = await checking.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(InstanceStatus.Completed, started.Status);
+        Assert.Equal(InstanceStatus.Completed, checkedRun.Status); // the answer to n3 was taken again on what n2's answer left
         Assert.Equal(2, held.Calls); // the held run lost the race: its commit was discarded, not applied a second time
-        Assert.Equal(["n3"], h.Records());
-        Assert.Equal(1, h.Query<long>("SELECT COUNT(*) FROM journal WHERE instance_id = @id AND node_id = 'n3' AND event = 'complete'", new { id }).Single());
+        Assert.Equal(["n5"], h.Records());
+        Assert.Equal(1, h.Query<long>("SELECT COUNT(*) FROM journal WHERE instance_id = @id AND node_id = 'n5' AND event = 'complete'", new { id = run.InstanceId }).Single());
     }
 
     private static ValueTask<ActivityResult> RecordInCommit(ActivityContext context) =>

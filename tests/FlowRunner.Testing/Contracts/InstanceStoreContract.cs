@@ -74,7 +74,7 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
-    public async Task A_save_increments_the_version_and_a_stale_save_changes_nothing()
+    public async Task A_save_stores_the_new_version_and_a_stale_save_changes_nothing()
     {
         IInstanceStore store = await CreateStoreAsync();
         InstanceState inserted = await InsertAsync(store, "flow");
@@ -82,16 +82,18 @@ public abstract class InstanceStoreContract
         InstanceState second = (await store.GetAsync(inserted.Id, None))!;
 
         first.Visits["n1"] = 1;
+        first.Version++;
         await using (IStepTransaction tx = await store.BeginStepAsync(None))
         {
-            await tx.SaveAsync(first, first.Version, None);
+            await tx.SaveAsync(first, inserted.Version, None);
             await tx.CommitAsync(None);
         }
 
         second.Visits["n9"] = 9;
+        second.Version++;
         await using (IStepTransaction tx = await store.BeginStepAsync(None))
         {
-            await Assert.ThrowsAsync<ConcurrencyException>(() => tx.SaveAsync(second, second.Version, None));
+            await Assert.ThrowsAsync<ConcurrencyException>(() => tx.SaveAsync(second, inserted.Version, None));
         }
 
         InstanceState stored = (await store.GetAsync(inserted.Id, None))!;

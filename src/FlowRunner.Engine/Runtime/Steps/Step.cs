@@ -69,13 +69,17 @@ internal sealed class Step(
     }
 
     /// <summary>
-    /// Runs the bound handler with no transaction open (the run's earlier steps commit first); work it returns with
+    /// Runs the bound handler with no transaction open (an open one commits first); work it returns with
     /// <see cref="ActivityResult.InCommit"/> runs in the run's transaction, and its writes commit with this step or roll
     /// back when it throws or fails (the instance then faults). Returns what it decided, or null when it waits or faulted.
     /// </summary>
     public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
     {
-        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.IsOpen)
+        {
+            await batch.CommitAsync(cancellationToken).ConfigureAwait(false); // no transaction stays open while a handler works
+        }
+
         await using IUnitOfWork reader = store.OpenReadOnly();
         var context = new ActivityContext(state.Id, flow.Graph, node, Binding.Options, answer ?? ImmutableDictionary<string, JsonElement>.Empty,
             answer is not null, branch.PreviousOutcome, state.Variables, time, reader, batch);
@@ -155,7 +159,7 @@ internal sealed class Step(
         return new HandlerOutcome(result.Outcome);
     }
 
-    /// <summary>Writes what the step kept in memory (journal, outbox, timers) into the run's transaction.</summary>
+    /// <summary>Writes what the step kept in memory (journal, outbox, timers) into the commit's transaction.</summary>
     public async Task WriteAsync(IStepTransaction transaction, CancellationToken cancellationToken)
     {
         foreach ((string branchId, DateTimeOffset? dueAt) in _timers)

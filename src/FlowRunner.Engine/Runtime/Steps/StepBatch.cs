@@ -1,56 +1,103 @@
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.State;
 
 namespace FlowRunner.Engine.Runtime.Steps;
 
 /// <summary>
-/// The write transaction of a run: opened only when a step saves (or a handler's commit work runs), and committed before
-/// any handler runs, so no transaction is open while handlers work. What a step hands out (secret outputs for the caller,
-/// secrets kept for later nodes) is published only once that step has committed; a discarded step hands out nothing.
+/// What a run has saved and not yet committed, and its write transaction. Saved steps wait in memory (the instance's
+/// latest state and, in order, what the steps wrote); the transaction opens only to commit them or to run a handler's
+/// commit work, and an open one commits before any handler runs, so no transaction is open while handlers work. The
+/// commit is guarded by the version the instance had when the first of its steps was read. What a step hands out
+/// (secret outputs for the caller, secrets kept for later nodes) is published once that step has committed.
 /// </summary>
 internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, Dictionary<string, JsonElement>? delivered) : IRunSecrets, IAsyncDisposable
 {
     private readonly HandOut _running = new();
     private readonly HandOut _saved = new();
+    private readonly List<Func<IStepTransaction, CancellationToken, Task>> _writes = [];
     private IStepTransaction? _transaction;
+    private InstanceState? _state;
+    private int _storedVersion;
 
     /// <summary>The refusal of a busy handler in this run, thrown to the caller once the run has committed.</summary>
     public ActivityBusyException? Busy { get; set; }
 
-    /// <summary>Steps saved in the open transaction.</summary>
+    /// <summary>Steps saved and not yet committed.</summary>
     public int Steps { get; private set; }
 
-    /// <summary>The open transaction, opened (taking the write lock) if none is.</summary>
+    /// <summary>True once this batch has committed something: the caller's first step is then stored.</summary>
+    public bool HasCommitted { get; private set; }
+
+    /// <summary>True while the write transaction is open.</summary>
+    public bool IsOpen => _transaction is not null;
+
+    /// <summary>The write transaction, opened (taking the write lock) if none is.</summary>
     public async Task<IStepTransaction> OpenAsync(CancellationToken cancellationToken) =>
         _transaction ??= await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The running step was saved in the open transaction: what it handed out goes with it.</summary>
-    public void Saved()
+    /// <summary>A new instance: inserted by the commit.</summary>
+    public void Insert(InstanceState state)
     {
+        _state = state;
+        _storedVersion = -1;
+    }
+
+    /// <summary>A write for the commit, after the instance's state (journal, outbox, timers), in the order given.</summary>
+    public void Write(Func<IStepTransaction, CancellationToken, Task> write) => _writes.Add(write);
+
+    /// <summary>
+    /// The running step was saved: the instance (read at <paramref name="loadedVersion"/>) moves one version on, and what
+    /// the step handed out waits for the commit with it.
+    /// </summary>
+    public void Saved(InstanceState state, int loadedVersion)
+    {
+        if (_state is null)
+        {
+            _state = state;
+            _storedVersion = loadedVersion;
+        }
+
+        state.Version = loadedVersion + 1;
         _running.MoveTo(_saved);
         Steps++;
     }
 
-    /// <summary>Commits the saved steps, if any, and publishes what they handed out.</summary>
+    /// <summary>Commits the saved steps and the open transaction's work, if any, and publishes what they handed out.</summary>
+    /// <exception cref="ConcurrencyException">Another caller saved the instance first: nothing of the batch is kept.</exception>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (_transaction is not { } transaction)
+        if (_transaction is null && _state is null && _writes.Count == 0)
         {
             return;
         }
 
-        _transaction = null;
-        Steps = 0;
         try
         {
+            IStepTransaction transaction = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (_state is { } state)
+            {
+                await (_storedVersion < 0
+                    ? transaction.InsertAsync(state, cancellationToken)
+                    : transaction.SaveAsync(state, _storedVersion, cancellationToken)).ConfigureAwait(false);
+            }
+
+            foreach (Func<IStepTransaction, CancellationToken, Task> write in _writes)
+            {
+                await write(transaction, cancellationToken).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
+            await AbandonAsync().ConfigureAwait(false);
+            throw;
         }
 
+        await CloseAsync().ConfigureAwait(false);
+        HasCommitted = true;
         foreach ((string key, JsonElement value) in _saved.Outputs)
         {
             delivered?[key] = value;
@@ -69,17 +116,12 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         _saved.Clear();
     }
 
-    /// <summary>Rolls back the open transaction and forgets what its steps and the running one handed out.</summary>
+    /// <summary>Rolls back the open transaction and forgets the saved steps and what they and the running one handed out.</summary>
     public async Task AbandonAsync()
     {
         _running.Clear();
         _saved.Clear();
-        Steps = 0;
-        if (_transaction is { } transaction)
-        {
-            _transaction = null;
-            await transaction.DisposeAsync().ConfigureAwait(false);
-        }
+        await CloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>A secret output for the caller, delivered once the step commits.</summary>
@@ -96,6 +138,18 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         _running.Find(instanceId, name) ?? _saved.Find(instanceId, name) ?? secrets.Get(instanceId, name);
 
     public ValueTask DisposeAsync() => new(AbandonAsync());
+
+    private async Task CloseAsync()
+    {
+        _state = null;
+        _writes.Clear();
+        Steps = 0;
+        if (_transaction is { } transaction)
+        {
+            _transaction = null;
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     private sealed class HandOut
     {
