@@ -251,8 +251,8 @@ public static class FlowEndpoints
 
     private static IResult Busy(HttpResponse response, ActivityBusyException e)
     {
-        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problem(StatusCodes.Status429TooManyRequests, "Busy", e.Message + "; the instance faulted: start again after Retry-After");
+        int seconds = RouteEndpoints.RetryAfter(response, e.RetryAfter);
+        return Problem(StatusCodes.Status429TooManyRequests, "Busy", $"{e.Message}; the instance faulted: start again in {seconds} seconds");
     }
 
     private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>

@@ -119,7 +119,7 @@ internal sealed class PasswordHasher
     }
 
     /// <summary>Runs a verify of the same cost against a hash no password matches: unknown users cost as much as known ones.</summary>
-    public void DummyVerify(string password) => _ = Verify(_dummyHash, password.Length > 0 && Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes ? password : "x");
+    private void DummyVerify(string password) => _ = Verify(_dummyHash, password.Length > 0 && Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes ? password : "x");
 
     /// <summary>True when a stored hash should be replaced after a successful login (another cost or version).</summary>
     public bool NeedsRehash(string storedHash) =>

@@ -126,7 +126,7 @@ internal static class RouteEndpoints
         }
         catch (ActivityBusyException e)
         {
-            return TooMany(http, Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)));
+            return TooMany(http, e.RetryAfter);
         }
 
         if (route.Results.FirstOrDefault(r => Matches(r.When, result)) is { } rule)
@@ -185,11 +185,16 @@ internal static class RouteEndpoints
         _ => result.Status == InstanceStatus.Faulted,
     };
 
-    private static IResult TooMany(HttpContext http, int seconds)
+    /// <summary>Sets Retry-After to the wait in whole seconds (at least one) and returns them.</summary>
+    internal static int RetryAfter(HttpResponse response, TimeSpan wait)
     {
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"try again in {seconds} seconds");
+        int seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
     }
+
+    private static IResult TooMany(HttpContext http, TimeSpan wait) =>
+        Problem(StatusCodes.Status429TooManyRequests, "Too many requests", $"try again in {RetryAfter(http.Response, wait)} seconds");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail: detail, statusCode: status, title: title);
 

@@ -26,11 +26,11 @@ internal sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
             AutoReplenishment = true,
         }));
 
-    /// <summary>Null when allowed; otherwise the seconds to wait.</summary>
-    public int? TryIp(string ip) => Try(_perIp, ip, TimeSpan.FromMinutes(1));
+    /// <summary>Null when allowed; otherwise how long to wait.</summary>
+    public TimeSpan? TryIp(string ip) => Try(_perIp, ip, TimeSpan.FromMinutes(1));
 
-    /// <summary>Null when allowed; otherwise the seconds to wait.</summary>
-    public int? TryAccount(string account) => Try(_perAccount, account.Trim().ToLowerInvariant(), options.AccountWindow);
+    /// <summary>Null when allowed; otherwise how long to wait.</summary>
+    public TimeSpan? TryAccount(string account) => Try(_perAccount, account.Trim().ToLowerInvariant(), options.AccountWindow);
 
     public void Dispose()
     {
@@ -38,7 +38,7 @@ internal sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
         _perAccount.Dispose();
     }
 
-    private static int? Try(PartitionedRateLimiter<string> limiter, string key, TimeSpan window)
+    private static TimeSpan? Try(PartitionedRateLimiter<string> limiter, string key, TimeSpan window)
     {
         using RateLimitLease lease = limiter.AttemptAcquire(key);
         if (lease.IsAcquired)
@@ -46,6 +46,6 @@ internal sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
             return null;
         }
 
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : (int)window.TotalSeconds;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? retry : window;
     }
 }
