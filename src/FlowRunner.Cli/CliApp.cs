@@ -37,6 +37,11 @@ internal static class CliApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
         }
+        catch (ConfigurationProblemException e)
+        {
+            console.Error.WriteLine($"flowrunner: {e.Message}");
+            return ExitCodes.UsageOrIo;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             console.Error.WriteLine($"flowrunner: unexpected error: {e}");

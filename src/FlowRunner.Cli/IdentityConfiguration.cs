@@ -43,7 +43,7 @@ internal static class IdentityConfiguration
 
     private static byte[] Key(Func<string, string?> get, string name)
     {
-        string value = get(name) ?? throw new InvalidOperationException($"{name} is not set");
+        string value = get(name) ?? throw new ConfigurationProblemException($"{name} is not set");
         byte[] key;
         try
         {
@@ -51,18 +51,26 @@ internal static class IdentityConfiguration
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{name} must be Base64 of 32 random bytes (e.g. 'openssl rand -base64 32')");
+            throw new ConfigurationProblemException($"{name} must be Base64 of 32 random bytes (e.g. 'openssl rand -base64 32')");
         }
 
-        return key.Length == 32 ? key : throw new InvalidOperationException($"{name} must be 32 bytes (256 bits), not {key.Length}");
+        return key.Length == 32 ? key : throw new ConfigurationProblemException($"{name} must be 32 bytes (256 bits), not {key.Length}");
     }
 
     private static Dictionary<string, string> LoadOrCreateKeyFile(string path)
     {
         if (File.Exists(path))
         {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
-                ?? throw new InvalidOperationException($"{path} is not a key file");
+            CheckPrivate(path);
+            try
+            {
+                return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
+                    ?? throw new JsonException("null");
+            }
+            catch (JsonException)
+            {
+                throw new ConfigurationProblemException($"{path} is not a key file (a JSON object of FLOWRUNNER_* keys): fix it, or move it away to have a new one made");
+            }
         }
 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -83,5 +91,31 @@ internal static class IdentityConfiguration
         }
 
         return keys;
+    }
+
+    /// <summary>Refuses a key file that another user owns or that group or others may read: someone else could swap or read the keys.</summary>
+    private static void CheckPrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        UnixFileMode mode = File.GetUnixFileMode(path);
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new ConfigurationProblemException(
+                $"{path} can be read or written by other users (mode {Convert.ToString((int)mode, 8)}): it holds the signing keys; run 'chmod 600 {path}'");
+        }
+
+        try
+        {
+            File.SetUnixFileMode(path, mode); // only the owner (or root) may: a no-op that tells whose file it is
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigurationProblemException(
+                $"{path} belongs to another user: the keys must be the server's own; run 'chown' it to the user that runs flowrunner, or set FLOWRUNNER_JWT_KEY, FLOWRUNNER_SECRET_KEY and FLOWRUNNER_PEPPER");
+        }
     }
 }

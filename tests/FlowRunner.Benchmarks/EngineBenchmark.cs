@@ -26,24 +26,37 @@ internal static class EngineBenchmark
     private const string WaitingFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: circle label:\"End\"\n"
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n";
 
+    /// <summary>Runs it; <c>--json</c> adds one JSON object with the figures on the last line, and a number sets the instances.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        int instances = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000;
+        bool json = args.Contains("--json");
+        int instances = args.FirstOrDefault(a => a != "--json") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 2_000;
         using var temp = new TempFolder("flowrunner-bench-");
         string folder = temp.Path;
         double bare = await BareTransactionsAsync(Path.Combine(folder, "bare.db"), 2_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: bare SQLite write transaction p50 {bare:F3} ms"));
 
-        await StartToCompleteAsync(folder, instances, bare);
-        foreach (int stored in new[] { 1_000, 100_000 })
+        (double perSecond, double stepP99) = await StartToCompleteAsync(folder, instances, bare);
+        double resume1k = await ResumeLatencyAsync(folder, 1_000);
+        double resume100k = await ResumeLatencyAsync(folder, 100_000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"issue 13 targets: start-to-complete {perSecond * bare / 1000:P1} of bare transactions per second (>= 20%); resume 100k/1k {resume100k / resume1k:F2}x (<= 1.3x); step p99 {stepP99:F2} ms (< 10 ms)"));
+        if (json)
         {
-            await ResumeLatencyAsync(folder, stored);
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                instancesPerSecond = Math.Round(perSecond, 1),
+                bareTransactionsPerSecond = Math.Round(1000 / bare, 1),
+                resumeP50Ms1k = Math.Round(resume1k, 3),
+                resumeP50Ms100k = Math.Round(resume100k, 3),
+                stepP99Ms = Math.Round(stepP99, 3),
+            }));
         }
 
         return 0;
     }
 
-    private static async Task StartToCompleteAsync(string folder, int count, double bare)
+    private static async Task<(double PerSecond, double StepP99)> StartToCompleteAsync(string folder, int count, double bare)
     {
         (FlowRuntime runtime, BoundFlow flow, string source, _) = await SetUpAsync(Path.Combine(folder, "small.db"), folder, "small", SmallFlow);
         for (int i = 0; i < 50; i++)
@@ -75,9 +88,10 @@ internal static class EngineBenchmark
             $"start-to-complete (4 steps, durable): {count / total.Elapsed.TotalSeconds:F0} instances/s, p50 {p50:F2} ms, p99 {p99:F2} ms; per step p50 {p50 / steps:F2} ms = {p50 / steps / bare:F1}x a bare write transaction"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"allocation: {allocated / count / 1024.0:F1} KiB per instance, {allocated / count / steps / 1024.0:F1} KiB per step (one thread)"));
+        return (count / total.Elapsed.TotalSeconds, p99 / steps);
     }
 
-    private static async Task ResumeLatencyAsync(string folder, int stored)
+    private static async Task<double> ResumeLatencyAsync(string folder, int stored)
     {
         string database = Path.Combine(folder, $"resume-{stored}.db");
         (FlowRuntime runtime, BoundFlow flow, string source, SqliteInstanceStore store) = await SetUpAsync(database, folder, "waiting", WaitingFlow);
@@ -103,6 +117,7 @@ internal static class EngineBenchmark
         Array.Sort(latencies);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"resume with {stored,7} stored instances: p50 {latencies[samples / 2]:F2} ms, p99 {latencies[(int)(samples * 0.99)]:F2} ms"));
+        return latencies[samples / 2];
     }
 
     private static readonly System.Collections.Immutable.ImmutableDictionary<string, System.Text.Json.JsonElement> EmptyInput =

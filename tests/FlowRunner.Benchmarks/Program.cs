@@ -1,6 +1,6 @@
 using FlowRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine | identity | parser [sizes...] | cold]
+// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine [--json] | identity | parser [sizes...] | cold]
 // With no argument: the parser at 1k, 10k and 100k nodes, then the cold start of flowrunner validate.
 return args.FirstOrDefault() switch
 {
@@ -14,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine | identity | parser [sizes...] | cold]");
+    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | parser [sizes...] | cold]");
     return 2;
 }

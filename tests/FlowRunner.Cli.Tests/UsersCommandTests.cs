@@ -64,4 +64,40 @@ public sealed class UsersCommandTests
             Environment.SetEnvironmentVariable("FLOWRUNNER_BCRYPT_COST", null);
         }
     }
+
+    [Fact]
+    public void A_key_file_other_users_can_read_is_refused_with_the_fix()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var flows = new TempFlows();
+        string db = Path.Combine(flows.Root, "f.db");
+        Assert.Equal(0, CliRunner.RunWithInput("correct horse battery\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", db).ExitCode); // makes the key file, mode 0600
+        string keys = db + ".keys.json";
+        File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var (exit, _, error) = CliRunner.Run("users", "list", "--db", db);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(keys, error, StringComparison.Ordinal);
+        Assert.Contains("chmod 600", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_file_that_is_not_json_is_refused_with_the_fix()
+    {
+        using var flows = new TempFlows();
+        string db = Path.Combine(flows.Root, "f.db");
+        Assert.Equal(0, CliRunner.RunWithInput("correct horse battery\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", db).ExitCode);
+        File.WriteAllText(db + ".keys.json", "not json");
+
+        var (exit, _, error) = CliRunner.Run("users", "list", "--db", db);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is not a key file", error, StringComparison.Ordinal);
+    }
 }

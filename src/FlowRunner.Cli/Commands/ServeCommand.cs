@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080]</c>: hosts the flows as an HTTP API.</summary>
+/// <summary><c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080] [--public-url URL]</c>: hosts the flows as an HTTP API.</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -23,13 +23,17 @@ internal static class ServeCommand
         {
             Description = "A PKCS#12 (.pfx) certificate for HTTPS; its password comes from FLOWRUNNER_CERTIFICATE_PASSWORD. With it, HSTS is sent and HTTP redirects to HTTPS.",
         };
-        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate };
-        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), ct));
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The address users reach the server at, for links in emails (password reset); the first of --urls by default.",
+        };
+        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate, publicUrl };
+        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl), ct));
         return command;
     }
 
     /// <summary>Builds the web application (also used by the tests with port 0).</summary>
-    public static WebApplication Build(string folder, string database, string urls, string? certificate = null)
+    public static WebApplication Build(string folder, string database, string urls, string? certificate = null, string? publicUrl = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
@@ -54,7 +58,7 @@ internal static class ServeCommand
 
         FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o => o.FlowsFolder = folder)
             .UseSqlite(database)
-            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database));
+            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) });
         string routes = Path.Combine(folder, RouteFile.FileName);
         if (File.Exists(routes))
         {
@@ -76,7 +80,21 @@ internal static class ServeCommand
         return app;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, CancellationToken cancellationToken)
+    /// <summary>Where reset links point: the reset route at <paramref name="publicUrl"/>, or else at the first of <paramref name="urls"/>.</summary>
+    /// <exception cref="ConfigurationProblemException">No absolute http(s) address users could reach.</exception>
+    public static string ResetLinkBase(string? publicUrl, string urls)
+    {
+        string address = publicUrl ?? urls.Split(';')[0];
+        bool usable = Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0
+            && (publicUrl is not null || uri.Host is not ("*" or "+" or "0.0.0.0" or "[::]"));
+        return usable
+            ? uri!.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/api/auth/reset/"
+            : throw new ConfigurationProblemException(publicUrl is null
+                ? $"reset links need the address users reach the server at, and --urls '{urls}' does not give one: set --public-url, e.g. https://auth.example.com"
+                : $"--public-url '{publicUrl}' is not an absolute http(s) address: give the one users reach the server at, e.g. https://auth.example.com");
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, string? publicUrl, CancellationToken cancellationToken)
     {
         if (certificate is not null && !File.Exists(certificate))
         {
@@ -99,7 +117,7 @@ internal static class ServeCommand
         WebApplication app;
         try
         {
-            app = Build(folder, database, urls, certificate);
+            app = Build(folder, database, urls, certificate, publicUrl);
         }
         catch (FlowRunnerConfigurationException e)
         {
