@@ -44,7 +44,7 @@ public sealed record IdentityOptions
     /// <summary>Absolute lifetime of a refresh-token family from the original login.</summary>
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>The start of the link in password-reset emails; the token is appended (`serve` sets it from `--public-url`).</summary>
+    /// <summary>The start of the link in password-reset emails; the token is appended (<c>serve</c> sets it from <c>--public-url</c>).</summary>
     public string ResetLinkBase { get; init; } = "http://127.0.0.1:5080/api/auth/reset/";
 
     /// <summary>How long a sign-in waits for its second factor; then the login instance ends (a <c>deadline</c> incident).</summary>
