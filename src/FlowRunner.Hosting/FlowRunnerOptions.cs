@@ -15,6 +15,12 @@ public sealed class FlowRunnerOptions
     /// <summary>Requests per window one account (a route's "limit" key, e.g. a login's email) may make.</summary>
     public int AccountAttemptsPerWindow { get; set; } = 10;
 
+    /// <summary>
+    /// Proxies (addresses or networks) whose X-Forwarded-For is believed: behind them, per-client limits count the
+    /// forwarded client, not the proxy. Empty by default: the header is ignored, as anyone can send it.
+    /// </summary>
+    public IList<System.Net.IPNetwork> TrustedProxies { get; } = [];
+
     /// <summary>The per-account window.</summary>
     public TimeSpan AccountWindow { get; set; } = TimeSpan.FromMinutes(5);
 

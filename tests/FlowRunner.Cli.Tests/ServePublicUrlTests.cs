@@ -45,4 +45,19 @@ public sealed class ServePublicUrlTests
         Assert.Equal(2, exit);
         Assert.Contains("--public-url 'auth.example.com' is not an absolute http(s) address", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("10.0.0.5", "10.0.0.5/32")]
+    [InlineData("10.0.0.0/8", "10.0.0.0/8")]
+    [InlineData("2001:db8::1", "2001:db8::1/128")]
+    public void A_trusted_proxy_is_an_address_or_a_network(string given, string network) =>
+        Assert.Equal(network, ServeCommand.Proxy(given).ToString());
+
+    [Fact]
+    public void A_trusted_proxy_that_is_neither_is_refused_with_the_fix()
+    {
+        ConfigurationProblemException refused = Assert.Throws<ConfigurationProblemException>(() => ServeCommand.Proxy("proxy.local"));
+        Assert.Contains("'proxy.local'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("10.0.0.0/8", refused.Message, StringComparison.Ordinal);
+    }
 }

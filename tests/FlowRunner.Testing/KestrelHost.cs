@@ -41,8 +41,11 @@ public sealed class KestrelHost : IAsyncDisposable
     /// <summary>Every log line written so far.</summary>
     public CapturingLoggerProvider Logs { get; private init; } = new();
 
-    /// <summary>Starts a host serving the shipped flows and routes; <paramref name="identity"/> replaces the test identity options (bcrypt cost 4).</summary>
-    public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null)
+    /// <summary>
+    /// Starts a host serving the shipped flows and routes; <paramref name="identity"/> replaces the test identity options
+    /// (bcrypt cost 4), <paramref name="configure"/> changes FlowRunner's options.
+    /// </summary>
+    public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null, Action<FlowRunnerOptions>? configure = null)
     {
         var folder = new TempFolder("flowrunner-host-");
         string flows = folder.Copy(RepoPaths.Flows, "flows");
@@ -54,7 +57,11 @@ public sealed class KestrelHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddFlowRunner(o => o.FlowsFolder = flows)
+        builder.Services.AddFlowRunner(o =>
+            {
+                o.FlowsFolder = flows;
+                configure?.Invoke(o);
+            })
             .UseSqlite(folder.File("host.db"))
             .AddIdentityActivities(identityOptions)
             .AddRoutes(Path.Combine(flows, "routes.json"));

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080] [--public-url URL]</c>: hosts the flows as an HTTP API.</summary>
+/// <summary><c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080] [--public-url URL] [--forwarded-headers proxy]</c>: hosts the flows as an HTTP API.</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -27,14 +27,20 @@ internal static class ServeCommand
         {
             Description = "The address users reach the server at, for links in emails (password reset); the first of --urls by default.",
         };
-        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate, publicUrl };
-        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl), ct));
+        var forwarded = new Option<string[]>("--forwarded-headers")
+        {
+            Description = "Believe X-Forwarded-For from this proxy (an address or a network such as 10.0.0.0/8), so limits count clients, not the proxy; repeat for more.",
+        };
+        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate, publicUrl, forwarded };
+        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl),
+            r.GetValue(forwarded) ?? [], ct));
         return command;
     }
 
     /// <summary>Builds the web application (also used by the tests with port 0).</summary>
-    public static WebApplication Build(string folder, string database, string urls, string? certificate = null, string? publicUrl = null)
+    public static WebApplication Build(string folder, string database, string urls, string? certificate = null, string? publicUrl = null, IEnumerable<string>? trustedProxies = null)
     {
+        System.Net.IPNetwork[] proxies = [.. (trustedProxies ?? []).Select(Proxy)];
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -56,7 +62,14 @@ internal static class ServeCommand
             });
         }
 
-        FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o => o.FlowsFolder = folder)
+        FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o =>
+            {
+                o.FlowsFolder = folder;
+                foreach (System.Net.IPNetwork proxy in proxies)
+                {
+                    o.TrustedProxies.Add(proxy);
+                }
+            })
             .UseSqlite(database)
             .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) });
         string routes = Path.Combine(folder, RouteFile.FileName);
@@ -94,7 +107,15 @@ internal static class ServeCommand
                 : $"--public-url '{publicUrl}' is not an absolute http(s) address: give the one users reach the server at, e.g. https://auth.example.com");
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, string? publicUrl, CancellationToken cancellationToken)
+    /// <summary>A trusted proxy: an address (one host) or a network in CIDR notation.</summary>
+    /// <exception cref="ConfigurationProblemException">It is neither.</exception>
+    public static System.Net.IPNetwork Proxy(string text) =>
+        System.Net.IPNetwork.TryParse(text, out System.Net.IPNetwork network) ? network
+        : System.Net.IPAddress.TryParse(text, out System.Net.IPAddress? address) ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
+        : throw new ConfigurationProblemException($"--forwarded-headers '{text}' is neither an address nor a network: give the proxy's address (10.0.0.5) or network (10.0.0.0/8)");
+
+    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, string? publicUrl,
+        string[] trustedProxies, CancellationToken cancellationToken)
     {
         if (certificate is not null && !File.Exists(certificate))
         {
@@ -117,7 +138,7 @@ internal static class ServeCommand
         WebApplication app;
         try
         {
-            app = Build(folder, database, urls, certificate, publicUrl);
+            app = Build(folder, database, urls, certificate, publicUrl, trustedProxies);
         }
         catch (FlowRunnerConfigurationException e)
         {

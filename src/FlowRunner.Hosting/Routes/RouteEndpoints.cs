@@ -47,7 +47,9 @@ internal static class RouteEndpoints
         http.Response.Headers.Pragma = "no-cache";
         IServiceProvider services = http.RequestServices;
         RouteLimits limits = services.GetRequiredService<RouteLimits>();
-        if (route.IsPublic && limits.TryIp(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } ipWait)
+        string client = ClientAddress.Partition(http.Connection.RemoteIpAddress, http.Request.Headers["X-Forwarded-For"].ToString(),
+            services.GetRequiredService<FlowRunnerOptions>().TrustedProxies);
+        if (route.IsPublic && limits.TryIp(client) is { } ipWait)
         {
             return TooMany(http, ipWait);
         }
