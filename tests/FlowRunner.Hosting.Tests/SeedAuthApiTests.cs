@@ -92,6 +92,12 @@ public sealed class SeedAuthApiTests
         string session = (await PostOkAsync(host.Client, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" })).GetProperty("session_id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync("/api/auth/2fa/validate", new { session_id = session, code = backup[0] })).StatusCode);
 
+        // 2FA is on: the access token alone cannot replace it (TOTP-07); a backup code can.
+        HttpResponseMessage replace = await authed.PostAsJsonAsync("/api/auth/2fa/enable", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, replace.StatusCode);
+        Assert.Equal("current_code_required", (await replace.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.True((await PostOkAsync(authed, "/api/auth/2fa/enable", new { current_code = backup[2] })).GetProperty("secret").GetString()!.Length > 0);
+
         // The session is complete: replaying it, with any code, is an unknown session, not a 200 with an empty body.
         foreach (string code in new[] { backup[0], backup[1], "000000" })
         {

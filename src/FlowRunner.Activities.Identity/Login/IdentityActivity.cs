@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using FlowRunner.Activities.Identity.BackupCodes;
 using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity.Login;
@@ -63,4 +65,51 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <summary>Outputs from name/value pairs; a null value removes that output.</summary>
     protected static ImmutableDictionary<string, JsonElement> Outputs(params (string Name, object? Value)[] values) =>
         values.ToImmutableDictionary(v => v.Name, v => JsonSerializer.SerializeToElement(v.Value), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Checks a second-factor code (an emailed code, a TOTP code usable once, or a backup code, burnt when it matches):
+    /// the audit event of an accepted code, or null when the code is refused. Call it inside the step's commit.
+    /// </summary>
+    protected async Task<string?> CheckSecondFactorAsync(IIdentityStore store, ActivityContext context, UserRecord user, string code, DateTimeOffset now)
+    {
+        if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
+        {
+            return await store.TryUseEmailCodeAsync(context.InstanceId, Services.HashEmailCode(context.InstanceId, code), now).ConfigureAwait(false)
+                ? "mfa.email-code-ok"
+                : null;
+        }
+
+        if (code.Length == 6 && code.All(char.IsAsciiDigit))
+        {
+            if (user.TotpSecret is null)
+            {
+                return null;
+            }
+
+            byte[] secret = Services.Secrets.Unprotect(user.TotpSecret);
+            if (OneTimePassword.Verify(secret, code, now) is not { } step)
+            {
+                return null;
+            }
+
+            if (await store.TryUseTotpStepAsync(user.Id, step).ConfigureAwait(false))
+            {
+                return "mfa.totp-ok";
+            }
+
+            await store.AuditAsync(user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
+            Notify(context, user, "A sign-in code was used twice", "Someone entered an authenticator code for your account that was already used. If it was not you, change your password.");
+            return null;
+        }
+
+        if (BackupCodeGenerator.Normalize(code) is { } normalized
+            && await store.TryRedeemBackupCodeAsync(user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
+        {
+            long left = await store.CountUnusedBackupCodesAsync(user.Id).ConfigureAwait(false);
+            Notify(context, user, "A backup code was used", $"A backup code signed in to your account; {left} remain.");
+            return "mfa.backup-code-used";
+        }
+
+        return null;
+    }
 }

@@ -1,4 +1,3 @@
-using FlowRunner.Activities.Identity.BackupCodes;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Engine.Activities;
@@ -51,7 +50,7 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
                 return ActivityResult.WithOutcome("invalid");
             }
 
-            string? accepted = await CheckAsync(store, context, user, code.Trim(), now).ConfigureAwait(false);
+            string? accepted = await CheckSecondFactorAsync(store, context, user, code.Trim(), now).ConfigureAwait(false);
             if (accepted is null)
             {
                 long failures = await store.RecordFailureAsync(user.Id, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
@@ -64,49 +63,5 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
             await store.AuditAsync(user.Id, accepted, null, now).ConfigureAwait(false);
             return ActivityResult.WithOutcome("valid");
         }));
-    }
-
-    /// <summary>The audit event of an accepted code, or null when the code is refused.</summary>
-    private async Task<string?> CheckAsync(IIdentityStore store, ActivityContext context, UserRecord user, string code, DateTimeOffset now)
-    {
-        if (code.Length == 6 && code.All(char.IsAsciiDigit) && user.MfaMethod == "email")
-        {
-            return await store.TryUseEmailCodeAsync(context.InstanceId, Services.HashEmailCode(context.InstanceId, code), now).ConfigureAwait(false)
-                ? "mfa.email-code-ok"
-                : null;
-        }
-
-        if (code.Length == 6 && code.All(char.IsAsciiDigit))
-        {
-            if (user.TotpSecret is null)
-            {
-                return null;
-            }
-
-            byte[] secret = Services.Secrets.Unprotect(user.TotpSecret);
-            if (OneTimePassword.Verify(secret, code, now) is not { } step)
-            {
-                return null;
-            }
-
-            if (await store.TryUseTotpStepAsync(user.Id, step).ConfigureAwait(false))
-            {
-                return "mfa.totp-ok";
-            }
-
-            await store.AuditAsync(user.Id, "mfa.totp-replay", null, now).ConfigureAwait(false);
-            Notify(context, user, "A sign-in code was used twice", "Someone entered an authenticator code for your account that was already used. If it was not you, change your password.");
-            return null;
-        }
-
-        if (BackupCodeGenerator.Normalize(code) is { } normalized
-            && await store.TryRedeemBackupCodeAsync(user.Id, Services.Codes.HashCode(normalized), now).ConfigureAwait(false))
-        {
-            long left = await store.CountUnusedBackupCodesAsync(user.Id).ConfigureAwait(false);
-            Notify(context, user, "A backup code was used", $"A backup code signed in to your account; {left} remain.");
-            return "mfa.backup-code-used";
-        }
-
-        return null;
     }
 }

@@ -21,7 +21,12 @@ internal sealed class ActivateActivity(IdentityServices services) : IdentityActi
             long step = context.Variables[CheckSetupCodeActivity.StepVariable].GetInt64();
             await store.ActivateTotpAsync(user.Id, pending, step, now).ConfigureAwait(false);
             await store.ResetFailuresAsync(user.Id, now).ConfigureAwait(false);
-            await store.AuditAsync(user.Id, "2fa.activated", null, now).ConfigureAwait(false);
+            await store.AuditAsync(user.Id, user.MfaEnabled == 1 ? "2fa.replaced" : "2fa.activated", null, now).ConfigureAwait(false);
+            if (user.MfaEnabled == 1)
+            {
+                Notify(context, user, "Your authenticator was changed", "Two-factor sign-in on your account now uses a new authenticator, and new backup codes. If it was not you, reset your password.");
+            }
+
             return ActivityResult.Done(Outputs(("mfa_enabled", true), ("error", null), ("error_description", null)));
         }));
 }

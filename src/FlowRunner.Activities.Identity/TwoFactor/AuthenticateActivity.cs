@@ -15,7 +15,9 @@ internal sealed class AuthenticateActivity(IdentityServices services) : Identity
     {
         if (!context.IsResumed)
         {
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("access_token", new InputField("secret"))])));
+            // current_code: a code from the authenticator in use, or a backup code; needed only to replace 2FA that is on.
+            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields(
+                [new("access_token", new InputField("secret")), new(CheckStatusActivity.CurrentCodeField, new InputField("code", Required: false))])));
         }
 
         JwtValidation token = Services.Tokens(context.Time).Validate(context.Secret("access_token"));

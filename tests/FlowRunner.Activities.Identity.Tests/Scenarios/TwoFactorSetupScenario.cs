@@ -87,4 +87,36 @@ public sealed class TwoFactorSetupScenario
         Assert.Equal(InstanceStatus.Faulted, run.Status);
         Assert.Contains("access token is not valid", run.Incident!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Replacing_2fa_that_is_on_needs_a_current_code_and_tells_the_user()
+    {
+        // TOTP-07: an access token alone must not replace the authenticator and the backup codes.
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        string userId = await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        (byte[] secret, _) = await h.EnableMfaAsync(userId);
+        string accessToken = h.Services.Tokens(h.Time).IssueAccessToken(userId, "ann@example.com", "user");
+
+        RunResult run = await h.AnswerAsync(await h.StartAsync(h.Load("auth/2fa-setup.flow")), "n2", new { access_token = accessToken });
+        Assert.Equal("n8", run.WaitingAt.Single().Node); // no code: it waits for one
+        run = await h.AnswerAsync(run, "n8", new { current_code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) == "000000" ? "111111" : "000000" });
+        Assert.Equal("n8", run.WaitingAt.Single().Node);
+        using (var db = h.Open())
+        {
+            Assert.Equal(1, db.ExecuteScalar<int>("SELECT failed_attempts FROM identity_users")); // a wrong code counts toward the lock
+        }
+
+        run = await h.AnswerAsync(run, "n8", new { current_code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) });
+        Assert.Equal("n3", run.WaitingAt.Single().Node);
+        run = await h.AnswerAsync(run, "n3", new { method = "totp" });
+        byte[] replacement = Base32.Decode(run.Outputs["secret"].GetString()!)!;
+        h.Time.Advance(TimeSpan.FromSeconds(30)); // the current code's step is used up; the new app's next code
+        run = await h.AnswerAsync(run, "n4", new { code = OneTimePassword.Totp(replacement, h.Time.GetUtcNow()) });
+        Assert.Equal("n5", run.WaitingAt.Single().Node);
+
+        using var after = h.Open();
+        Assert.Contains(after.Query<string>("SELECT payload FROM outbox WHERE kind = 'email.security-notice'"),
+            notice => notice.Contains("Your authenticator was changed", StringComparison.Ordinal));
+        Assert.Contains("2fa.replaced", after.Query<string>("SELECT event FROM identity_audit"));
+    }
 }
