@@ -139,6 +139,29 @@ public sealed class SeedAuthApiTests
     }
 
     [Fact]
+    public async Task A_locked_address_answers_429_with_the_same_body_whether_or_not_it_has_an_account()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync();
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
+        for (int i = 0; i < 5; i++)
+        {
+            await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "wrong " + i });
+            await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "zed@example.com", password = "wrong " + i });
+        }
+
+        HttpResponseMessage known = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        HttpResponseMessage unknown = await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "zed@example.com", password = "correct horse battery" });
+        Assert.Equal((HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests), (known.StatusCode, unknown.StatusCode));
+        // The same answer but for the request's trace id and the seconds left (each lock began at its fifth failure).
+        static string Shape(string body) => System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", string.Empty), "[0-9]+", "N");
+        Assert.Equal(Shape(await known.Content.ReadAsStringAsync()), Shape(await unknown.Content.ReadAsStringAsync()));
+        int RetryAfter(HttpResponseMessage response) => int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(RetryAfter(known), 14 * 60, 15 * 60); // the seconds until the lock ends
+        Assert.InRange(RetryAfter(unknown) - RetryAfter(known), -1, 1);
+    }
+
+    [Fact]
     public async Task Bad_requests_to_the_auth_api_are_clear()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

@@ -80,6 +80,15 @@ public interface IIdentityStore
     /// <summary>Revokes every session and refresh token of a user (password change).</summary>
     Task RevokeUserSessionsAsync(string userId, DateTimeOffset now);
 
+    /// <summary>
+    /// Counts a failed sign-in for an address no account has (by its peppered hash), locking it like an account: the
+    /// count restarts after a lock runs out. Returns the count.
+    /// </summary>
+    Task<long> RecordAddressFailureAsync(string addressHash, DateTimeOffset now, int maxAttempts, TimeSpan lockout);
+
+    /// <summary>When the lock of an address no account has ends, or null when it is not locked.</summary>
+    Task<DateTimeOffset?> AddressLockedUntilAsync(string addressHash, DateTimeOffset now);
+
     /// <summary>Stores a password-reset link's token by its hash.</summary>
     Task AddResetTokenAsync(string tokenHash, string userId, DateTimeOffset expires);
 

@@ -67,6 +67,39 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             """,
             new { userId, maxAttempts, lockedUntil = StoredTime.Format(now + lockout), now = StoredTime.Format(now) }, unit.Transaction);
 
+    public Task<long> RecordAddressFailureAsync(string addressHash, DateTimeOffset now, int maxAttempts, TimeSpan lockout) =>
+        unit.Connection.ExecuteScalarAsync<long>(
+            // Rows of addresses quiet for a day go first: a flood of made-up addresses does not grow the table for ever.
+            """
+            DELETE FROM identity_address_failures WHERE updated_at < @dayAgo AND (locked_until IS NULL OR locked_until <= @now);
+            INSERT INTO identity_address_failures (address_hash, failed_attempts, locked_until, updated_at)
+            VALUES (@addressHash, 1, CASE WHEN 1 >= @maxAttempts THEN @lockedUntil END, @now)
+            ON CONFLICT (address_hash) DO UPDATE SET
+                failed_attempts = CASE WHEN locked_until <= @now THEN 1 ELSE failed_attempts + 1 END,
+                locked_until = CASE
+                    WHEN (CASE WHEN locked_until <= @now THEN 1 ELSE failed_attempts + 1 END) >= @maxAttempts THEN @lockedUntil
+                    WHEN locked_until <= @now THEN NULL
+                    ELSE locked_until END,
+                updated_at = @now
+            RETURNING failed_attempts;
+            """,
+            new
+            {
+                addressHash,
+                maxAttempts,
+                lockedUntil = StoredTime.Format(now + lockout),
+                now = StoredTime.Format(now),
+                dayAgo = StoredTime.Format(now - TimeSpan.FromDays(1)),
+            },
+            unit.Transaction);
+
+    public async Task<DateTimeOffset?> AddressLockedUntilAsync(string addressHash, DateTimeOffset now) =>
+        await unit.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT locked_until FROM identity_address_failures WHERE address_hash = @addressHash AND locked_until > @now;",
+            new { addressHash, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) is { } until
+            ? StoredTime.Parse(until)
+            : null;
+
     public Task ResetFailuresAsync(string userId, DateTimeOffset now) =>
         unit.Connection.ExecuteAsync(
             "UPDATE identity_users SET failed_attempts = 0, locked_until = NULL, updated_at = @now WHERE id = @userId;",

@@ -50,6 +50,16 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     protected static void Notify(ActivityContext context, UserRecord user, string subject, string text) =>
         context.Emit("email.security-notice", JsonSerializer.SerializeToElement(new { to = user.Email, subject, text }));
 
+    /// <summary>
+    /// The refusal of a sign-in while its address is locked (issue 13 §3): the same for known and unknown addresses,
+    /// so it tells nothing about existence; a host answers 429 with Retry-After.
+    /// </summary>
+    protected static ActivityBusyException AddressLocked(DateTimeOffset until, DateTimeOffset now) =>
+        new("too many failed sign-ins for this address", until - now);
+
+    /// <summary>The peppered hash under which failed sign-ins of an address no account has are counted.</summary>
+    protected string AddressHash(string email) => Services.Codes.HashCode("address:" + email);
+
     /// <summary>A short fingerprint of a stored password hash: it changes when the password does and reveals nothing of it.</summary>
     protected static string Fingerprint(string passwordHash) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passwordHash)), 0, 8);

@@ -27,9 +27,18 @@ internal sealed class LookupUserActivity(IdentityServices services) : IdentityAc
             }
 
             SetVariable(context, UserVariable, null);
+            string addressHash = AddressHash(email);
             return InCommit(async store =>
             {
-                await store.AuditAsync(null, "login.unknown-user", null, context.Time.GetUtcNow()).ConfigureAwait(false);
+                // Failures count per address whether or not an account has it: a locked one answers as a locked account does.
+                DateTimeOffset now = context.Time.GetUtcNow();
+                if (await store.AddressLockedUntilAsync(addressHash, now).ConfigureAwait(false) is { } until)
+                {
+                    throw AddressLocked(until, now);
+                }
+
+                await store.RecordAddressFailureAsync(addressHash, now, Services.Options.MaxFailedAttempts, Services.Options.LockoutDuration).ConfigureAwait(false);
+                await store.AuditAsync(null, "login.unknown-user", null, now).ConfigureAwait(false);
                 return ActivityResult.WithOutcome("not found");
             });
         }

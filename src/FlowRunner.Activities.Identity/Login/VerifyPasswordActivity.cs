@@ -1,12 +1,13 @@
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Passwords;
 using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Activities.Identity.Login;
 
 /// <summary>
-/// "Verify password hash": outcome "correct" or "incorrect". A locked account is "incorrect" whatever the password
-/// (with a bcrypt verify all the same, so timing does not tell); a wrong password counts toward the lock
+/// "Verify password hash": outcome "correct" or "incorrect". A locked account is refused whatever the password, as a
+/// locked unknown address is (429; with a bcrypt verify all the same, so timing does not tell); a wrong password counts toward the lock
 /// (5 failures lock for 15 minutes by default); success re-hashes at the current cost and, when no second factor
 /// follows, clears the count.
 /// </summary>
@@ -45,8 +46,7 @@ internal sealed class VerifyPasswordActivity(IdentityServices services) : Identi
 
             if (user.IsLockedAt(now))
             {
-                await store.AuditAsync(user.Id, "login.locked", null, now).ConfigureAwait(false);
-                return ActivityResult.WithOutcome("incorrect");
+                throw AddressLocked(StoredTime.Parse(user.LockedUntil!), now); // 429, the same as for a locked unknown address
             }
 
             if (user.PasswordHash != checkedUser!.PasswordHash)

@@ -18,7 +18,7 @@ public static class IncidentCode
     /// <summary>A wait passed its deadline and the node has no timeout exit.</summary>
     public const string Deadline = "deadline";
 
-    /// <summary>A handler could not take more work (<see cref="Activities.ActivityBusyException"/>); the caller was told to retry.</summary>
+    /// <summary>A handler could not take the request now (<see cref="Activities.ActivityBusyException"/>); the caller was told to retry.</summary>
     public const string Busy = "busy";
 
     /// <summary>The flow version the instance is pinned to is stored nowhere.</summary>

@@ -1,5 +1,6 @@
 using Dapper;
 using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 
@@ -65,13 +66,38 @@ public sealed class LoginScenario
             Assert.Equal("invalid_credentials", (await h.LoginAsync(flow, "ann@example.com", "wrong " + i)).Outputs["error"].GetString());
         }
 
-        Assert.Equal(InstanceStatus.Waiting, (await h.LoginAsync(flow, "ann@example.com", "correct horse battery")).Status); // locked: refused
+        // Locked: refused whatever the password, told when to retry (a host answers 429 with Retry-After).
+        ActivityBusyException locked = await Assert.ThrowsAsync<ActivityBusyException>(() => h.LoginAsync(flow, "ann@example.com", "correct horse battery"));
+        Assert.Equal(TimeSpan.FromMinutes(15), locked.RetryAfter);
         h.Time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
-        Assert.Equal(InstanceStatus.Waiting, (await h.LoginAsync(flow, "ann@example.com", "correct horse battery")).Status);
+        Assert.Equal(TimeSpan.FromSeconds(1), (await Assert.ThrowsAsync<ActivityBusyException>(() => h.LoginAsync(flow, "ann@example.com", "correct horse battery"))).RetryAfter);
         h.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(InstanceStatus.Completed, (await h.LoginAsync(flow, "ann@example.com", "correct horse battery")).Status);
         using var db = h.Open();
         Assert.Contains("login.lockout", db.Query<string>("SELECT event FROM identity_audit"));
+    }
+
+    [Fact]
+    public async Task A_locked_unknown_address_is_refused_as_a_locked_account_is()
+    {
+        // Issue 13 §3: failures count per address whether or not an account has it, and the refusal is the same.
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        await h.CreateUserAsync("ann@example.com", "correct horse battery");
+        var flow = h.Load("auth/login.flow");
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal("invalid_credentials", (await h.LoginAsync(flow, "ann@example.com", "wrong " + i)).Outputs["error"].GetString());
+            Assert.Equal("invalid_credentials", (await h.LoginAsync(flow, "nobody@example.com", "wrong " + i)).Outputs["error"].GetString());
+        }
+
+        ActivityBusyException known = await Assert.ThrowsAsync<ActivityBusyException>(() => h.LoginAsync(flow, "ann@example.com", "correct horse battery"));
+        ActivityBusyException unknown = await Assert.ThrowsAsync<ActivityBusyException>(() => h.LoginAsync(flow, "nobody@example.com", "any"));
+        Assert.Equal((known.Message, known.RetryAfter), (unknown.Message, unknown.RetryAfter));
+        using var db = h.Open();
+        Assert.DoesNotContain("nobody", string.Concat(db.Query<string>("SELECT address_hash FROM identity_address_failures")), StringComparison.Ordinal);
+
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal("invalid_credentials", (await h.LoginAsync(flow, "nobody@example.com", "again")).Outputs["error"].GetString()); // the count restarts
     }
 
     [Fact]

@@ -80,6 +80,23 @@ public abstract class IdentityStoreContract
     }
 
     [Fact]
+    public async Task Failures_of_an_address_no_account_has_lock_it_and_restart_after_the_lock()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        TimeSpan lockout = TimeSpan.FromMinutes(15);
+        for (int attempt = 1; attempt <= 5; attempt++)
+        {
+            Assert.Null(await InUnitAsync(store, users => users.AddressLockedUntilAsync("a1", Now)));
+            Assert.Equal(attempt, await InUnitAsync(store, users => users.RecordAddressFailureAsync("a1", Now, 5, lockout)));
+        }
+
+        Assert.Equal(Now + lockout, await InUnitAsync(store, users => users.AddressLockedUntilAsync("a1", Now)));
+        Assert.Null(await InUnitAsync(store, users => users.AddressLockedUntilAsync("a2", Now))); // per address
+        Assert.Null(await InUnitAsync(store, users => users.AddressLockedUntilAsync("a1", Now + lockout)));
+        Assert.Equal(1, await InUnitAsync(store, users => users.RecordAddressFailureAsync("a1", Now + lockout, 5, lockout)));
+    }
+
+    [Fact]
     public async Task Racing_failures_are_all_counted()
     {
         IInstanceStore store = await CreateStoreAsync();

@@ -90,8 +90,7 @@ internal sealed class Step(
         }
         catch (ActivityBusyException e)
         {
-            batch.Busy = e;
-            Fault(IncidentCode.Busy, $"activity '{handler.Type}' at '{node.Id}' was busy: {e.Message}");
+            RefuseNow(handler, e);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -107,6 +106,12 @@ internal sealed class Step(
             try
             {
                 result = await result.Work!(transaction, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ActivityBusyException e)
+            {
+                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+                RefuseNow(handler, e);
+                return null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -157,6 +162,13 @@ internal sealed class Step(
         }
 
         return new HandlerOutcome(result.Outcome);
+    }
+
+    /// <summary>A handler that cannot take the request now: the instance faults, and the caller is told to retry.</summary>
+    private void RefuseNow(IActivityHandler handler, ActivityBusyException refusal)
+    {
+        batch.Busy = refusal;
+        Fault(IncidentCode.Busy, $"activity '{handler.Type}' at '{node.Id}' cannot take it now: {refusal.Message}");
     }
 
     /// <summary>Writes what the step kept in memory (journal, outbox, timers) into the commit's transaction.</summary>
