@@ -47,6 +47,9 @@ public sealed record IdentityOptions
     /// <summary>The start of the link in password-reset emails; the token is appended (<c>serve</c> sets it from <c>--public-url</c>).</summary>
     public string ResetLinkBase { get; init; } = "http://127.0.0.1:5080/api/auth/reset/";
 
+    /// <summary>How long a flow of the pack waits for the user at a form (credentials, an email, a new password) before it ends.</summary>
+    public TimeSpan InteractionTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long a sign-in waits for its second factor; then the login instance ends (a <c>deadline</c> incident).</summary>
     public TimeSpan MfaLoginTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

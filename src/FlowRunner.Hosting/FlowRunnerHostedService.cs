@@ -11,6 +11,7 @@ internal sealed partial class FlowRunnerHostedService(
     FlowHost host,
     FlowRuntime runtime,
     FlowRunnerOptions options,
+    TimeProvider time,
     ILogger<FlowRunnerHostedService> logger) : BackgroundService
 {
     /// <summary>How long a file must stay quiet before it is reloaded: editors and <c>File.WriteAllText</c> raise several events per save, the first while the file is half written.</summary>
@@ -56,11 +57,18 @@ internal sealed partial class FlowRunnerHostedService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.TimerInterval);
+        DateTimeOffset nextPrune = time.GetUtcNow(); // at start-up, then every PruneInterval
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
                 await runtime.FireDueTimersAsync(stoppingToken).ConfigureAwait(false);
+                if (options.Retention is { } retention && time.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = time.GetUtcNow() + options.PruneInterval;
+                    int pruned = await store.PruneAsync(time.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
+                    LogPruned(logger, pruned, retention.TotalDays);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -123,6 +131,9 @@ internal sealed partial class FlowRunnerHostedService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Reloading {Path} failed; the previous version keeps serving: {Reason}")]
     private static partial void LogReloadError(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Firing timers failed: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} finished instances older than {Days} days")]
+    private static partial void LogPruned(ILogger logger, int count, double days);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firing timers or pruning failed: {Reason}")]
     private static partial void LogTimerError(ILogger logger, string reason);
 }

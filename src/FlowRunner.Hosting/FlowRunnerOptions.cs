@@ -27,6 +27,15 @@ public sealed class FlowRunnerOptions
     /// <summary>How often due timers are looked for.</summary>
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long finished instances (and their journals, and sent outbox messages) are kept; null keeps them for ever.
+    /// Instances still waiting are never pruned: give waits a deadline to end abandoned ones.
+    /// </summary>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention sweep runs (first at start-up).</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The routes file mapped by <c>MapFlows</c>, or null for none (see <see cref="FlowRunnerBuilder.AddRoutes"/>).</summary>
     public string? RoutesFile { get; set; }
 }

@@ -193,6 +193,56 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
+    public async Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
+    {
+        // 500 instances per transaction: the write lock is never held for long, whatever the backlog.
+        int deleted = 0;
+        while (true)
+        {
+            (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            await using (transaction.ConfigureAwait(false))
+            {
+                await connection.ExecuteAsync(
+                    """
+                    CREATE TEMP TABLE IF NOT EXISTS pruned (id TEXT PRIMARY KEY);
+                    DELETE FROM temp.pruned;
+                    INSERT INTO temp.pruned SELECT id FROM instances
+                        WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;
+                    DELETE FROM journal WHERE instance_id IN (SELECT id FROM temp.pruned);
+                    DELETE FROM branches WHERE instance_id IN (SELECT id FROM temp.pruned);
+                    DELETE FROM variables WHERE instance_id IN (SELECT id FROM temp.pruned);
+                    DELETE FROM timers WHERE instance_id IN (SELECT id FROM temp.pruned);
+                    DELETE FROM instances WHERE id IN (SELECT id FROM temp.pruned);
+                    """,
+                    new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
+                long instances = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM temp.pruned;", transaction: transaction).ConfigureAwait(false);
+                await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @before;",
+                    new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                deleted += (int)instances;
+                if (instances < 500)
+                {
+                    return deleted;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        await using (transaction.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync("UPDATE outbox SET payload = '{}', sent_at = @sentAt WHERE id IN @ids AND sent_at IS NULL;",
+                new { ids, sentAt = StoredTime.Format(sentAt) }, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,15 @@ public sealed class EngineCommandTests
         Assert.Equal(0, shown);
         Assert.Contains("journal:", show, StringComparison.Ordinal);
         Assert.Contains("complete-instance", show, StringComparison.Ordinal);
+
+        // Retention: a finished instance younger than the age stays; made old, it goes with its journal.
+        Assert.Contains("pruned 0 finished", CliRunner.Run("instances", "prune", "--db", db).Out, StringComparison.Ordinal);
+        Sql(db, "UPDATE instances SET updated_at = '2000-01-01T00:00:00.0000000Z' WHERE id = @id", id);
+        var (pruned, prunedText, _) = CliRunner.Run("instances", "prune", "--older-than-days", "30", "--db", db);
+        Assert.Equal(0, pruned);
+        Assert.Contains("pruned 1 finished instance(s)", prunedText, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, CliRunner.Run("instances", "--db", db).Out, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.Run("instances", "prune", "--older-than-days", "-1", "--db", db).ExitCode);
     }
 
     [Fact]

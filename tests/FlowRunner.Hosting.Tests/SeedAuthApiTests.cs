@@ -162,6 +162,30 @@ public sealed class SeedAuthApiTests
     }
 
     [Fact]
+    public async Task Serve_prunes_finished_instances_past_the_retention_and_keeps_waiting_ones()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync(configure: o =>
+        {
+            o.Retention = TimeSpan.Zero;
+            o.PruneInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
+        await PostOkAsync(host.Client, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        await host.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "wrong" }); // waits at n2 again
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<FlowRunner.Engine.State.InstanceSummary> left;
+        do
+        {
+            await Task.Delay(200);
+            left = await host.Store.ListAsync(null, 10, CancellationToken.None);
+        }
+        while (left.Any(i => i.Status == FlowRunner.Engine.State.InstanceStatus.Completed) && stopwatch.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.Equal([FlowRunner.Engine.State.InstanceStatus.Waiting], left.Select(i => i.Status)); // the completed login went; the waiting one stays
+    }
+
+    [Fact]
     public async Task Bad_requests_to_the_auth_api_are_clear()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

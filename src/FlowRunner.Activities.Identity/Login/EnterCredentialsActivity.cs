@@ -13,7 +13,7 @@ internal sealed class EnterCredentialsActivity(IdentityServices services) : Iden
     {
         if (!context.IsResumed)
         {
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields(
+            return ValueTask.FromResult(Ask(context, WaitRequest.ForFields(
             [
                 new("email", new InputField("email")),
                 new("password", new InputField("secret")),

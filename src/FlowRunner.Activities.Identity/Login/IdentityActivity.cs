@@ -60,6 +60,13 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <summary>The peppered hash under which failed sign-ins of an address no account has are counted.</summary>
     protected string AddressHash(string email) => Services.Codes.HashCode("address:" + email);
 
+    /// <summary>
+    /// Waits for the user, at most <paramref name="within"/> (<see cref="IdentityOptions.InteractionTimeout"/> by default):
+    /// an abandoned sign-in, reset or set-up then ends instead of waiting for ever.
+    /// </summary>
+    protected ActivityResult Ask(ActivityContext context, WaitRequest request, TimeSpan? within = null) =>
+        ActivityResult.WaitFor(request with { Deadline = context.Time.GetUtcNow() + (within ?? Services.Options.InteractionTimeout) });
+
     /// <summary>A short fingerprint of a stored password hash: it changes when the password does and reveals nothing of it.</summary>
     protected static string Fingerprint(string passwordHash) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passwordHash)), 0, 8);

@@ -13,5 +13,5 @@ internal sealed class SendRefreshTokenActivity(IdentityServices services) : Iden
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(context.IsResumed
             ? ActivityResult.Done()
-            : ActivityResult.WaitFor(WaitRequest.ForFields([new("refresh_token", new InputField("secret"))])));
+            : Ask(context, WaitRequest.ForFields([new("refresh_token", new InputField("secret"))])));
 }

@@ -13,5 +13,5 @@ internal sealed class ClickResetLinkActivity(IdentityServices services) : Identi
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(context.IsResumed
             ? ActivityResult.Done()
-            : ActivityResult.WaitFor(WaitRequest.ForFields([new("token", new InputField("secret"))])));
+            : Ask(context, WaitRequest.ForFields([new("token", new InputField("secret"))]), SendResetEmailActivity.Lifetime));
 }

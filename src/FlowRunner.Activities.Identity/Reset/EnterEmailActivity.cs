@@ -15,7 +15,7 @@ internal sealed class EnterEmailActivity(IdentityServices services) : IdentityAc
     {
         if (!context.IsResumed)
         {
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields([new("email", new InputField("email"))])));
+            return ValueTask.FromResult(Ask(context, WaitRequest.ForFields([new("email", new InputField("email"))])));
         }
 
         SetVariable(context, EmailVariable, UserRecord.NormalizeEmail(context.Input["email"].GetString()!));

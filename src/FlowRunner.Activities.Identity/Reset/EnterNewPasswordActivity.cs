@@ -16,6 +16,6 @@ internal sealed class EnterNewPasswordActivity(IdentityServices services) : Iden
         bool acceptable = context.IsResumed && PasswordHasher.PolicyProblem(context.Secret("password") ?? string.Empty) is null;
         return ValueTask.FromResult(acceptable
             ? ActivityResult.Done()
-            : ActivityResult.WaitFor(WaitRequest.ForFields([new("password", new InputField("secret"))])));
+            : Ask(context, WaitRequest.ForFields([new("password", new InputField("secret"))])));
     }
 }

@@ -16,7 +16,7 @@ internal sealed class AuthenticateActivity(IdentityServices services) : Identity
         if (!context.IsResumed)
         {
             // current_code: a code from the authenticator in use, or a backup code; needed only to replace 2FA that is on.
-            return ValueTask.FromResult(ActivityResult.WaitFor(WaitRequest.ForFields(
+            return ValueTask.FromResult(Ask(context, WaitRequest.ForFields(
                 [new("access_token", new InputField("secret")), new(CheckStatusActivity.CurrentCodeField, new InputField("code", Required: false))])));
         }
 

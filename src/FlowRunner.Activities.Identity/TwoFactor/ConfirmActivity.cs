@@ -11,5 +11,5 @@ internal sealed class ConfirmActivity(IdentityServices services) : IdentityActiv
     public override IReadOnlyList<string> Labels => ["Enter verification code", "Save backup codes"];
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(context.IsResumed ? ActivityResult.Done() : ActivityResult.WaitFor(WaitRequest.Confirmation));
+        ValueTask.FromResult(context.IsResumed ? ActivityResult.Done() : Ask(context, WaitRequest.Confirmation));
 }

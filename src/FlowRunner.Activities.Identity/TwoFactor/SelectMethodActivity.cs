@@ -15,6 +15,6 @@ internal sealed class SelectMethodActivity(IdentityServices services) : Identity
         bool chosen = context.IsResumed && string.Equals(context.Input["method"].GetString(), "totp", StringComparison.OrdinalIgnoreCase);
         return ValueTask.FromResult(chosen
             ? ActivityResult.Done()
-            : ActivityResult.WaitFor(WaitRequest.ForFields([new("method", new InputField("string"))])));
+            : Ask(context, WaitRequest.ForFields([new("method", new InputField("string"))])));
     }
 }

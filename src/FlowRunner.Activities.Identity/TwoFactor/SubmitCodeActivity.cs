@@ -13,5 +13,5 @@ internal sealed class SubmitCodeActivity(IdentityServices services) : IdentityAc
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(context.IsResumed
             ? ActivityResult.Done()
-            : ActivityResult.WaitFor(WaitRequest.ForFields([new("code", new InputField("code"))])));
+            : Ask(context, WaitRequest.ForFields([new("code", new InputField("code"))]), Services.Options.PendingSecretLifetime));
 }

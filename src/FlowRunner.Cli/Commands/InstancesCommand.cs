@@ -17,7 +17,10 @@ internal static class InstancesCommand
         var id = new Argument<string>("instanceId") { Description = "The instance." };
         var show = new Command("show", "Print an instance's state and journal.") { id };
         show.SetAction((result, cancellationToken) => ShowAsync(console, result.GetValue(id)!, result.GetValue(database)!, cancellationToken));
-        var command = new Command("instances", "List instances, newest first.") { database, limit, show };
+        var days = new Option<int>("--older-than-days") { Description = "Finished instances last changed this many days ago or earlier go.", DefaultValueFactory = _ => 30 };
+        var prune = new Command("prune", "Delete finished instances (with their journals) and sent outbox messages older than the age; waiting ones stay.") { days };
+        prune.SetAction((result, cancellationToken) => PruneAsync(console, result.GetValue(database)!, result.GetValue(days), cancellationToken));
+        var command = new Command("instances", "List instances, newest first.") { database, limit, show, prune };
         command.SetAction((result, cancellationToken) => ListAsync(console, result.GetValue(database)!, result.GetValue(limit), cancellationToken));
         return command;
     }
@@ -38,6 +41,24 @@ internal static class InstancesCommand
         }
 
         console.Out.WriteLine($"{instances.Count} instance(s)");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> PruneAsync(CliConsole console, string database, int days, CancellationToken cancellationToken)
+    {
+        if (days < 0)
+        {
+            console.Error.WriteLine($"flowrunner: --older-than-days must be 0 or more, not {days}");
+            return ExitCodes.UsageOrIo;
+        }
+
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, recover: false).ConfigureAwait(false) is not { } engine)
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
+        int pruned = await engine.Store.PruneAsync(TimeProvider.System.GetUtcNow().AddDays(-days), cancellationToken).ConfigureAwait(false);
+        console.Out.WriteLine($"pruned {pruned} finished instance(s) older than {days} day(s)");
         return ExitCodes.Ok;
     }
 

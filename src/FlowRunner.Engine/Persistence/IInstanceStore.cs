@@ -49,6 +49,16 @@ public interface IInstanceStore
     /// <summary>The newest instance of a flow that waits at <paramref name="nodeId"/> and whose variable has <paramref name="value"/>, or null.</summary>
     Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes finished (completed or faulted) instances last changed before <paramref name="finishedBefore"/>, with
+    /// their state and journal, and outbox messages sent before it; unsent messages stay. Works in short transactions.
+    /// </summary>
+    /// <returns>How many instances were deleted.</returns>
+    Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken);
+
+    /// <summary>A relay sent these outbox messages: their bodies (addresses, links, codes) are dropped, the rows kept until pruned.</summary>
+    Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
     /// <summary>Outbox messages after <paramref name="afterId"/>, oldest first: what a mail relay sends.</summary>
     Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken);
 }

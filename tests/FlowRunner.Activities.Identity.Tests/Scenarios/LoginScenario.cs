@@ -147,6 +147,22 @@ public sealed class LoginScenario
     }
 
     [Fact]
+    public async Task An_abandoned_sign_in_ends_after_fifteen_minutes_instead_of_waiting_for_ever()
+    {
+        await using IdentityHarness h = await IdentityHarness.CreateAsync();
+        RunResult failed = await h.LoginAsync(h.Load("auth/login.flow"), "nobody@example.com", "wrong");
+        Assert.Equal("n2", failed.WaitingAt.Single().Node); // the login route answered 401; nobody comes back
+
+        h.Time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await h.Runtime.FireDueTimersAsync(CancellationToken.None));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await h.Runtime.FireDueTimersAsync(CancellationToken.None));
+
+        RunResult ended = await h.Runtime.GetResultAsync(failed.InstanceId, CancellationToken.None);
+        Assert.Equal((InstanceStatus.Faulted, IncidentCode.Deadline), (ended.Status, ended.Incident!.Code)); // finished: retention prunes it
+    }
+
+    [Fact]
     public async Task A_password_change_ends_the_sign_ins_that_wait_for_a_second_factor()
     {
         await using IdentityHarness h = await IdentityHarness.CreateAsync();

@@ -274,6 +274,37 @@ public abstract class InstanceStoreContract
         UpdatedAt = Time.GetUtcNow(),
     };
 
+    [Fact]
+    public async Task Pruning_deletes_finished_instances_past_the_age_with_their_journal_and_sent_messages_only()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState completed = await InsertAsync(store, "flow", InstanceStatus.Completed);
+        InstanceState faulted = await InsertAsync(store, "flow", InstanceStatus.Faulted);
+        InstanceState waiting = await InsertAsync(store, "flow", InstanceStatus.Waiting);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.AppendJournalAsync(Entry(completed.Id, JournalEvent.Start), None);
+            await tx.AddOutboxAsync(completed.Id, "email.sent", Json("{\"to\":\"ann@example.com\"}"), None);
+            await tx.AddOutboxAsync(completed.Id, "email.unsent", Json("{\"to\":\"bob@example.com\"}"), None);
+            await tx.CommitAsync(None);
+        }
+
+        IReadOnlyList<OutboxMessage> messages = await store.ReadOutboxAsync(0, 10, None);
+        await store.MarkOutboxSentAsync([messages.Single(m => m.Kind == "email.sent").Id], Time.GetUtcNow(), None);
+        Assert.DoesNotContain("ann@example.com", (await store.ReadOutboxAsync(0, 10, None)).Single(m => m.Kind == "email.sent").Payload.GetRawText(), StringComparison.Ordinal);
+
+        Time.Advance(TimeSpan.FromDays(31));
+        InstanceState recent = await InsertAsync(store, "flow", InstanceStatus.Completed);
+        Assert.Equal(2, await store.PruneAsync(Time.GetUtcNow().AddDays(-30), None));
+
+        Assert.Null(await store.GetAsync(completed.Id, None));
+        Assert.Null(await store.GetAsync(faulted.Id, None));
+        Assert.Empty(await store.GetJournalAsync(completed.Id, None));
+        Assert.NotNull(await store.GetAsync(waiting.Id, None)); // still waiting: not finished, not pruned
+        Assert.NotNull(await store.GetAsync(recent.Id, None));
+        Assert.Equal(["email.unsent"], (await store.ReadOutboxAsync(0, 10, None)).Select(m => m.Kind)); // unsent: never lost
+    }
+
     private Task<InstanceState> InsertAsync(IInstanceStore store, string flow, InstanceStatus status = InstanceStatus.Running) =>
         InsertAsync(store, NewState(flow, status));
 
