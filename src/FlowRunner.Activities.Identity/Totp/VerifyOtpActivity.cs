@@ -23,8 +23,7 @@ internal sealed class VerifyOtpActivity(IdentityServices services) : IdentityAct
         if (!context.IsResumed)
         {
             // The sign-in waits for its second factor only so long (IdentityOptions.MfaLoginTimeout), then ends.
-            WaitRequest code = WaitRequest.ForFields([new("code", new InputField("code"))]);
-            return ValueTask.FromResult(ActivityResult.WaitFor(code with { Deadline = context.Time.GetUtcNow() + Services.Options.MfaLoginTimeout }));
+            return ValueTask.FromResult(Ask(context, WaitRequest.ForFields([new("code", new InputField("code"))]), Services.Options.MfaLoginTimeout));
         }
 
         return ValueTask.FromResult(InCommit(async store =>

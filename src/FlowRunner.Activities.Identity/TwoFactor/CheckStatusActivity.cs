@@ -49,7 +49,6 @@ internal sealed class CheckStatusActivity(IdentityServices services) : IdentityA
                 await store.AuditAsync(user.Id, "2fa.change-refused", "wrong current code", now).ConfigureAwait(false);
             }
 
-            WaitRequest ask = WaitRequest.ForFields([new(CurrentCodeField, new InputField("code"))]);
-            return ActivityResult.WaitFor(ask with { Deadline = now + CodeWait });
+            return Ask(context, WaitRequest.ForFields([new(CurrentCodeField, new InputField("code"))]), CodeWait);
         }));
 }
