@@ -125,28 +125,13 @@ public sealed class PasswordHasherTests
     public void Every_verify_is_measured_by_cost_for_operators_choosing_the_cost()
     {
         var seen = new List<(double Seconds, object? Cost)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        using MeterListener listener = ListenToVerifies((seconds, cost) =>
         {
-            if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+            lock (seen)
             {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
-        {
-            foreach (KeyValuePair<string, object?> tag in tags)
-            {
-                if (tag.Key == "cost")
-                {
-                    lock (seen)
-                    {
-                        seen.Add((seconds, tag.Value));
-                    }
-                }
+                seen.Add((seconds, cost));
             }
         });
-        listener.Start();
 
         // Other tests verify in parallel: look for this test's own two verifies (costs 5 and 6, good and bad).
         Assert.True(PasswordHasher.Verify("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", "U*U"));
@@ -167,25 +152,13 @@ public sealed class PasswordHasherTests
         string older = new PasswordHasher(4).Hash("correct horse battery");
         int thread = Environment.CurrentManagedThreadId;
         var costs = new List<int>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        using MeterListener listener = ListenToVerifies((_, cost) =>
         {
-            if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+            if (Environment.CurrentManagedThreadId == thread)
             {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            foreach (KeyValuePair<string, object?> tag in tags)
-            {
-                if (tag.Key == "cost" && Environment.CurrentManagedThreadId == thread)
-                {
-                    costs.Add((int)tag.Value!);
-                }
+                costs.Add(cost);
             }
         });
-        listener.Start();
 
         (string Case, string? Hash, string Password, bool Matches)[] cases =
         [
@@ -203,5 +176,30 @@ public sealed class PasswordHasherTests
             Assert.Equal(matches, hasher.Check(hash, password));
             Assert.True(costs.Sum(c => 1 << c) == 1 << 6, $"{name}: verifies at costs {string.Join(", ", costs)}");
         }
+    }
+
+    /// <summary>Listens to the verify-duration histogram: each verify's seconds and cost, on the thread that ran it.</summary>
+    private static MeterListener ListenToVerifies(Action<double, int> verified)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PasswordHasher.MeterName && instrument.Name == PasswordHasher.VerifyDurationInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "cost")
+                {
+                    verified(seconds, (int)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 }
