@@ -11,12 +11,17 @@ namespace FlowRunner.Storage.Sqlite;
 /// The embedded default store: one SQLite file in WAL mode, numbered migrations, and IMMEDIATE transactions, so
 /// writers (threads or processes) queue instead of interleaving.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The writer semaphore never allocates a wait handle: nothing to dispose.")]
 public sealed class SqliteInstanceStore : IInstanceStore
 {
     private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
     private static int _initialised;
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
+
+    // Writers of this process queue here, asynchronously and in order, instead of blocking pool threads in SQLite's busy
+    // handler (which sleeps up to 100 ms between tries and lets a newcomer win); other processes still meet the timeout.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
@@ -116,7 +121,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new SqliteStepTransaction(connection, transaction, _time, _packs);
+        return new SqliteStepTransaction(connection, transaction, _time, _packs) { Released = () => _writer.Release() };
     }
 
     /// <inheritdoc/>
@@ -126,7 +131,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new SqliteUnitOfWork(connection, transaction, _time, _packs);
+        return new SqliteUnitOfWork(connection, transaction, _time, _packs) { Released = () => _writer.Release() };
     }
 
     /// <inheritdoc/>
@@ -199,12 +204,10 @@ public sealed class SqliteInstanceStore : IInstanceStore
         int deleted = 0;
         while (true)
         {
-            (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            await using (transaction.ConfigureAwait(false))
-            {
-                await connection.ExecuteAsync(
-                    """
+            await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+            (SqliteConnection connection, SqliteTransaction transaction) = ((SqliteUnitOfWork)work).Open;
+            await connection.ExecuteAsync(
+                """
                     CREATE TEMP TABLE IF NOT EXISTS pruned (id TEXT PRIMARY KEY);
                     DELETE FROM temp.pruned;
                     INSERT INTO temp.pruned SELECT id FROM instances
@@ -215,16 +218,15 @@ public sealed class SqliteInstanceStore : IInstanceStore
                     DELETE FROM timers WHERE instance_id IN (SELECT id FROM temp.pruned);
                     DELETE FROM instances WHERE id IN (SELECT id FROM temp.pruned);
                     """,
-                    new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
-                long instances = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM temp.pruned;", transaction: transaction).ConfigureAwait(false);
-                await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @before;",
-                    new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                deleted += (int)instances;
-                if (instances < 500)
-                {
-                    return deleted;
-                }
+                new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
+            long instances = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM temp.pruned;", transaction: transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @before;",
+                new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
+            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+            deleted += (int)instances;
+            if (instances < 500)
+            {
+                return deleted;
             }
         }
     }
@@ -232,14 +234,11 @@ public sealed class SqliteInstanceStore : IInstanceStore
     /// <inheritdoc/>
     public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        await using (transaction.ConfigureAwait(false))
-        {
-            await connection.ExecuteAsync("UPDATE outbox SET payload = '{}', sent_at = @sentAt WHERE id IN @ids AND sent_at IS NULL;",
-                new { ids, sentAt = StoredTime.Format(sentAt) }, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+        (SqliteConnection connection, SqliteTransaction transaction) = ((SqliteUnitOfWork)work).Open;
+        await connection.ExecuteAsync("UPDATE outbox SET payload = '{}', sent_at = @sentAt WHERE id IN @ids AND sent_at IS NULL;",
+            new { ids, sentAt = StoredTime.Format(sentAt) }, transaction).ConfigureAwait(false);
+        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -269,7 +268,18 @@ public sealed class SqliteInstanceStore : IInstanceStore
 
     private async Task<(SqliteConnection, SqliteTransaction)> BeginAsync(CancellationToken cancellationToken)
     {
-        SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection connection;
+        try
+        {
+            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+
         try
         {
             // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is taken now.
@@ -279,6 +289,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            _writer.Release();
             throw;
         }
     }

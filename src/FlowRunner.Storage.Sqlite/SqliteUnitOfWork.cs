@@ -12,7 +12,15 @@ internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction? 
 {
     private readonly Dictionary<Type, object> _stores = [];
 
+    private int _released;
+
     protected SqliteUnit Unit { get; } = new(connection, transaction, time);
+
+    /// <summary>The store's own statements: the connection and the transaction.</summary>
+    internal (SqliteConnection Connection, SqliteTransaction Transaction) Open => (Unit.Connection, Unit.Transaction!);
+
+    /// <summary>Called once when the unit is disposed: lets the next writer of this process in.</summary>
+    public Action? Released { get; init; }
 
     public T Store<T>()
         where T : class
@@ -44,5 +52,9 @@ internal class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction? 
         }
 
         await Unit.Connection.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            Released?.Invoke();
+        }
     }
 }
