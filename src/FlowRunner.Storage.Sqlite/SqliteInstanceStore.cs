@@ -15,7 +15,6 @@ namespace FlowRunner.Storage.Sqlite;
 public sealed class SqliteInstanceStore : IInstanceStore
 {
     private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
-    private static int _initialised;
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
@@ -28,11 +27,6 @@ public sealed class SqliteInstanceStore : IInstanceStore
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>, with the stores of activity packs.</summary>
     public SqliteInstanceStore(string path, TimeProvider time, IEnumerable<SqlitePackStore>? packs = null)
     {
-        if (Interlocked.Exchange(ref _initialised, 1) == 0)
-        {
-            SQLitePCL.Batteries_V2.Init();
-        }
-
         Path = System.IO.Path.GetFullPath(path);
         _time = time;
         _packs = (packs ?? []).ToDictionary(p => p.StoreType);

@@ -2,15 +2,13 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Crypto.Generators;
 
 namespace FlowRunner.Activities.Identity.Passwords;
 
 /// <summary>
-/// bcrypt on Portable.BouncyCastle's <c>OpenBsdBCrypt</c>, wrapped as auth-security.md §4.1 says:
-/// new hashes are <c>$2b$</c> with a 16-byte salt from the CSPRNG; verification recomputes and compares in
-/// constant time (BouncyCastle compares with <c>string.Equals</c>); a malformed stored hash is an ordinary
-/// failure, never an exception; passwords over 72 UTF-8 bytes are refused (bcrypt would silently ignore the
+/// bcrypt on BCrypt.Net-Next, wrapped as auth-security.md §4.1 says: new hashes are <c>$2b$</c> with a 16-byte
+/// salt from the CSPRNG; verification recomputes and compares in constant time; a malformed stored hash is an
+/// ordinary failure, never an exception; passwords over 72 UTF-8 bytes are refused (bcrypt would silently ignore the
 /// rest, so two different passwords would match), and unknown users get a dummy verify of the same cost.
 /// </summary>
 internal sealed class PasswordHasher
@@ -28,6 +26,7 @@ internal sealed class PasswordHasher
     public const string VerifyDurationInstrument = "flowrunner.identity.password.verify.duration";
 
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly System.Buffers.SearchValues<char> Base64Characters = System.Buffers.SearchValues.Create(Alphabet);
     private static readonly Meter IdentityMeter = new(MeterName);
     private static readonly Histogram<double> VerifyDuration = IdentityMeter.CreateHistogram<double>(
         VerifyDurationInstrument, unit: "s", description: "Time of one bcrypt verify (real or dummy), by cost");
@@ -63,7 +62,7 @@ internal sealed class PasswordHasher
             throw new ArgumentException(problem, nameof(password));
         }
 
-        return OpenBsdBCrypt.Generate("2b", password.ToCharArray(), RandomNumberGenerator.GetBytes(16), Cost);
+        return BCrypt.Net.BCrypt.HashPassword(password, $"$2b${Cost:D2}${Encode(RandomNumberGenerator.GetBytes(16))}");
     }
 
     /// <summary>
@@ -72,7 +71,7 @@ internal sealed class PasswordHasher
     /// </summary>
     public static bool Verify(string? storedHash, string password)
     {
-        if (storedHash is null || !TryParse(storedHash, out string version, out int cost, out byte[] salt)
+        if (storedHash is null || !TryParse(storedHash, out _, out int cost)
             || Encoding.UTF8.GetByteCount(password) > MaxPasswordBytes)
         {
             return false;
@@ -82,9 +81,9 @@ internal sealed class PasswordHasher
         long started = Stopwatch.GetTimestamp();
         try
         {
-            computed = OpenBsdBCrypt.Generate(version, password.ToCharArray(), salt, cost);
+            computed = BCrypt.Net.BCrypt.HashPassword(password, storedHash[..29]);
         }
-        catch (Exception e) when (e is ArgumentException or Org.BouncyCastle.Crypto.DataLengthException)
+        catch (Exception e) when (e is ArgumentException or BCrypt.Net.SaltParseException)
         {
             return false;
         }
@@ -123,10 +122,10 @@ internal sealed class PasswordHasher
 
     /// <summary>True when a stored hash should be replaced after a successful login (another cost or version).</summary>
     public bool NeedsRehash(string storedHash) =>
-        !TryParse(storedHash, out string version, out int cost, out _) || cost != Cost || version != "2b";
+        !TryParse(storedHash, out string version, out int cost) || cost != Cost || version != "2b";
 
     /// <summary>The cost written in a stored hash, or null when it is malformed.</summary>
-    public static int? CostOf(string storedHash) => TryParse(storedHash, out _, out int cost, out _) ? cost : null;
+    public static int? CostOf(string storedHash) => TryParse(storedHash, out _, out int cost) ? cost : null;
 
     // A well-formed hash of this cost with a random salt and a random digest: verifying against it costs a full
     // bcrypt run and never matches, and making it costs no bcrypt run (a command that never logs in pays nothing).
@@ -140,58 +139,20 @@ internal sealed class PasswordHasher
         return string.Concat(Convert.ToBase64String(bytes).TrimEnd('=').Select(c => Alphabet[Standard.IndexOf(c, StringComparison.Ordinal)]));
     }
 
-    private static bool TryParse(string hash, out string version, out int cost, out byte[] salt)
+    // $2a$, $2b$ or $2y$, a cost of 4 to 31, and 53 characters of bcrypt's Base64 (22 of salt, 31 of digest).
+    private static bool TryParse(string hash, out string version, out int cost)
     {
         version = string.Empty;
         cost = 0;
-        salt = [];
         if (hash.Length != 60 || hash[0] != '$' || hash[3] != '$' || hash[6] != '$'
-            || !char.IsAsciiDigit(hash[4]) || !char.IsAsciiDigit(hash[5]))
+            || !char.IsAsciiDigit(hash[4]) || !char.IsAsciiDigit(hash[5])
+            || hash.AsSpan(7).ContainsAnyExcept(Base64Characters))
         {
             return false;
         }
 
         version = hash.Substring(1, 2);
         cost = ((hash[4] - '0') * 10) + (hash[5] - '0');
-        if (version is not ("2a" or "2b" or "2y") || cost is < 4 or > 31)
-        {
-            return false;
-        }
-
-        byte[]? decoded = DecodeSalt(hash.AsSpan(7, 22));
-        if (decoded is null)
-        {
-            return false;
-        }
-
-        salt = decoded;
-        return true;
-    }
-
-    // bcrypt's own Base64 (alphabet ./A-Za-z0-9, no padding): 22 characters carry the 16-byte salt.
-    private static byte[]? DecodeSalt(ReadOnlySpan<char> text)
-    {
-        var bytes = new byte[16];
-        int buffer = 0;
-        int bits = 0;
-        int written = 0;
-        foreach (char c in text)
-        {
-            int value = Alphabet.IndexOf(c, StringComparison.Ordinal);
-            if (value < 0)
-            {
-                return null;
-            }
-
-            buffer = (buffer << 6) | value;
-            bits += 6;
-            if (bits >= 8 && written < 16)
-            {
-                bytes[written++] = (byte)(buffer >> (bits - 8));
-                bits -= 8;
-            }
-        }
-
-        return written == 16 ? bytes : null;
+        return version is "2a" or "2b" or "2y" && cost is >= 4 and <= 31;
     }
 }

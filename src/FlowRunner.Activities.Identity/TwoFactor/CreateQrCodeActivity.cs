@@ -23,6 +23,6 @@ internal sealed class CreateQrCodeActivity(IdentityServices services) : Identity
         string svg = new SvgQRCode(data).GetGraphic(4);
         string png = Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
         return ActivityResult.Done(secretOutputs: Outputs(
-            ("secret", Base32.Encode(secret)), ("otpauth_uri", uri), ("qr_svg", svg), ("qr_png", png)));
+            ("secret", OneTimePassword.ToBase32(secret)), ("otpauth_uri", uri), ("qr_svg", svg), ("qr_png", png)));
     }
 }

@@ -13,11 +13,11 @@ internal static class SetupSecrets
 
     /// <summary>Generates a new TOTP secret (160 bits from the CSPRNG) and keeps it for the next nodes.</summary>
     public static void KeepNewTotpSecret(ActivityContext context) =>
-        context.KeepSecret(TotpSecret, JsonSerializer.SerializeToElement(Base32.Encode(OneTimePassword.NewSecret())));
+        context.KeepSecret(TotpSecret, JsonSerializer.SerializeToElement(OneTimePassword.ToBase32(OneTimePassword.NewSecret())));
 
     /// <summary>The TOTP secret generated earlier in this set-up.</summary>
     public static byte[] RequireTotpSecret(ActivityContext context) =>
-        (context.Secret(TotpSecret) is { } base32 ? Base32.Decode(base32) : null)
+        (context.Secret(TotpSecret) is { } base32 ? OneTimePassword.FromBase32(base32) : null)
         ?? throw new InvalidOperationException("the new secret is gone (the server restarted during set-up): start the set-up again");
 
     /// <summary>Generates new backup codes and keeps them (as the JSON text of the list: secrets are strings).</summary>

@@ -131,7 +131,7 @@ public sealed class ConcurrencyAndLockoutScenario
         string token = (await h.LoginAsync(h.Load("auth/login.flow"), "ann@example.com", "correct horse battery")).Outputs["access_token"].GetString()!;
         var setup = h.Load("auth/2fa-setup.flow");
         RunResult run = await h.AnswerAsync(await h.AnswerAsync(await h.StartAsync(setup), "n2", new { access_token = token }), "n3", new { method = "totp" });
-        byte[] secret = Base32.Decode(run.Outputs["secret"].GetString()!)!;
+        byte[] secret = OneTimePassword.FromBase32(run.Outputs["secret"].GetString()!)!;
         h.Time.Advance(TimeSpan.FromMinutes(11));
         run = await h.AnswerAsync(run, "n4", new { code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) });
         Assert.Equal(("n4", "invalid_code"), (run.WaitingAt.Single().Node, run.Outputs["error"].GetString()));

@@ -114,7 +114,7 @@ public sealed class LoginScenario
         Assert.True(run.Outputs["mfa_required"].GetBoolean());
         string code = OneTimePassword.Totp(secret, h.Time.GetUtcNow());
         string peer = ExternalTool.Run("oathtool", "--totp", "--base32", "--now",
-            h.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC", Base32.Encode(secret));
+            h.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC", OneTimePassword.ToBase32(secret));
         Assert.Equal(peer, code);
         run = await h.AnswerAsync(run, "n17", new { code });
         Assert.Equal(InstanceStatus.Completed, run.Status);

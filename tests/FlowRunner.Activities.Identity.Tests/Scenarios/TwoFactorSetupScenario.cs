@@ -40,7 +40,7 @@ public sealed class TwoFactorSetupScenario
             Assert.Equal(0, db.ExecuteScalar<int>("SELECT mfa_enabled FROM identity_users")); // pending does nothing yet
         }
 
-        run = await h.AnswerAsync(run, "n4", new { code = "000000" == OneTimePassword.Totp(Base32.Decode(base32)!, h.Time.GetUtcNow()) ? "111111" : "000000" });
+        run = await h.AnswerAsync(run, "n4", new { code = "000000" == OneTimePassword.Totp(OneTimePassword.FromBase32(base32)!, h.Time.GetUtcNow()) ? "111111" : "000000" });
         Assert.True(run.WaitingAt.Length == 1, $"{run.Status} {run.Incident?.Message} path {string.Join(",", run.Path)}");
         Assert.Equal(("n4", "invalid_code"), (run.WaitingAt.Single().Node, run.Outputs["error"].GetString()));
 
@@ -68,7 +68,7 @@ public sealed class TwoFactorSetupScenario
         Assert.Equal(InstanceStatus.Waiting, same.Status);
 
         h.Time.Advance(TimeSpan.FromSeconds(30));
-        string next = OneTimePassword.Totp(Base32.Decode(base32)!, h.Time.GetUtcNow());
+        string next = OneTimePassword.Totp(OneTimePassword.FromBase32(base32)!, h.Time.GetUtcNow());
         RunResult withApp = await h.AnswerAsync(await h.LoginAsync(login, "ann@example.com", "correct horse battery"), "n17", new { code = next });
         Assert.Equal(InstanceStatus.Completed, withApp.Status);
 
@@ -109,7 +109,7 @@ public sealed class TwoFactorSetupScenario
         run = await h.AnswerAsync(run, "n8", new { current_code = OneTimePassword.Totp(secret, h.Time.GetUtcNow()) });
         Assert.Equal("n3", run.WaitingAt.Single().Node);
         run = await h.AnswerAsync(run, "n3", new { method = "totp" });
-        byte[] replacement = Base32.Decode(run.Outputs["secret"].GetString()!)!;
+        byte[] replacement = OneTimePassword.FromBase32(run.Outputs["secret"].GetString()!)!;
         h.Time.Advance(TimeSpan.FromSeconds(30)); // the current code's step is used up; the new app's next code
         run = await h.AnswerAsync(run, "n4", new { code = OneTimePassword.Totp(replacement, h.Time.GetUtcNow()) });
         Assert.Equal("n5", run.WaitingAt.Single().Node);

@@ -123,10 +123,10 @@ public sealed class JwtServiceTests
     }
 
     [Fact]
-    public void IdentityModel_accepts_our_tokens_with_strict_parameters()
+    public async Task IdentityModel_accepts_our_tokens_with_strict_parameters()
     {
         string token = Service(DateTimeOffset.UtcNow).IssueAccessToken("user-1", "ann@example.com", "user");
-        TokenValidationResult result = new JsonWebTokenHandler().ValidateToken(token, new TokenValidationParameters
+        TokenValidationResult result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = "https://flowrunner.local",
             ValidAudience = "flowrunner-api",
