@@ -1,3 +1,3 @@
 using FlowRunner.Cli;
 
-return CliApp.Run(args, new CliConsole(Console.In, Console.Out, Console.Error, Console.IsInputRedirected));
+return CliApp.Run(args, new CliConsole(Console.In, Console.Out, Console.Error, Console.IsInputRedirected, !Console.IsErrorRedirected));

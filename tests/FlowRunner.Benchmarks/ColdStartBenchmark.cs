@@ -33,10 +33,14 @@ internal static class ColdStartBenchmark
         RunOnce(exe, validate);
         var versionTimes = new List<double>();
         var validateTimes = new List<double>();
-        for (int i = 0; i < Runs; i++)
+        using (var progress = Benchmark.Progress())
         {
-            versionTimes.Add(RunOnce(exe, version));
-            validateTimes.Add(RunOnce(exe, validate));
+            for (int i = 0; i < Runs; i++)
+            {
+                progress.Report($"cold start: run {i + 1}/{Runs}");
+                versionTimes.Add(RunOnce(exe, version));
+                validateTimes.Add(RunOnce(exe, validate));
+            }
         }
 
         double v = Median(versionTimes);

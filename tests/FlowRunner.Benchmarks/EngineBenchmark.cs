@@ -67,8 +67,10 @@ internal static class EngineBenchmark
         var latencies = new double[count];
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         var total = Stopwatch.StartNew();
+        using var progress = Benchmark.Progress();
         for (int i = 0; i < count; i++)
         {
+            progress.Report($"start-to-complete: {i}/{count} instances");
             long start = Stopwatch.GetTimestamp();
             RunResult result = await runtime.StartAsync(flow, source, CancellationToken.None);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -80,6 +82,7 @@ internal static class EngineBenchmark
 
         total.Stop();
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        progress.Dispose();
         Array.Sort(latencies);
         double p50 = latencies[count / 2];
         double p99 = latencies[(int)(count * 0.99)];

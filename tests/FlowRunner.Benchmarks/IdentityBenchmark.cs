@@ -63,8 +63,10 @@ internal static class IdentityBenchmark
         };
         listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => lastVerifyMs = seconds * 1000);
         listener.Start();
+        var progress = Benchmark.Progress();
         for (int i = 0; i < logins + 2; i++)
         {
+            progress.Report($"identity: login {i + 1}/{logins + 2}");
             RunResult waiting = await runtime.StartAsync(login.Flow!, login.Source, CancellationToken.None);
             lastVerifyMs = double.NaN;
             long start = Stopwatch.GetTimestamp();
@@ -92,6 +94,7 @@ internal static class IdentityBenchmark
             }
         }
 
+        progress.Dispose();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"login through the engine, bcrypt cost {cost}: p50 {Percentile(engine, 50):F1} ms, p95 {Percentile(engine, 95):F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -32,9 +32,17 @@ internal static class ParserBenchmark
             }
 
             int repeats = size >= 100_000 ? 9 : 21; // odd, for a true median
-            double parseOnly = Median(repeats, () => FlowParser.Parse(text, "generated.flow"), out _, out _);
-            double median = Median(repeats, () => FlowAnalysis.Analyze(text, "generated.flow"), out double pause, out double mean);
-            double baseline = Median(repeats, () => Scan(text), out _, out _);
+            double parseOnly, median, pause, mean, baseline;
+            using (var progress = Benchmark.Progress())
+            {
+                progress.Report($"parser: {size} nodes, parse only");
+                parseOnly = Median(repeats, () => FlowParser.Parse(text, "generated.flow"), out _, out _);
+                progress.Report($"parser: {size} nodes, parse+bind+check");
+                median = Median(repeats, () => FlowAnalysis.Analyze(text, "generated.flow"), out pause, out mean);
+                progress.Report($"parser: {size} nodes, baseline");
+                baseline = Median(repeats, () => Scan(text), out _, out _);
+            }
+
             long before = GC.GetAllocatedBytesForCurrentThread();
             GC.KeepAlive(FlowAnalysis.Analyze(text, "generated.flow"));
             double kilobytesPerNode = (GC.GetAllocatedBytesForCurrentThread() - before) / 1024.0 / size;

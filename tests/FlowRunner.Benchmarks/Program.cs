@@ -17,3 +17,12 @@ static int Usage()
     Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | parser [sizes...] | cold]");
     return 2;
 }
+
+namespace FlowRunner.Benchmarks
+{
+    internal static class Benchmark
+    {
+        // Progress on a terminal, nothing when standard error is redirected (the figures go to standard output).
+        public static FlowRunner.Cli.Output.ProgressLine Progress() => new(Console.Error, !Console.IsErrorRedirected);
+    }
+}

@@ -114,7 +114,7 @@ public sealed class EngineCommandTests
     {
         using var flows = new TempFlows();
         string flow = flows.Write("approval.flow", Approval);
-        var (code, output, _) = CliRunner.Run("validate", flow);
+        var (code, output, _) = CliRunner.Run("validate", "--verbosity", "detailed", flow);
         Assert.Equal(0, code);
         Assert.Contains("info FZ2001: activity 'n2' (\"Review\") is bound to no activity", output, StringComparison.Ordinal);
 

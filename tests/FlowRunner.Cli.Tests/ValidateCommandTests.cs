@@ -39,6 +39,62 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Text_output_counts_infos_per_id_and_detailed_lists_them()
+    {
+        using var flows = new TempFlows();
+        string file = flows.Write("drawing.flow", """
+            Desk { # Desk
+            n1: circle label:"Start"
+            n2: rectangle label:"Fill in the form"
+            n3: rectangle label:"Check the form"
+            n4: circle label:"End"
+            n5: rectangle label:"Forgotten"
+            n1.handle(right) -> n2.handle(left)
+            n2.handle(right) -> n3.handle(left)
+            n3.handle(right) -> n4.handle(left)
+            }
+            """);
+
+        var (code, normal, _) = CliRunner.Run("validate", file);
+        Assert.Equal(0, code);
+        Assert.Contains("warning FZ1014: node 'n5' has no edges", normal, StringComparison.Ordinal);
+        Assert.DoesNotContain("info FZ2001", normal, StringComparison.Ordinal);
+        Assert.Contains("3 infos: FZ2001 unbound node \u00d73; --verbosity detailed lists them\n", normal, StringComparison.Ordinal);
+        Assert.EndsWith("0 errors, 1 warning, 3 infos in 1 file\n", normal.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        var (_, detailed, _) = CliRunner.Run("validate", "--verbosity", "detailed", file);
+        Assert.Equal(3, detailed.Split("info FZ2001: ").Length - 1);
+        Assert.DoesNotContain("--verbosity detailed lists", detailed, StringComparison.Ordinal);
+
+        var (_, json, _) = CliRunner.Run("validate", "--format", "json", file);
+        using JsonDocument report = JsonDocument.Parse(json);
+        Assert.Equal(3, report.RootElement.GetProperty("files")[0].GetProperty("diagnostics").EnumerateArray().Count(d => d.GetProperty("id").GetString() == "FZ2001"));
+    }
+
+    [Fact]
+    public void Progress_is_drawn_only_on_a_terminal_after_half_a_second_and_erased()
+    {
+        var quiet = new StringWriter();
+        using (var off = new FlowRunner.Cli.Output.ProgressLine(quiet, enabled: false))
+        {
+            Thread.Sleep(600);
+            off.Report("validating 1/2");
+        }
+
+        Assert.Equal(string.Empty, quiet.ToString());
+
+        var terminal = new StringWriter();
+        using (var on = new FlowRunner.Cli.Output.ProgressLine(terminal, enabled: true))
+        {
+            on.Report("too early");
+            Thread.Sleep(600);
+            on.Report("validating 2/3");
+        }
+
+        Assert.Equal("\rvalidating 2/3\r              \r", terminal.ToString());
+    }
+
+    [Fact]
     public void Folders_are_searched_recursively_for_flow_and_fz()
     {
         using var flows = new TempFlows();

@@ -12,7 +12,7 @@ using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner validate &lt;files or folders...&gt; [--format text|json|sarif] [--max-warnings N]</c>.</summary>
+/// <summary><c>flowrunner validate &lt;files or folders...&gt; [--format text|json|sarif] [--verbosity normal|detailed] [--max-warnings N] [--strict]</c>.</summary>
 internal static class ValidateCommand
 {
     public static Command Create(CliConsole console)
@@ -40,6 +40,13 @@ internal static class ValidateCommand
             }
         });
 
+        var verbosity = new Option<string>("--verbosity", "-v")
+        {
+            Description = "Text output: normal shows errors and warnings and counts infos per id; detailed lists every info too.",
+            DefaultValueFactory = _ => "normal",
+        };
+        verbosity.AcceptOnlyFromAmong("normal", "detailed");
+
         var strict = new Option<bool>("--strict")
         {
             Description = "Treat unbound nodes (FZ2001) as errors: every activity must be bound to a handler.",
@@ -48,21 +55,25 @@ internal static class ValidateCommand
         {
             paths,
             format,
+            verbosity,
             maxWarnings,
             strict,
         };
-        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(maxWarnings), result.GetValue(strict)));
+        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(verbosity) == "detailed", result.GetValue(maxWarnings), result.GetValue(strict)));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] paths, string format, int? maxWarnings, bool strict)
+    private static int Run(CliConsole console, string[] paths, string format, bool detailed, int? maxWarnings, bool strict)
     {
         var inputs = new FlowInputs(console);
         var catalog = new FlowCatalog(EngineSetup.ValidationRegistry);
         var report = new DiagnosticReport();
         var graphs = new Dictionary<string, FlowGraph?>(StringComparer.Ordinal); // by full path, for the routes files
-        foreach (string path in inputs.Expand(paths))
+        string[] files = [.. inputs.Expand(paths)];
+        using var progress = new ProgressLine(console.Error, console.IsErrorInteractive);
+        foreach ((string path, int index) in files.Select((f, i) => (f, i)))
         {
+            progress.Report($"validating {index + 1}/{files.Length}: {path}");
             LintConfiguration? configuration = inputs.ConfigurationFor(path);
             SourceText? source = configuration is null ? null : inputs.Read(path);
             if (source is null)
@@ -96,6 +107,7 @@ internal static class ValidateCommand
             }
         }
 
+        progress.Dispose();
         switch (format)
         {
             case "json":
@@ -105,7 +117,7 @@ internal static class ValidateCommand
                 SarifReportWriter.Write(report, console.Out);
                 break;
             default:
-                TextReportWriter.Write(report, console.Out);
+                TextReportWriter.Write(report, console.Out, detailed);
                 break;
         }
 
