@@ -205,17 +205,7 @@ public sealed class SeedAuthApiTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static string Oathtool(string base32)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("oathtool") { RedirectStandardOutput = true };
-        start.ArgumentList.Add("--totp");
-        start.ArgumentList.Add("--base32");
-        start.ArgumentList.Add(base32);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string code = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        return code;
-    }
+    private static string Oathtool(string base32) => ExternalTool.Run("oathtool", "--totp", "--base32", base32);
 
     private static string ResetTokenFromOutbox(KestrelHost host)
     {

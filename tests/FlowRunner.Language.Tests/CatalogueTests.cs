@@ -1,25 +1,62 @@
-using System.Text.RegularExpressions;
+using System.Globalization;
+using System.Text;
 using FlowRunner.Language.Diagnostics;
 using FlowRunner.Testing;
 
 namespace FlowRunner.Language.Tests;
 
-/// <summary>Diagnostics/DiagnosticIds.md lists exactly the descriptors in Descriptors.cs (Roslyn AnalyzerReleases).</summary>
-public sealed partial class CatalogueTests
+/// <summary>
+/// docs/diagnostics.md holds, below its generated marker, exactly what the descriptors say: a table, then one section per
+/// rule (its anchor is the rule's help link in SARIF). <c>FLOWRUNNER_UPDATE_GOLDEN=1</c> rewrites that part.
+/// </summary>
+public sealed class CatalogueTests
 {
+    private const string Marker = "<!-- Everything below is generated";
+
     [Fact]
     public void Catalogue_matches_descriptors()
     {
-        string path = Path.Combine(RepoPaths.Root, "src", "FlowRunner.Language", "Diagnostics", "DiagnosticIds.md");
-        var rows = File.ReadAllLines(path)
-            .Select(line => RowPattern().Match(line))
-            .Where(m => m.Success)
-            .Select(m => $"{m.Groups[1].Value}|{m.Groups[2].Value}|{m.Groups[3].Value}|{m.Groups[4].Value.Trim()}|{m.Groups[5].Value}")
-            .ToList();
-        var expected = Descriptors.All
-            .Select(d => $"{d.Id}|{d.Category}|{d.DefaultSeverity}|{d.Title}|{(d.IsConfigurable ? "yes" : "no")}")
-            .ToList();
-        Assert.Equal(expected, rows);
+        string path = Path.Combine(RepoPaths.Root, "docs", "diagnostics.md");
+        string text = File.ReadAllText(path).ReplaceLineEndings("\n");
+        int marker = text.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(marker >= 0, $"{path} lost its generated-part marker");
+        int generated = text.IndexOf("-->\n", marker, StringComparison.Ordinal) + 4;
+        string expected = text[..generated] + Generate();
+        if (Environment.GetEnvironmentVariable("FLOWRUNNER_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, expected);
+            return;
+        }
+
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void Every_rule_says_what_it_means_and_how_to_fix_it()
+    {
+        Assert.All(Descriptors.All, d =>
+        {
+            Assert.True(d.Description.Length > 20 && d.Description.EndsWith('.'), $"{d.Id}: Description is missing or not a sentence");
+            Assert.True(d.Help.Length > 10 && d.Help.EndsWith('.'), $"{d.Id}: Help is missing or not a sentence");
+            Assert.Equal(new Uri($"https://github.com/flowrunner/flowrunner/blob/main/docs/diagnostics.md#{d.Id.ToLowerInvariant()}"), d.HelpUri);
+        });
+    }
+
+    private static string Generate()
+    {
+        var text = new StringBuilder("\n| ID | Category | Severity | Title | Configurable |\n|---|---|---|---|---|\n");
+        foreach (DiagnosticDescriptor d in Descriptors.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {d.Category} | {d.DefaultSeverity} | {d.Title} | {(d.IsConfigurable ? "yes" : "no")} |\n");
+        }
+
+        foreach (DiagnosticDescriptor d in Descriptors.All)
+        {
+            string lowered = d.IsConfigurable ? "can be changed in flowrunner.json" : "cannot be lowered";
+            text.Append(CultureInfo.InvariantCulture, $"\n## {d.Id}\n\n**{d.Title}**: {d.Category.ToString().ToLowerInvariant()}, {d.DefaultSeverity.ToString().ToLowerInvariant()} by default ({lowered}). Message: `{d.MessageFormat.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal)}`\n\n{d.Description}\n\n**Fix:** {d.Help}\n");
+        }
+
+        return text.ToString();
     }
 
     [Fact]
@@ -39,7 +76,4 @@ public sealed partial class CatalogueTests
             Assert.Equal(expectedDigit, d.Id[2]);
         }
     }
-
-    [GeneratedRegex(@"^\| (FZ\d{4}) \| (\w+) \| (\w+) \| ([^|]+) \| (yes|no) \|$")]
-    private static partial Regex RowPattern();
 }

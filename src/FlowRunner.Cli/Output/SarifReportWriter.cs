@@ -5,10 +5,16 @@ using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Output;
 
-/// <summary>SARIF 2.1.0 as code-scanning services read it: one run, every rule in the driver, relative URIs.</summary>
+/// <summary>
+/// SARIF 2.1.0 as code-scanning services read it: one run; every rule in the driver with its description, help and a
+/// link into docs/diagnostics.md; relative paths resolved against <c>%SRCROOT%</c> (the working directory), absolute
+/// ones as <c>file://</c> URIs.
+/// </summary>
 internal static class SarifReportWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    private const string SourceRoot = "%SRCROOT%";
 
     public static void Write(DiagnosticReport report, TextWriter writer)
     {
@@ -32,9 +38,17 @@ internal static class SarifReportWriter
             {
                 json.WriteStartObject();
                 json.WriteString("id", rule.Id);
-                json.WriteString("name", string.Concat(rule.Title.Split(' ').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..])));
+                json.WriteString("name", string.Concat(rule.Title.Split(' ', '-').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..])));
                 json.WriteStartObject("shortDescription");
                 json.WriteString("text", rule.Title);
+                json.WriteEndObject();
+                json.WriteStartObject("fullDescription");
+                json.WriteString("text", rule.Description);
+                json.WriteEndObject();
+                json.WriteString("helpUri", rule.HelpUri.AbsoluteUri);
+                json.WriteStartObject("help");
+                json.WriteString("text", rule.Help);
+                json.WriteString("markdown", $"{rule.Help} See [{rule.Id}]({rule.HelpUri.AbsoluteUri}).");
                 json.WriteEndObject();
                 json.WriteStartObject("defaultConfiguration");
                 json.WriteString("level", Level(rule.DefaultSeverity));
@@ -43,6 +57,11 @@ internal static class SarifReportWriter
             }
 
             json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartObject("originalUriBaseIds");
+            json.WriteStartObject(SourceRoot);
+            json.WriteString("uri", new Uri(Path.TrimEndingDirectorySeparator(Environment.CurrentDirectory) + "/").AbsoluteUri);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteString("columnKind", "utf16CodeUnits");
@@ -78,7 +97,16 @@ internal static class SarifReportWriter
         json.WriteStartObject();
         json.WriteStartObject("physicalLocation");
         json.WriteStartObject("artifactLocation");
-        json.WriteString("uri", Uri(path));
+        if (Path.IsPathFullyQualified(path))
+        {
+            json.WriteString("uri", new Uri(path).AbsoluteUri);
+        }
+        else
+        {
+            json.WriteString("uri", RelativeUri(path));
+            json.WriteString("uriBaseId", SourceRoot);
+        }
+
         json.WriteEndObject();
         json.WriteStartObject("region");
         json.WriteNumber("startLine", region.Line);
@@ -99,7 +127,7 @@ internal static class SarifReportWriter
         _ => "note",
     };
 
-    // SARIF wants a URI reference: forward slashes, percent-encoded; relative paths stay relative.
-    private static string Uri(string path) =>
+    // A relative URI reference: forward slashes, percent-encoded.
+    private static string RelativeUri(string path) =>
         string.Join('/', path.Replace('\\', '/').Split('/').Select(System.Uri.EscapeDataString));
 }

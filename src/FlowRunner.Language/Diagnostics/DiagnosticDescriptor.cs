@@ -13,4 +13,17 @@ public sealed record DiagnosticDescriptor(
     string MessageFormat,
     DiagnosticCategory Category,
     DiagnosticSeverity DefaultSeverity,
-    bool IsConfigurable = true);
+    bool IsConfigurable = true)
+{
+    /// <summary>What the diagnostic means and why it matters, in a sentence or two (the catalogue, SARIF's <c>fullDescription</c>).</summary>
+    public string Description { get; init; } = string.Empty;
+
+    /// <summary>How to fix it, in general terms (the catalogue, SARIF's <c>help</c>); each diagnostic adds its own hint.</summary>
+    public string Help { get; init; } = string.Empty;
+
+    /// <summary>This rule's section in the diagnostics catalogue (<c>docs/diagnostics.md</c>).</summary>
+    public Uri HelpUri => new($"{CatalogueUri}#{Id.ToLowerInvariant()}");
+
+    /// <summary>Where the diagnostics catalogue is published.</summary>
+    public const string CatalogueUri = "https://github.com/flowrunner/flowrunner/blob/main/docs/diagnostics.md";
+}

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using FlowRunner.Activities.Identity.Passwords;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Activities.Identity.Tests.Passwords;
 

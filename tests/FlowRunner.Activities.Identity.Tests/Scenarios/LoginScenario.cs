@@ -3,6 +3,7 @@ using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 

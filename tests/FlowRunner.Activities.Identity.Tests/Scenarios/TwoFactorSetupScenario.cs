@@ -2,6 +2,7 @@ using Dapper;
 using FlowRunner.Activities.Identity.Totp;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
+using FlowRunner.Testing;
 
 namespace FlowRunner.Activities.Identity.Tests.Scenarios;
 

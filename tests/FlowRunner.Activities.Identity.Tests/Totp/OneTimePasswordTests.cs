@@ -1,5 +1,6 @@
 using System.Text;
 using FlowRunner.Activities.Identity.Totp;
+using FlowRunner.Testing;
 using OtpNet;
 
 namespace FlowRunner.Activities.Identity.Tests.Totp;
