@@ -35,18 +35,35 @@ public static class FlowEndpoints
         FlowHost host = endpoints.ServiceProvider.GetRequiredService<FlowHost>();
         host.LoadAll();
 
-        endpoints.MapGet("/health", () => Results.Ok(new { status = "healthy" })).AllowAnonymous().WithName("health");
+        endpoints.MapGet("/health", () => Results.Ok(new Health("healthy"))).AllowAnonymous().WithName("health")
+            .WithSummary("Answers 200 while the server runs").WithTags(FlowRunnerOpenApi.HealthTag).Produces<Health>();
         endpoints.MapOpenApi().AllowAnonymous();
         endpoints.MapFlowRunnerPage();
 
-        RouteGroupBuilder api = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.AdminPolicy);
+        RouteGroupBuilder api = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.AdminPolicy)
+            .WithTags(FlowRunnerOpenApi.FlowsTag);
         LimitRequestBodies(api, options.MaxRequestBodyBytes);
-        api.MapGet("/flows", ListFlows).WithName("listFlows");
-        api.MapGet("/flows/{**name}", GetFlow).WithName("getFlow");
-        api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait");
-        api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance");
-        api.MapGet("/instances/{id}/diagram.svg", GetInstanceDiagramAsync).WithName("getInstanceDiagram");
-        api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance"); // POST /flows/{name}/instances
+        api.MapGet("/flows", ListFlows).WithName("listFlows").WithSummary("Lists the flows with their versions and diagnostic counts")
+            .Produces<FlowSummary[]>();
+        api.MapGet("/flows/{**name}", GetFlow).WithName("getFlow")
+            .WithSummary("Describes a flow (graph and diagnostics); with /diagram.svg draws it; with /instances lists its latest instances")
+            .WithMetadata(new FlowRunnerOpenApi.OneOfJson(typeof(FlowDescription), typeof(InstanceListItem[])))
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/instances/{id}/nodes/{nodeId}", AnswerAsync).WithName("answerWait")
+            .WithSummary("Answers the wait of an instance at a node (If-Match: the version read, to refuse a stale answer)")
+            .Produces<RunResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance").WithSummary("An instance's state and journal")
+            .Produces<InstanceView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/instances/{id}/diagram.svg", GetInstanceDiagramAsync).WithName("getInstanceDiagram")
+            .WithSummary("Draws the flow with the instance's path, waits and fault")
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/flows/{**name}", StartAsync).WithName("startInstance") // POST /flows/{name}/instances
+            .WithSummary("Starts an instance of a flow (the path is /flows/{name}/instances)")
+            .Produces<RunResult>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         // Routes declared in a routes file (e.g. seed 002's /api/auth/...), checked against the flows first.
         if (options.RoutesFile is { } file)
@@ -76,14 +93,12 @@ public static class FlowEndpoints
             return await next(context).ConfigureAwait(false);
         });
 
-    private static IResult ListFlows(FlowHost host) => Results.Ok(host.Flows.Select(f => new
-    {
-        id = f.Name,
-        version = f.Current.Flow?.Hash,
-        runnable = f.Current.Flow is not null,
-        errors = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error),
-        warnings = f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
-    }));
+    private static IResult ListFlows(FlowHost host) => Results.Ok(host.Flows.Select(f => new FlowSummary(
+        f.Name,
+        f.Current.Flow?.Hash,
+        f.Current.Flow is not null,
+        f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error),
+        f.Latest.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning))));
 
     // GET /flows/{name}, /flows/{name}/diagram.svg and /flows/{name}/instances share the catch-all route.
     private static async Task<IResult> GetFlow(string name, FlowHost host, IInstanceStore store, CancellationToken cancellationToken)
@@ -98,7 +113,7 @@ public static class FlowEndpoints
         if (name.EndsWith(instances, StringComparison.Ordinal) && host.Find(name[..^instances.Length]) is { } listed)
         {
             IReadOnlyList<InstanceSummary> found = await store.ListAsync(listed.Name, 50, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(found.Select(i => new { id = i.Id, status = InstancePath.StatusName(i.Status), version = i.Version, createdAt = i.CreatedAt, updatedAt = i.UpdatedAt }));
+            return Results.Ok(found.Select(i => new InstanceListItem(i.Id, InstancePath.StatusName(i.Status), i.Version, i.CreatedAt, i.UpdatedAt)));
         }
 
         return DescribeFlow(name, host);
@@ -139,17 +154,15 @@ public static class FlowEndpoints
         }
 
         var source = SourceText.From(flow.Latest.Source, flow.Name);
-        return Results.Ok(new
-        {
-            id = flow.Name,
-            version = flow.Current.Flow?.Hash,
-            graph = flow.Current.Flow is { } bound ? GraphExport.From(bound.Graph) : null,
-            diagnostics = flow.Latest.Diagnostics.Select(d =>
+        return Results.Ok(new FlowDescription(
+            flow.Name,
+            flow.Current.Flow?.Hash,
+            flow.Current.Flow is { } bound ? GraphExport.From(bound.Graph) : null,
+            [.. flow.Latest.Diagnostics.Select(d =>
             {
                 LinePosition at = source.GetLinePosition(d.Location.Start);
-                return new { id = d.Id, severity = DiagnosticFormatter.SeverityName(d.Severity), message = d.Message, line = at.Line + 1, column = at.Character + 1, hint = d.Hint };
-            }),
-        });
+                return new FlowDiagnostic(d.Id, DiagnosticFormatter.SeverityName(d.Severity), d.Message, at.Line + 1, at.Character + 1, d.Hint);
+            })]));
     }
 
     private static async Task<IResult> StartAsync(string name, FlowHost host, FlowRuntime runtime, HttpResponse response, CancellationToken cancellationToken)
@@ -187,7 +200,7 @@ public static class FlowEndpoints
         {
             RunResult result = await runtime.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(id, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(new { instance = result, journal });
+            return Results.Ok(new InstanceView(result, journal));
         }
         catch (InstanceNotFoundException e)
         {
@@ -258,4 +271,17 @@ public static class FlowEndpoints
     private static IResult Problem(int status, string title, string detail, string? diagnosticId = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title,
             extensions: diagnosticId is null ? null : new Dictionary<string, object?> { ["diagnosticId"] = diagnosticId });
+
+    // The answers' shapes, named so the OpenAPI document describes them.
+    internal sealed record Health(string Status);
+
+    internal sealed record FlowSummary(string Id, string? Version, bool Runnable, int Errors, int Warnings);
+
+    internal sealed record FlowDescription(string Id, string? Version, GraphExport? Graph, IReadOnlyList<FlowDiagnostic> Diagnostics);
+
+    internal sealed record FlowDiagnostic(string Id, string Severity, string Message, int Line, int Column, string? Hint);
+
+    internal sealed record InstanceListItem(string Id, string Status, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    internal sealed record InstanceView(RunResult Instance, IReadOnlyList<JournalEntry> Journal);
 }

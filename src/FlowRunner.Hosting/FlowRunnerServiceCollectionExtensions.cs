@@ -53,15 +53,7 @@ public static class FlowRunnerServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddOpenApi(options => options.AddOperationTransformer((operation, context, _) =>
-        {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Routes.RouteDefinition>().FirstOrDefault() is { } route)
-            {
-                Routes.RouteOpenApi.Describe(operation, route);
-            }
-
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(FlowRunnerOpenApi.Configure);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));

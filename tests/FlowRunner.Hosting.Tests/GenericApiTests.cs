@@ -71,7 +71,8 @@ public sealed class GenericApiTests
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
         await host.CreateUserAsync("ann@example.com", "correct horse battery");
-        using HttpClient admin = host.ClientWithRole("admin");
+        var conformance = new OpenApiConformance();
+        using HttpClient admin = conformance.Client(host.Client.BaseAddress!, host.AccessToken("admin"));
 
         HttpResponseMessage started = await admin.PostAsync("/flows/auth/login/instances", null);
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
@@ -92,6 +93,13 @@ public sealed class GenericApiTests
         JsonElement read = await admin.GetFromJsonAsync<JsonElement>($"/instances/{id}");
         Assert.Contains(read.GetProperty("journal").EnumerateArray(), e => e.GetProperty("event").GetString() == "complete-instance");
         Assert.False(read.GetProperty("instance").GetProperty("outputs").TryGetProperty("access_token", out _)); // tokens reached the caller only
+
+        // Every answer here is what the OpenAPI document says it is.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/flows")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/flows/auth/login")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/flows/auth/login/instances")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/instances/nope")).StatusCode);
+        conformance.AssertAllMatch(await host.Client.GetStringAsync("/openapi/v1.json"));
     }
 
     [Fact]
@@ -112,7 +120,8 @@ public sealed class GenericApiTests
     public async Task Bad_input_gets_problem_details_with_the_right_status()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
-        using HttpClient admin = host.ClientWithRole("admin");
+        var conformance = new OpenApiConformance();
+        using HttpClient admin = conformance.Client(host.Client.BaseAddress!, host.AccessToken("admin"));
         string id = (await (await admin.PostAsync("/flows/auth/login/instances", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
 
         HttpResponseMessage malformed = await admin.PostAsync($"/instances/{id}/nodes/n2", new StringContent("{\"email\": ", Encoding.UTF8, "application/json"));
@@ -126,6 +135,7 @@ public sealed class GenericApiTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/instances/nope/nodes/n2", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/instances/nope")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/instances/{id}/nodes/n9", new { })).StatusCode);
+        conformance.AssertAllMatch(await host.Client.GetStringAsync("/openapi/v1.json"));
     }
 
     [Fact]

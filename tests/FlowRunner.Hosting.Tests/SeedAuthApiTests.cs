@@ -14,7 +14,8 @@ public sealed class SeedAuthApiTests
     {
         await using KestrelHost host = await KestrelHost.StartAsync();
         await host.CreateUserAsync("ann@example.com", "correct horse battery");
-        HttpClient api = host.Client;
+        var conformance = new OpenApiConformance(); // every answer of the story is checked against the OpenAPI document
+        using HttpClient api = conformance.Client(host.Client.BaseAddress!);
 
         // Log in: an RFC 6749 §5.1 token response.
         JsonElement tokens = await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
@@ -30,8 +31,7 @@ public sealed class SeedAuthApiTests
 
         // The profile needs a valid access token.
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/user/profile")).StatusCode);
-        using var authed = new HttpClient { BaseAddress = api.BaseAddress };
-        authed.DefaultRequestHeaders.Authorization = new("Bearer", access);
+        using HttpClient authed = conformance.Client(api.BaseAddress!, access);
         Assert.Equal("ann@example.com", (await authed.GetFromJsonAsync<JsonElement>("/api/user/profile")).GetProperty("email").GetString());
 
         // Refresh rotates; the old refresh token is then refused.
@@ -67,6 +67,9 @@ public sealed class SeedAuthApiTests
         Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/auth/reset/{token}")).StatusCode);
         JsonElement afterReset = await PostOkAsync(api, "/api/auth/login", new { email = "ann@example.com", password = "a brand new password" });
         Assert.True(afterReset.GetProperty("require_2fa").GetBoolean());
+
+        Assert.True(conformance.Count >= 15, $"only {conformance.Count} answers recorded");
+        conformance.AssertAllMatch(await host.Client.GetStringAsync("/openapi/v1.json"));
 
         // Nothing secret was logged: passwords, tokens, codes, secrets.
         string logs = string.Join("\n", host.Logs.Lines);

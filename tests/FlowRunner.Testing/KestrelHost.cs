@@ -91,10 +91,12 @@ public sealed class KestrelHost : IAsyncDisposable
     public HttpClient ClientWithRole(string role)
     {
         var client = new HttpClient { BaseAddress = Client.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            Identity.Tokens(TimeProvider.System).IssueAccessToken("user-" + role, role + "@example.com", role));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken(role));
         return client;
     }
+
+    /// <summary>An access token with this role, signed with the server's key.</summary>
+    public string AccessToken(string role) => Identity.Tokens(TimeProvider.System).IssueAccessToken("user-" + role, role + "@example.com", role);
 
     public async ValueTask DisposeAsync()
     {

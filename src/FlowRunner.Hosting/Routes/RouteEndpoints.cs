@@ -25,8 +25,14 @@ internal static class RouteEndpoints
         {
             Func<HttpContext, Task<IResult>> handler = http => HandleAsync(http, route);
             RouteHandlerBuilder mapped = group.MapMethods(route.Path, [route.Method], (Delegate)handler)
-                .WithName(route.Method + " " + route.Path)
+                .WithName(RouteOpenApi.OperationId(route))
+                .WithTags(FlowRunnerOpenApi.RoutesTag)
                 .WithMetadata(route); // read by RouteOpenApi to describe the bodies
+            foreach (int status in RouteOpenApi.Problems(route))
+            {
+                mapped.ProducesProblem(status);
+            }
+
             if (route.IsPublic)
             {
                 mapped.AllowAnonymous();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace FlowRunner.Hosting.Routes;
@@ -47,14 +48,10 @@ internal static class RouteOpenApi
         }
 
         operation.Responses ??= [];
-        if (route.IsPublic || route.Limit is not null)
-        {
-            operation.Responses["429"] = new OpenApiResponse { Description = "Too many attempts from this address or for this account: retry after the Retry-After header's seconds" };
-        }
-
         foreach (IGrouping<int, (string Condition, int Status, JsonElement Body)> status in rules.GroupBy(r => r.Status))
         {
-            IOpenApiSchema[] schemas = [.. status.Select(r => Schema(r.Body))];
+            // One schema per distinct body: a real answer then matches exactly one branch of oneOf.
+            IOpenApiSchema[] schemas = [.. status.Select(r => Schema(r.Body)).DistinctBy(Serialized)];
             operation.Responses[status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
             {
                 Description = string.Join("; or ", status.Select(r => r.Condition)),
@@ -64,6 +61,40 @@ internal static class RouteOpenApi
                 },
             };
         }
+    }
+
+    /// <summary>A URL-safe operation id: <c>POST /api/auth/reset/{token}</c> is <c>postApiAuthResetByToken</c>.</summary>
+    internal static string OperationId(RouteDefinition route) =>
+        route.Method.ToLowerInvariant() + string.Concat(route.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(segment =>
+            segment.StartsWith('{') ? "By" + Pascal(segment.Trim('{', '}', '*')) : Pascal(segment)));
+
+    /// <summary>The ProblemDetails answers a route can give besides its result rules (RouteEndpoints.HandleAsync).</summary>
+    internal static IEnumerable<int> Problems(RouteDefinition route)
+    {
+        yield return 400; // malformed JSON, or an answer the wait refuses
+        if (route.Method != "GET")
+        {
+            yield return 413;
+            yield return 415;
+        }
+
+        if (route.Target is ResumeInstance or FindWaiting)
+        {
+            yield return 409; // another answer won
+        }
+
+        yield return 429; // rate limits and busy handlers
+        yield return 500;
+    }
+
+    private static string Pascal(string segment) =>
+        string.Concat(segment.Split('-', '_', '.').Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    private static string Serialized(IOpenApiSchema schema)
+    {
+        using var text = new StringWriter();
+        schema.SerializeAsV31(new OpenApiJsonWriter(text));
+        return text.ToString();
     }
 
     // A result rule's condition in words.
@@ -99,12 +130,13 @@ internal static class RouteOpenApi
         {
             Type = JsonSchemaType.Object,
             Properties = value.EnumerateObject().ToDictionary(p => p.Name, p => (IOpenApiSchema)Schema(p.Value), StringComparer.Ordinal),
+            Required = new HashSet<string>(value.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal),
         },
         JsonValueKind.Array => new OpenApiSchema { Type = JsonSchemaType.Array },
         JsonValueKind.True or JsonValueKind.False => new OpenApiSchema { Type = JsonSchemaType.Boolean },
         JsonValueKind.Number => new OpenApiSchema { Type = JsonSchemaType.Number },
         JsonValueKind.String when value.GetString() is ['=', .. string expression] => new OpenApiSchema { Description = "from " + expression },
-        JsonValueKind.String => new OpenApiSchema { Type = JsonSchemaType.String },
+        JsonValueKind.String => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(value.GetString()!)] },
         _ => new OpenApiSchema(),
     };
 }
