@@ -5,9 +5,10 @@ using FlowRunner.Testing;
 namespace FlowRunner.Benchmarks;
 
 /// <summary>
-/// What a CI job feels: <c>flowrunner validate flows/auth/login.flow</c> as a whole process from the Release build,
-/// against <c>flowrunner --version</c> (runtime start and command line only) in the same run, interleaved.
-/// Target (issue 12): at most 3x.
+/// What a CI job feels: <c>flowrunner validate flows/auth/login.flow</c> as a whole process from the installed tool (this
+/// tree packed with <c>dotnet pack</c> and installed into a temporary tool path, as a user installs it), against
+/// <c>flowrunner --version</c> (runtime start and command line only) in the same run, interleaved.
+/// Target (issue 14): at most 3x.
 /// </summary>
 internal static class ColdStartBenchmark
 {
@@ -15,18 +16,21 @@ internal static class ColdStartBenchmark
 
     public static int Run()
     {
-#if DEBUG
-        const string Configuration = "Debug";
-#else
-        const string Configuration = "Release";
-#endif
-        string exe = Path.Combine(RepoPaths.Root, "src", "FlowRunner.Cli", "bin", Configuration, "net10.0", OperatingSystem.IsWindows() ? "flowrunner.exe" : "flowrunner");
-        if (!File.Exists(exe))
+        using var temp = new TempFolder("flowrunner-cold-");
+        string packages = Path.Combine(temp.Path, "packages");
+        string tools = Path.Combine(temp.Path, "tools");
+        Console.Error.WriteLine("cold start: packing and installing the tool...");
+        ExternalTool.Run("dotnet", "pack", Path.Combine(RepoPaths.Root, "src", "FlowRunner.Cli"), "-c", "Release", "-o", packages);
+        var (code, output, error) = ExternalTool.Start("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", packages, "FlowRunner.Cli"],
+            temp.Path, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(temp.Path, "nuget") }); // this pack, not a cached one
+        if (code != 0)
         {
-            Console.Error.WriteLine($"{exe} is missing: build the CLI in {Configuration} first");
+            Console.Error.WriteLine($"installing the tool failed: {error}{output}");
             return 1;
         }
 
+        ExternalTool.Start("dotnet", ["build-server", "shutdown"]); // the compiler servers the pack left would take CPU from the timings
+        string exe = Path.Combine(tools, OperatingSystem.IsWindows() ? "flowrunner.exe" : "flowrunner");
         string[] version = ["--version"];
         string[] validate = ["validate", Path.Combine("flows", "auth", "login.flow")];
         RunOnce(exe, version); // the first process also reads the files from disk
@@ -46,7 +50,7 @@ internal static class ColdStartBenchmark
         double v = Median(versionTimes);
         double check = Median(validateTimes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cold start ({Configuration}, median of {Runs}): flowrunner --version {v:F0} ms, flowrunner validate flows/auth/login.flow {check:F0} ms: {check / v:F2}x (target <= 3x)"));
+            $"cold start (installed tool, median of {Runs}): flowrunner --version {v:F0} ms, flowrunner validate flows/auth/login.flow {check:F0} ms: {check / v:F2}x (target <= 3x)"));
         return 0;
     }
 

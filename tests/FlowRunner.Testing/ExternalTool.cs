@@ -16,8 +16,12 @@ public static class ExternalTool
         return output.Trim();
     }
 
-    /// <summary>Runs <paramref name="tool"/> in <paramref name="workingDirectory"/> (or here) and returns its exit code and both streams.</summary>
-    public static (int ExitCode, string Output, string Error) Start(string tool, string[] arguments, string? workingDirectory = null)
+    /// <summary>
+    /// Runs <paramref name="tool"/> in <paramref name="workingDirectory"/> (or here), with <paramref name="environment"/>
+    /// added to this process's variables, and returns its exit code and both streams.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) Start(string tool, string[] arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(tool)
         {
@@ -29,6 +33,11 @@ public static class ExternalTool
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
