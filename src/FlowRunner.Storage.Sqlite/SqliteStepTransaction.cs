@@ -20,8 +20,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     {
         await Unit.Connection.ExecuteAsync(
             """
-            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at)
-            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt);
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent)
+            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent);
             """,
             Row(state), Unit.Transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state).ConfigureAwait(false);
@@ -114,7 +114,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         using SqlMapper.GridReader reader = await db.QueryMultipleAsync(
             """
             SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
-                   visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt
+                   visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt,
+                   trace_parent AS TraceParent
             FROM instances WHERE id = @instanceId;
             SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut
             FROM branches WHERE instance_id = @instanceId ORDER BY rowid;
@@ -138,6 +139,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             Visits = SqliteJson.Read<Dictionary<string, int>>(row.Visits),
             Outputs = SqliteJson.Read<Dictionary<string, JsonElement>>(row.Outputs),
             Incident = row.Incident is null ? null : SqliteJson.Read<Incident>(row.Incident),
+            TraceParent = row.TraceParent,
             CreatedAt = StoredTime.Parse(row.CreatedAt),
             UpdatedAt = StoredTime.Parse(row.UpdatedAt),
         };
@@ -204,6 +206,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         Incident = state.Incident is null ? null : SqliteJson.Write(state.Incident),
         CreatedAt = StoredTime.Format(state.CreatedAt),
         UpdatedAt = StoredTime.Format(state.UpdatedAt),
+        state.TraceParent,
     };
 
     private sealed class InstanceRow
@@ -229,6 +232,8 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         public string CreatedAt { get; set; } = string.Empty;
 
         public string UpdatedAt { get; set; } = string.Empty;
+
+        public string? TraceParent { get; set; }
     }
 
     private sealed class VariableRow

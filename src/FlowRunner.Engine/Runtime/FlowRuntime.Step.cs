@@ -5,6 +5,7 @@ using FlowRunner.Engine.Graph;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime.Steps;
 using FlowRunner.Engine.State;
+using FlowRunner.Engine.Telemetry;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
@@ -58,6 +59,8 @@ public sealed partial class FlowRuntime
             ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
             branch.Answer = null;
             step = new Step(store, batch, flow, state, branch, node, answer, time);
+            System.Diagnostics.Activity? span = FlowTelemetry.StartNode(flow, state, node);
+            batch.Track(span);
             if (arrival is { } cause)
             {
                 step.ClearTimer();
@@ -65,6 +68,7 @@ public sealed partial class FlowRuntime
             }
 
             await RunBranchAsync(step, cancellationToken).ConfigureAwait(false);
+            FlowTelemetry.FinishNode(span, state, branch, time.GetUtcNow());
         }
 
         SaveStep(batch, flow, state, loaded, step);
@@ -118,6 +122,7 @@ public sealed partial class FlowRuntime
         if (status is InstanceStatus.Completed or InstanceStatus.Faulted)
         {
             Secrets.Clear(instanceId);
+            FlowTelemetry.InstanceEnded(carried!);
         }
 
         if (batch.Busy is { } busy)

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime.Steps;
 using FlowRunner.Engine.State;
+using FlowRunner.Engine.Telemetry;
 using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Engine.Runtime;
@@ -46,15 +48,17 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         }
 
         DateTimeOffset now = time.GetUtcNow();
+        string id = RecordId.New(); // 128 bits from the CSPRNG: an id may be handed to a client (a login's session_id), so it must not be guessable
+        using Activity? run = FlowTelemetry.StartRun("start", flow.Name, flow.Hash, id, storedTraceParent: null);
         var state = new InstanceState
         {
-            // 128 bits from the CSPRNG: an instance id may be handed to a client (a login's session_id), so it must not be guessable.
-            Id = RecordId.New(),
+            Id = id,
             FlowName = flow.Name,
             FlowHash = flow.Hash,
             Status = InstanceStatus.Running,
             CreatedAt = now,
             UpdatedAt = now,
+            TraceParent = run?.Id,
         };
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (FlowNode start in starts)
@@ -62,15 +66,26 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = start.Id, Status = BranchStatus.Ready });
         }
 
-        await using (var batch = new StepBatch(store, Secrets, delivered))
+        try
         {
-            batch.Insert(state);
-            var start = new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now);
-            batch.Write((tx, ct) => tx.AppendJournalAsync(start, ct));
-            await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
-        }
+            await using (var batch = new StepBatch(store, Secrets, delivered))
+            {
+                batch.Insert(state);
+                var start = new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now);
+                batch.Write((tx, ct) => tx.AppendJournalAsync(start, ct));
+                await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
+            }
 
-        return await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
+            FlowTelemetry.InstanceStarted(flow.Name);
+            RunResult result = await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
+            FlowTelemetry.EndRun(run, result.Status, result.Incident);
+            return result;
+        }
+        catch (Exception e)
+        {
+            FlowTelemetry.EndRun(run, null, null, e);
+            throw;
+        }
     }
 
     /// <summary>
@@ -90,48 +105,85 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     public async Task<RunResult> ResumeAsync(string instanceId, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion, CancellationToken cancellationToken)
     {
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        for (int attempt = 1; ; attempt++)
+        Activity? run = null;
+        try
         {
-            InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InstanceNotFoundException(instanceId);
-            if (expectedVersion is { } expected && expected != state.Version)
+            for (int attempt = 1; ; attempt++)
             {
-                throw new ConcurrencyException(instanceId, $"instance '{instanceId}' is at version {state.Version}, not {expected}: read it again and answer what it waits for now");
+                InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InstanceNotFoundException(instanceId);
+                run ??= FlowTelemetry.StartRun("answer", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
+                if (await AnswerAsync(state, nodeId, input, expectedVersion, delivered, isLastAttempt: attempt >= MaxAttempts, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
 
-            Branch branch = state.Branches.FirstOrDefault(b => b.NodeId == nodeId && b.Status == BranchStatus.Waiting)
-                ?? throw new NotWaitingException(instanceId, nodeId,
-                    $"node '{nodeId}' of instance '{instanceId}' is not waiting ({Describe(state)}); it may have been answered already");
-            WaitRequest wait = branch.Wait ?? WaitRequest.Confirmation;
-            InputValidation.Check(nodeId, wait, input);
+            RunResult result = await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
+            FlowTelemetry.EndRun(run, result.Status, result.Incident);
+            return result;
+        }
+        catch (Exception e)
+        {
+            FlowTelemetry.EndRun(run, null, null, e);
+            throw;
+        }
+    }
 
-            BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
-            await using var batch = new StepBatch(store, Secrets, delivered);
-            branch.Status = BranchStatus.Ready;
-            branch.Wait = null;
-            branch.Answer = input;
-            batch.KeepSecrets(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
-            try
-            {
-                await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
-                await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts)
-            {
-                continue; // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
-            }
-
-            break;
+    // One attempt at an answer: false when another caller changed the instance before it committed (read it again).
+    private async Task<bool> AnswerAsync(InstanceState state, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion,
+        Dictionary<string, JsonElement> delivered, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        string instanceId = state.Id;
+        if (expectedVersion is { } expected && expected != state.Version)
+        {
+            throw new ConcurrencyException(instanceId, $"instance '{instanceId}' is at version {state.Version}, not {expected}: read it again and answer what it waits for now");
         }
 
-        return await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
+        Branch branch = state.Branches.FirstOrDefault(b => b.NodeId == nodeId && b.Status == BranchStatus.Waiting)
+            ?? throw new NotWaitingException(instanceId, nodeId,
+                $"node '{nodeId}' of instance '{instanceId}' is not waiting ({Describe(state)}); it may have been answered already");
+        WaitRequest wait = branch.Wait ?? WaitRequest.Confirmation;
+        InputValidation.Check(nodeId, wait, input);
+
+        BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        await using var batch = new StepBatch(store, Secrets, delivered);
+        branch.Status = BranchStatus.Ready;
+        branch.Wait = null;
+        branch.Answer = input;
+        batch.KeepSecrets(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
+        DateTimeOffset waitingSince = state.UpdatedAt; // the last change before the answer: when the wait began
+        try
+        {
+            await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
+            await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyException) when (!isLastAttempt)
+        {
+            return false; // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
+        }
+
+        FlowTelemetry.Waited(time.GetUtcNow() - waitingSince, state.FlowName, "answer");
+        return true;
     }
 
     /// <summary>Runs steps until no branch is ready. Secret outputs of these steps have no caller and are dropped.</summary>
     public async Task RunAsync(string instanceId, CancellationToken cancellationToken)
     {
-        await using var batch = new StepBatch(store, Secrets, delivered: null);
-        await ContinueAsync(batch, instanceId, saved: null, cancellationToken).ConfigureAwait(false);
+        InstanceState? state = FlowTelemetry.Listening ? await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
+        using Activity? run = state is null ? null : FlowTelemetry.StartRun("run", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
+        try
+        {
+            await using var batch = new StepBatch(store, Secrets, delivered: null);
+            await ContinueAsync(batch, instanceId, saved: null, cancellationToken).ConfigureAwait(false);
+            InstanceState? ended = run is null ? null : await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            FlowTelemetry.EndRun(run, ended?.Status, ended?.Incident);
+        }
+        catch (Exception e)
+        {
+            FlowTelemetry.EndRun(run, null, null, e);
+            throw;
+        }
     }
 
     /// <summary>Start-up recovery: runs every instance that was interrupted, then fires due timers.</summary>
@@ -167,6 +219,8 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             }
 
             BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+            using Activity? run = FlowTelemetry.StartRun("timer", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
+            DateTimeOffset waitingSince = state.UpdatedAt;
             int loaded = state.Version;
             var timeout = new JournalEntry(state.Id, 0, branch.NodeId, flow?.Graph.FindNode(branch.NodeId)?.Lane, JournalEvent.Timeout, null,
                 "deadline " + timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), time.GetUtcNow());
@@ -177,11 +231,14 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             {
                 await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
             }
-            catch (ConcurrencyException)
+            catch (ConcurrencyException e)
             {
+                FlowTelemetry.EndRun(run, null, null, e);
                 continue; // answered (or otherwise moved on) since it was read: the answer's step cleared the timer
             }
 
+            FlowTelemetry.Waited(time.GetUtcNow() - waitingSince, state.FlowName, "timeout");
+            FlowTelemetry.EndRun(run, state.Status, state.Incident);
             fired++;
         }
 

@@ -38,6 +38,11 @@ public sealed class InstanceState
     /// <summary>The next branch number, so ids never repeat within an instance.</summary>
     public int NextBranch { get; set; } = 1;
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that started the instance, when it was traced: later runs continue that trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>When the instance started.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

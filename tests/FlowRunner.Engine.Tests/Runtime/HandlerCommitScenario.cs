@@ -2,6 +2,7 @@ using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
 using FlowRunner.Engine.Tests.Support;
+using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Engine.Tests.Runtime;
@@ -76,6 +77,7 @@ public sealed class HandlerCommitScenario
             n5.handle(right) -> n4.handle(bottom)
             }
             """;
+        using var spans = new SpanCapture();
         await using EngineHarness h = await EngineHarness.CreateAsync();
         var held = new HeldActivity();
         h.Registry.Add(held);
@@ -94,6 +96,9 @@ public sealed class HandlerCommitScenario
         Assert.Equal(2, held.Calls); // the held run lost the race: its commit was discarded, not applied a second time
         Assert.Equal(["n5"], h.Records());
         Assert.Equal(1, h.Query<long>("SELECT COUNT(*) FROM journal WHERE instance_id = @id AND node_id = 'n5' AND event = 'complete'", new { id = run.InstanceId }).Single());
+        // The discarded run of n5 left no span: one node span per execution that counts, as the journal has them.
+        Assert.Single(spans.Nodes(run.InstanceId, "n5"));
+        Assert.Equal(2, spans.Nodes(run.InstanceId, "n3").Length); // its wait, then the answer taken again: each committed once
     }
 
     private static ValueTask<ActivityResult> RecordInCommit(ActivityContext context) =>

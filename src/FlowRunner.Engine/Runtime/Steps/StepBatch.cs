@@ -2,6 +2,7 @@ using System.Text.Json;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.State;
+using FlowRunner.Engine.Telemetry;
 
 namespace FlowRunner.Engine.Runtime.Steps;
 
@@ -17,6 +18,8 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     private readonly HandOut _running = new();
     private readonly HandOut _saved = new();
     private readonly List<Func<IStepTransaction, CancellationToken, Task>> _writes = [];
+    private readonly List<System.Diagnostics.Activity> _runningSpans = [];
+    private readonly List<System.Diagnostics.Activity> _savedSpans = [];
     private IStepTransaction? _transaction;
     private InstanceState? _state;
     private int _storedVersion;
@@ -61,7 +64,18 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
 
         state.Version = loadedVersion + 1;
         _running.MoveTo(_saved);
+        _savedSpans.AddRange(_runningSpans);
+        _runningSpans.Clear();
         Steps++;
+    }
+
+    /// <summary>The running step's node span: exported if the step commits, dropped if it is discarded.</summary>
+    public void Track(System.Diagnostics.Activity? span)
+    {
+        if (span is not null)
+        {
+            _runningSpans.Add(span);
+        }
     }
 
     /// <summary>Commits the saved steps and the open transaction's work, if any, and publishes what they handed out.</summary>
@@ -114,6 +128,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         }
 
         _saved.Clear();
+        FlowTelemetry.Committed(_savedSpans);
     }
 
     /// <summary>Rolls back the open transaction and forgets the saved steps and what they and the running one handed out.</summary>
@@ -121,6 +136,8 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     {
         _running.Clear();
         _saved.Clear();
+        FlowTelemetry.Discarded(_savedSpans);
+        FlowTelemetry.Discarded(_runningSpans);
         await CloseAsync().ConfigureAwait(false);
     }
 
