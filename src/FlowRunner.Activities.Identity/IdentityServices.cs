@@ -12,6 +12,9 @@ public sealed class IdentityServices(IdentityOptions options) : IDisposable
     private readonly SemaphoreSlim _passwordWorkers = new(Math.Max(1, options.PasswordWorkers));
     private int _passwordWaiting;
 
+    /// <summary>The meter of the identity activities (bcrypt verify durations), for hosts that export metrics.</summary>
+    public const string MeterName = PasswordHasher.MeterName;
+
     /// <summary>The policy.</summary>
     public IdentityOptions Options { get; } = options;
 

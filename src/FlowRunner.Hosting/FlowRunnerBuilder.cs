@@ -1,9 +1,13 @@
 using System.Reflection;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.Telemetry;
 using FlowRunner.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace FlowRunner.Hosting;
 
@@ -49,6 +53,26 @@ public sealed class FlowRunnerBuilder
             Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IActivityHandler), type));
         }
 
+        return this;
+    }
+
+    /// <summary>
+    /// Exports traces and metrics over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set (with
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c> and the other standard variables, read by OpenTelemetry);
+    /// does nothing when it is not. Traces: the engine's runs and nodes and ASP.NET Core's requests. Metrics: the engine's
+    /// instance, step and wait instruments, the identity pack's bcrypt durations, and ASP.NET Core's.
+    /// </summary>
+    public FlowRunnerBuilder AddOtlpExportFromEnvironment()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            return this;
+        }
+
+        Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName: "flowrunner", serviceVersion: typeof(FlowRunnerBuilder).Assembly.GetName().Version?.ToString(3)))
+            .WithTracing(tracing => tracing.AddSource(FlowTelemetry.Name).AddAspNetCoreInstrumentation().AddOtlpExporter())
+            .WithMetrics(metrics => metrics.AddMeter(FlowTelemetry.Name, FlowRunner.Activities.Identity.IdentityServices.MeterName).AddAspNetCoreInstrumentation().AddOtlpExporter());
         return this;
     }
 

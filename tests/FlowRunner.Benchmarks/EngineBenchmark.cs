@@ -37,6 +37,7 @@ internal static class EngineBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: bare SQLite write transaction p50 {bare:F3} ms"));
 
         (double perSecond, double stepP99) = await StartToCompleteAsync(folder, instances, bare);
+        double traced = await TracingCostAsync(folder, instances);
         double resume1k = await ResumeLatencyAsync(folder, 1_000);
         double resume100k = await ResumeLatencyAsync(folder, 100_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -50,6 +51,7 @@ internal static class EngineBenchmark
                 resumeP50Ms1k = Math.Round(resume1k, 3),
                 resumeP50Ms100k = Math.Round(resume100k, 3),
                 stepP99Ms = Math.Round(stepP99, 3),
+                tracedThroughputRatio = Math.Round(traced, 3),
             }));
         }
 
@@ -92,6 +94,46 @@ internal static class EngineBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"allocation: {allocated / count / 1024.0:F1} KiB per instance, {allocated / count / steps / 1024.0:F1} KiB per step (one thread)"));
         return (count / total.Elapsed.TotalSeconds, p99 / steps);
+    }
+
+    // Issue 14: start-to-complete with tracing on (OpenTelemetry SDK, in-memory exporter) against off, alternating rounds
+    // in one run on one database; the ratio of the on rounds' throughput to the off rounds' (target >= 0.9).
+    private static async Task<double> TracingCostAsync(string folder, int count)
+    {
+        (FlowRuntime runtime, BoundFlow flow, string source, _) = await SetUpAsync(Path.Combine(folder, "traced.db"), folder, "traced", SmallFlow);
+        for (int i = 0; i < 100; i++)
+        {
+            await runtime.StartAsync(flow, source, CancellationToken.None); // warm-up
+        }
+
+        double off = 0, on = 0;
+        int spans = 0;
+        for (int round = 0; round < 10; round++)
+        {
+            bool tracing = round % 2 == 1;
+            using SpanCapture? capture = tracing ? new SpanCapture() : null;
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < count / 5; i++)
+            {
+                await runtime.StartAsync(flow, source, CancellationToken.None);
+            }
+
+            watch.Stop();
+            if (tracing)
+            {
+                on += watch.Elapsed.TotalSeconds;
+                spans += capture!.All.Length;
+            }
+            else
+            {
+                off += watch.Elapsed.TotalSeconds;
+            }
+        }
+
+        double ratio = off / on;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tracing (issue 14): start-to-complete with spans exported to memory runs at {ratio:P1} of the throughput without ({spans} spans; target >= 90%)"));
+        return ratio;
     }
 
     private static async Task<double> ResumeLatencyAsync(string folder, int stored)

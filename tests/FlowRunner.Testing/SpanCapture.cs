@@ -32,6 +32,19 @@ public sealed class SpanCapture : IDisposable
         }
     }
 
+    /// <summary>Every exported span.</summary>
+    public Activity[] All
+    {
+        get
+        {
+            _provider.ForceFlush();
+            lock (_exported)
+            {
+                return [.. _exported];
+            }
+        }
+    }
+
     /// <summary>The exported run spans of an instance.</summary>
     public Activity[] Runs(string instanceId) => [.. Of(instanceId).Where(a => a.DisplayName.StartsWith("flow.run ", StringComparison.Ordinal))];
 

@@ -71,7 +71,8 @@ internal static class ServeCommand
                 }
             })
             .UseSqlite(database)
-            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) });
+            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) })
+            .AddOtlpExportFromEnvironment();
         string routes = Path.Combine(folder, RouteFile.FileName);
         if (File.Exists(routes))
         {

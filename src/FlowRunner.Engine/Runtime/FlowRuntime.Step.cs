@@ -59,6 +59,7 @@ public sealed partial class FlowRuntime
             ImmutableDictionary<string, JsonElement>? answer = branch.Answer;
             branch.Answer = null;
             step = new Step(store, batch, flow, state, branch, node, answer, time);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             System.Diagnostics.Activity? span = FlowTelemetry.StartNode(flow, state, node);
             batch.Track(span);
             if (arrival is { } cause)
@@ -69,6 +70,7 @@ public sealed partial class FlowRuntime
 
             await RunBranchAsync(step, cancellationToken).ConfigureAwait(false);
             FlowTelemetry.FinishNode(span, state, branch, time.GetUtcNow());
+            FlowTelemetry.NodeExecuted(node, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         SaveStep(batch, flow, state, loaded, step);

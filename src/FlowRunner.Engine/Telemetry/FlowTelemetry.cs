@@ -73,7 +73,7 @@ public static class FlowTelemetry
         {
             if (status is { } ended)
             {
-                run.SetTag("workflow.status", ended.ToString().ToLowerInvariant());
+                run.SetTag("workflow.status", InstancePathStatus(ended));
             }
 
             if (incident is not null)
@@ -98,7 +98,12 @@ public static class FlowTelemetry
     /// </summary>
     internal static Activity? StartNode(BoundFlow flow, InstanceState state, FlowNode node)
     {
-        Activity? span = Source.StartActivity(node.Lane is null ? "flow.node " + node.Id : $"flow.node {node.Lane}.{node.Id}", ActivityKind.Internal);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        Activity? span = Source.StartActivity(SpanNames.GetValue(node, n => n.Lane is null ? "flow.node " + n.Id : $"flow.node {n.Lane}.{n.Id}"), ActivityKind.Internal);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("workflow.id", state.Id);
@@ -106,12 +111,16 @@ public static class FlowTelemetry
             span.SetTag("workflow.version", flow.Hash);
             span.SetTag("flowzap.lane", node.Lane);
             span.SetTag("flowzap.node.id", node.Id);
-            span.SetTag("flowzap.node.shape", node.Shape.ToString().ToLowerInvariant());
+            span.SetTag("flowzap.node.shape", ShapeName(node.Shape));
             span.SetTag("flowzap.node.label", node.DisplayText);
         }
 
         return span;
     }
+
+    /// <summary>Records how long one node execution took (handler included, commit not), traced or not.</summary>
+    internal static void NodeExecuted(FlowNode node, TimeSpan took) =>
+        StepDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("flowzap.node.shape", ShapeName(node.Shape)));
 
     /// <summary>Sets the node's end and outcome and makes the run the current span again; the span stays open until its step commits.</summary>
     internal static void FinishNode(Activity? span, InstanceState state, Branch branch, DateTimeOffset now)
@@ -145,10 +154,14 @@ public static class FlowTelemetry
     /// <summary>The step of these spans committed: they end (at the times their nodes finished) and are exported.</summary>
     internal static void Committed(List<Activity> spans)
     {
+        if (spans.Count == 0)
+        {
+            return;
+        }
+
         Activity? current = Activity.Current; // Stop makes the span's predecessor current: keep the caller's
         foreach (Activity span in spans)
         {
-            StepDuration.Record(span.Duration.TotalSeconds, new KeyValuePair<string, object?>("flowzap.node.shape", span.GetTagItem("flowzap.node.shape")));
             span.Stop();
         }
 
@@ -159,6 +172,11 @@ public static class FlowTelemetry
     /// <summary>The step of these spans was discarded (a lost race, a failed commit, a crash of the call): nothing is exported.</summary>
     internal static void Discarded(List<Activity> spans)
     {
+        if (spans.Count == 0)
+        {
+            return;
+        }
+
         Activity? current = Activity.Current;
         foreach (Activity span in spans)
         {
@@ -170,6 +188,26 @@ public static class FlowTelemetry
         spans.Clear();
         Activity.Current = current;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FlowNode, string> SpanNames = [];
+
+    private static string InstancePathStatus(InstanceStatus status) => status switch
+    {
+        InstanceStatus.Running => "running",
+        InstanceStatus.Waiting => "waiting",
+        InstanceStatus.Completed => "completed",
+        InstanceStatus.Faulted => "faulted",
+        _ => "unknown",
+    };
+
+    private static string ShapeName(NodeShape shape) => shape switch
+    {
+        NodeShape.Circle => "circle",
+        NodeShape.Rectangle => "rectangle",
+        NodeShape.Diamond => "diamond",
+        NodeShape.Taskbox => "taskbox",
+        _ => "unknown",
+    };
 
     internal static void InstanceStarted(string flowName) => Started.Add(1, new KeyValuePair<string, object?>("workflow.name", flowName));
 
