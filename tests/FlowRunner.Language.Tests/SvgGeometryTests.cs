@@ -6,42 +6,39 @@ using FlowRunner.Testing;
 namespace FlowRunner.Language.Tests;
 
 /// <summary>
-/// Pictures that read right (issue 15), checked on the SVG itself over every shipped flow, corpus file and golden:
-/// no edge through a node other than its ends, no edge on top of an unrelated one, every label on its own edge and
-/// on nothing else. Until every file has none, Golden/svg/geometry.txt records each file's defects and crossings
-/// and the test fails when any file gets worse (FLOWRUNNER_UPDATE_GOLDEN=1 records an improvement).
+/// Pictures that read right (issue 15), checked on the SVG itself over every shipped flow, corpus file and valid golden:
+/// no edge through a node other than its ends, no edge on top of an unrelated one, every label on its own edge and on
+/// nothing else. The crossing count is printed (and the total kept in Golden/svg/geometry.txt, so a change shows).
 /// </summary>
 public sealed class SvgGeometryTests
 {
     [Fact]
-    public void No_picture_gets_worse_than_the_recorded_geometry()
+    public void No_edge_runs_through_a_node_or_on_another_edge_and_every_label_is_on_its_own_edge()
     {
+        var defects = new List<string>();
         var report = new StringBuilder();
-        int defects = 0, crossings = 0, files = 0, failing = 0;
+        int crossings = 0, files = 0;
         foreach (string file in GeometryFiles())
         {
             string svg = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(file), file).Graph, Path.GetFileName(file));
             (List<string> found, int crossed) = SvgGeometry.Read(svg).Check();
-            report.Append(Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/').Replace("../shared/", "shared/", StringComparison.Ordinal))
-                .Append(": ").Append(found.Count).Append(" defects, ").Append(crossed).Append(" crossings\n");
-            defects += found.Count;
+            string name = Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/').Replace("../shared/", "shared/", StringComparison.Ordinal);
+            defects.AddRange(found.Select(d => $"{name}: {d}"));
+            report.Append(name).Append(": ").Append(crossed).Append(" crossings\n");
             crossings += crossed;
             files++;
-            failing += found.Count > 0 ? 1 : 0;
         }
 
-        report.Append($"total: {defects} defects in {failing} of {files} files, {crossings} crossings\n");
+        report.Append($"total: {crossings} crossings in {files} files\n");
         string recorded = Path.Combine(GoldenFiles.Folder, "svg", "geometry.txt");
         if (Environment.GetEnvironmentVariable("FLOWRUNNER_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(recorded, report.ToString());
         }
 
-        Dictionary<string, (int Defects, int Crossings)> before = Parse(File.ReadAllText(recorded));
-        string[] worse = [.. Parse(report.ToString()).Where(f => !before.TryGetValue(f.Key, out var b) || f.Value.Defects > b.Defects)
-            .Select(f => $"{f.Key}: {f.Value.Defects} defects (recorded {before.GetValueOrDefault(f.Key).Defects})")];
-        Assert.True(worse.Length == 0, "pictures got worse:\n" + string.Join('\n', worse));
         Console.WriteLine(report.ToString().Split('\n')[^2]);
+        Assert.True(defects.Count == 0, $"{defects.Count} defects:\n{string.Join('\n', defects)}");
+        Assert.Equal(File.ReadAllText(recorded).ReplaceLineEndings("\n"), report.ToString());
     }
 
     [Fact]
@@ -72,9 +69,4 @@ public sealed class SvgGeometryTests
             .Concat(Directory.EnumerateFiles(GoldenFiles.Folder, "*.flow", SearchOption.AllDirectories).Where(f => f.Contains("4-valid", StringComparison.Ordinal)))
             .Where(f => !FlowAnalysis.Analyze(File.ReadAllText(f), f).Diagnostics.Any(d => d.Severity == Diagnostics.DiagnosticSeverity.Error))
             .Order(StringComparer.Ordinal);
-
-    private static Dictionary<string, (int Defects, int Crossings)> Parse(string report) =>
-        report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("total:", StringComparison.Ordinal))
-            .Select(l => l.Split(": "))
-            .ToDictionary(p => p[0], p => (int.Parse(p[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[1].Split(", ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)), StringComparer.Ordinal);
 }

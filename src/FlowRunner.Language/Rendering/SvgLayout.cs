@@ -87,7 +87,27 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
         }
 
         int columns = count == 0 ? 1 : column.Max() + 1;
-        int width = Margin + LaneHeaderWidth + (columns * ColumnWidth) + Margin;
+
+        // Each gap between two columns is wide enough for the labels of the edges that run straight across it.
+        int[] gap = [.. Enumerable.Repeat(ColumnWidth - NodeWidth, columns)];
+        foreach (FlowEdge edge in graph.Edges)
+        {
+            int from = column[edge.FromIndex], to = column[edge.ToIndex];
+            if (edge.Label is { } label && Math.Abs(from - to) == 1)
+            {
+                int g = Math.Min(from, to);
+                gap[g] = Math.Max(gap[g], EdgeRouter.LabelWidth(label) + (2 * EdgeRouter.Stub) + 24);
+            }
+        }
+
+        int[] columnX = new int[columns + 1];
+        columnX[0] = Margin + LaneHeaderWidth + (gap[0] / 2);
+        for (int c = 1; c <= columns; c++)
+        {
+            columnX[c] = columnX[c - 1] + NodeWidth + gap[c - 1];
+        }
+
+        int width = columnX[columns] - (gap[columns - 1] / 2) + Margin;
         var lanes = ImmutableArray.CreateBuilder<Box>(laneIds.Count);
         int[] laneTop = new int[laneIds.Count];
         int y = Margin;
@@ -107,11 +127,10 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
         {
             FlowNode node = graph.Nodes[i];
             (int w, int h) = ShapeSize(node);
-            int cellX = Margin + LaneHeaderWidth + (column[i] * ColumnWidth);
             int cellY = laneTop[laneIndex[i]] + RowGap + (row[i] * laneRowHeight[laneIndex[i]]);
             int cellHeight = laneRowHeight[laneIndex[i]] - RowGap;
             int top = node.Shape == NodeShape.Circle ? cellY + ((cellHeight - h - CircleLabelHeight) / 2) : cellY + ((cellHeight - h) / 2);
-            nodes.Add(new Box(cellX + ((ColumnWidth - w) / 2), top, w, h));
+            nodes.Add(new Box(columnX[column[i]] + ((NodeWidth - w) / 2), top, w, h));
         }
 
         return new SvgLayout(width, y + Margin, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column]);

@@ -13,7 +13,6 @@ namespace FlowRunner.Language.Rendering;
 /// </summary>
 public static class SvgRenderer
 {
-    private const int Stub = 18;
     private const int FontSize = 13;
 
     /// <summary>The diagram's stylesheet (also inside every SVG); pages whose CSP forbids inline styles serve it as a file.</summary>
@@ -57,9 +56,10 @@ public static class SvgRenderer
 
         WriteLanes(svg, graph, layout);
         WriteLoops(svg, graph, layout);
+        ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
         foreach (FlowEdge edge in graph.Edges)
         {
-            WriteEdge(svg, edge, layout, overlay?.TakenEdges.Contains(edge.Index) == true);
+            WriteEdge(svg, edge, routes[edge.Index], overlay?.TakenEdges.Contains(edge.Index) == true);
         }
 
         foreach (FlowNode node in graph.Nodes)
@@ -110,101 +110,24 @@ public static class SvgRenderer
         }
     }
 
-    private static void WriteEdge(StringBuilder svg, FlowEdge edge, SvgLayout layout, bool taken)
+    private static void WriteEdge(StringBuilder svg, FlowEdge edge, EdgeRoute route, bool taken)
     {
-        Box from = layout.Nodes[edge.FromIndex];
-        Box to = layout.Nodes[edge.ToIndex];
-        List<(int X, int Y)> points = Route(from, edge.FromHandle, to, edge.ToHandle);
         var d = new StringBuilder();
-        for (int i = 0; i < points.Count; i++)
+        for (int i = 0; i < route.Points.Length; i++)
         {
-            d.Append(i == 0 ? 'M' : 'L').Append(points[i].X.ToString(CultureInfo.InvariantCulture)).Append(',').Append(points[i].Y.ToString(CultureInfo.InvariantCulture));
+            d.Append(i == 0 ? 'M' : 'L').Append(route.Points[i].X.ToString(CultureInfo.InvariantCulture)).Append(',').Append(route.Points[i].Y.ToString(CultureInfo.InvariantCulture));
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"<g class=\"edge{(taken ? " taken" : string.Empty)}\" data-edge=\"{edge.Index}\" data-from=\"{Escape(edge.From)}\" data-to=\"{Escape(edge.To)}\">")
             .Append(CultureInfo.InvariantCulture, $"<path d=\"{d}\" marker-end=\"url(#{(taken ? "arrow-taken" : "arrow")})\"/>");
-        if (edge.Label is { } label)
+        if (edge.Label is { } label && route.Label is { } box)
         {
-            // On the middle of the longest segment, where the label has the most room.
-            int best = 0;
-            int bestLength = -1;
-            for (int i = 0; i + 1 < points.Count; i++)
-            {
-                int length = Math.Abs(points[i + 1].X - points[i].X) + Math.Abs(points[i + 1].Y - points[i].Y);
-                if (length > bestLength)
-                {
-                    (best, bestLength) = (i, length);
-                }
-            }
-
-            int mx = (points[best].X + points[best + 1].X) / 2;
-            int my = (points[best].Y + points[best + 1].Y) / 2;
-            string text = Truncate(label, 30);
-            int width = (text.Length * 7) + 8;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"label-bg\" x=\"{mx - (width / 2)}\" y=\"{my - 9}\" width=\"{width}\" height=\"17\" rx=\"3\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{mx}\" y=\"{my + 4}\" text-anchor=\"middle\">{Escape(text)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"label-bg\" x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"3\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{box.CenterX}\" y=\"{box.Y + 13}\" text-anchor=\"middle\">{Escape(EdgeRouter.LabelText(label))}</text>");
         }
 
         svg.Append("</g>\n");
     }
-
-    /// <summary>
-    /// Out of the source handle, a short stub, an orthogonal elbow, and a stub into the target handle: the route
-    /// FlowZap draws for <c>a.handle(right) -&gt; b.handle(left)</c> and the other combinations.
-    /// </summary>
-    internal static List<(int X, int Y)> Route(Box from, HandleDirection fromHandle, Box to, HandleDirection toHandle)
-    {
-        (int X, int Y) start = from.Handle(fromHandle);
-        (int X, int Y) end = to.Handle(toHandle);
-        (int X, int Y) a = Step(start, fromHandle, Stub);
-        (int X, int Y) b = Step(end, toHandle, Stub);
-        var points = new List<(int X, int Y)> { start, a };
-        bool horizontalOut = fromHandle is HandleDirection.Left or HandleDirection.Right;
-        bool horizontalIn = toHandle is HandleDirection.Left or HandleDirection.Right;
-        if (horizontalOut && horizontalIn)
-        {
-            int mx = (a.X + b.X) / 2;
-            points.Add((mx, a.Y));
-            points.Add((mx, b.Y));
-        }
-        else if (!horizontalOut && !horizontalIn)
-        {
-            int my = (a.Y + b.Y) / 2;
-            points.Add((a.X, my));
-            points.Add((b.X, my));
-        }
-        else if (horizontalOut)
-        {
-            points.Add((b.X, a.Y));
-        }
-        else
-        {
-            points.Add((a.X, b.Y));
-        }
-
-        points.Add(b);
-        points.Add(end);
-
-        // Drop repeated points so every segment has a length (and a direction for the arrowhead).
-        var route = new List<(int X, int Y)>(points.Count);
-        foreach ((int X, int Y) point in points)
-        {
-            if (route.Count == 0 || route[^1] != point)
-            {
-                route.Add(point);
-            }
-        }
-
-        return route;
-    }
-
-    private static (int X, int Y) Step((int X, int Y) point, HandleDirection direction, int length) => direction switch
-    {
-        HandleDirection.Left => (point.X - length, point.Y),
-        HandleDirection.Right => (point.X + length, point.Y),
-        HandleDirection.Top => (point.X, point.Y - length),
-        _ => (point.X, point.Y + length),
-    };
 
     private static void WriteNode(StringBuilder svg, FlowNode node, Box box, SvgOverlay? overlay)
     {
