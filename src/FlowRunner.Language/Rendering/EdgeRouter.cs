@@ -265,7 +265,7 @@ internal static class EdgeRouter
         Box? first = null;
         foreach (((int X, int Y) from, (int X, int Y) to, long _) in segments)
         {
-            foreach (double at in new[] { 0.5, 0.3, 0.7, 0.15, 0.85 })
+            foreach (double at in Positions)
             {
                 int cx = from.X + (int)Math.Round((to.X - from.X) * at);
                 int cy = from.Y + (int)Math.Round((to.Y - from.Y) * at);
@@ -281,6 +281,9 @@ internal static class EdgeRouter
 
         return first;
     }
+
+    // Along a segment, from its middle outwards.
+    private static readonly double[] Positions = [.. Enumerable.Range(1, 19).Select(i => i / 20.0).OrderBy(p => Math.Abs(p - 0.5)).ThenBy(p => p)];
 
     private static bool Touches(ImmutableArray<(int X, int Y)> route, Box box)
     {
