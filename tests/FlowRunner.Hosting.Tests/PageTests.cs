@@ -58,6 +58,22 @@ public sealed class PageTests
         Assert.Contains("Enter credentials", await page.Locator("#diagram svg g.node[data-node='n2']").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#diagram svg g.node.visited").CountAsync());
 
+        // It opens fitted: the whole picture, inside the panel; the keyboard zooms in and 0 fits again.
+        string fitted = (await page.Locator("#diagram svg").GetAttributeAsync("viewBox"))!;
+        Assert.StartsWith("0 0 ", fitted, StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => { const s = document.querySelector('#diagram svg'); const b = s.getBBox(); const m = s.getScreenCTM(); const r = s.getBoundingClientRect();"
+            + " return b.width * m.a <= r.width + 1 && b.height * m.d <= r.height + 1; }"), "the fitted picture is larger than the panel");
+        string fittedShot = Path.Combine(AppContext.BaseDirectory, "page-login-fitted.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = fittedShot, FullPage = true });
+        Assert.True(new FileInfo(fittedShot).Length > 10_000, "the screenshot is empty");
+        await page.FocusAsync("#diagram");
+        await page.Keyboard.PressAsync("+");
+        double Width(string viewBox) => double.Parse(viewBox.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Width((await page.Locator("#diagram svg").GetAttributeAsync("viewBox"))!) < Width(fitted) * 0.9, "+ did not zoom in");
+        await page.Keyboard.PressAsync("0");
+        Assert.Equal(fitted, await page.Locator("#diagram svg").GetAttributeAsync("viewBox"));
+
         // An instance started through the API shows up, and its path is drawn: n1 visited, n2 waiting.
         using HttpClient admin = host.ClientWithRole("admin");
         HttpResponseMessage started = await admin.PostAsync("/flows/auth/login/instances", null);
@@ -81,6 +97,24 @@ public sealed class PageTests
         string screenshot = Path.Combine(AppContext.BaseDirectory, "page-login-instance.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");
+        Assert.Contains("completed", await instanceButton.TextContentAsync() ?? string.Empty, StringComparison.Ordinal); // the list agrees with the summary
+
+        // A diagnostic in the list highlights the node its line declares.
+        File.WriteAllText(Path.Combine(host.FlowsFolder, "orphan.flow"),
+            "Desk { # Desk\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Work\"\n  n3: rectangle label:\"Forgotten\"\n  n4: circle label:\"End\"\n"
+            + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n4.handle(left)\n}\n");
+        ILocator orphanFlow = page.Locator("#flows button[data-flow='orphan']");
+        for (int i = 0; i < 50 && await orphanFlow.CountAsync() == 0; i++)
+        {
+            await Task.Delay(200);
+            await page.ReloadAsync();
+        }
+
+        await orphanFlow.ClickAsync();
+        ILocator diagnostic = page.Locator("#diagnostics button", new PageLocatorOptions { HasTextString = "FZ1014" });
+        await diagnostic.ClickAsync();
+        await page.Locator("#diagram svg g.node.highlight[data-node='n3']").WaitForAsync();
+        Assert.Equal(1, await page.Locator("#diagram svg .highlight").CountAsync());
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }
 

@@ -37,6 +37,8 @@ public static class SvgRenderer
         .node.waiting .shape{stroke:#dd6b20;stroke-width:4;stroke-dasharray:7 3}
         .node.faulted .shape{stroke:#c53030;stroke-width:4;fill:#fff5f5}
         .edge.taken path{stroke:#2b6cb0;stroke-width:3}
+        .node.highlight .shape{stroke:#d53f8c;stroke-width:4}
+        .edge.highlight path{stroke:#d53f8c;stroke-width:3}
         .visits circle{fill:#2b6cb0}
         .visits text{fill:#ffffff;font-size:11px;font-weight:700}
         """;
@@ -59,12 +61,12 @@ public static class SvgRenderer
         ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
         foreach (FlowEdge edge in graph.Edges)
         {
-            WriteEdge(svg, edge, routes[edge.Index], overlay?.TakenEdges.Contains(edge.Index) == true);
+            WriteEdge(svg, edge, routes[edge.Index], LineOf(graph, edge.Syntax.Span.Start), overlay?.TakenEdges.Contains(edge.Index) == true);
         }
 
         foreach (FlowNode node in graph.Nodes)
         {
-            WriteNode(svg, node, layout.Nodes[node.Index], overlay);
+            WriteNode(svg, node, layout.Nodes[node.Index], LineOf(graph, node.Syntax.Span.Start), overlay);
         }
 
         svg.Append("</svg>\n");
@@ -110,7 +112,10 @@ public static class SvgRenderer
         }
     }
 
-    private static void WriteEdge(StringBuilder svg, FlowEdge edge, EdgeRoute route, bool taken)
+    // The 1-based line of a statement: the page highlights the node or edge a diagnostic's line names.
+    private static int LineOf(FlowGraph graph, int offset) => graph.Source.GetLinePosition(offset).Line + 1;
+
+    private static void WriteEdge(StringBuilder svg, FlowEdge edge, EdgeRoute route, int line, bool taken)
     {
         var d = new StringBuilder();
         for (int i = 0; i < route.Points.Length; i++)
@@ -118,7 +123,7 @@ public static class SvgRenderer
             d.Append(i == 0 ? 'M' : 'L').Append(route.Points[i].X.ToString(CultureInfo.InvariantCulture)).Append(',').Append(route.Points[i].Y.ToString(CultureInfo.InvariantCulture));
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"edge{(taken ? " taken" : string.Empty)}\" data-edge=\"{edge.Index}\" data-from=\"{Escape(edge.From)}\" data-to=\"{Escape(edge.To)}\">")
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"edge{(taken ? " taken" : string.Empty)}\" data-edge=\"{edge.Index}\" data-from=\"{Escape(edge.From)}\" data-to=\"{Escape(edge.To)}\" data-line=\"{line}\">")
             .Append(CultureInfo.InvariantCulture, $"<path d=\"{d}\" marker-end=\"url(#{(taken ? "arrow-taken" : "arrow")})\"/>");
         if (edge.Label is { } label && route.Label is { } box)
         {
@@ -129,7 +134,7 @@ public static class SvgRenderer
         svg.Append("</g>\n");
     }
 
-    private static void WriteNode(StringBuilder svg, FlowNode node, Box box, SvgOverlay? overlay)
+    private static void WriteNode(StringBuilder svg, FlowNode node, Box box, int line, SvgOverlay? overlay)
     {
         string shape = node.Shape switch
         {
@@ -142,7 +147,7 @@ public static class SvgRenderer
         string state = (visits > 0 ? " visited" : string.Empty)
             + (overlay?.Waiting.Contains(node.Id) == true ? " waiting" : string.Empty)
             + (overlay?.Faulted == node.Id ? " faulted" : string.Empty);
-        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node {shape}{state}\" data-node=\"{Escape(node.Id)}\" data-visits=\"{visits}\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node {shape}{state}\" data-node=\"{Escape(node.Id)}\" data-visits=\"{visits}\" data-line=\"{line}\">");
         svg.Append("<title>").Append(Escape(node.Id + ": " + node.DisplayText)).Append("</title>");
         switch (node.Shape)
         {
