@@ -3,8 +3,8 @@ using FlowRunner.Language.Graph;
 
 namespace FlowRunner.Language.Rendering;
 
-/// <summary>An edge's drawn route and where its label goes (null without a label).</summary>
-internal sealed record EdgeRoute(ImmutableArray<(int X, int Y)> Points, Box? Label);
+/// <summary>An edge's drawn route and where its label goes (null without a label); <c>LabelClear</c> is false when no spot clear of everything else was found.</summary>
+internal sealed record EdgeRoute(ImmutableArray<(int X, int Y)> Points, Box? Label, bool LabelClear = true);
 
 /// <summary>
 /// Routes every edge of a laid-out diagram orthogonally: out of its source handle, around every node (with a margin)
@@ -43,13 +43,13 @@ internal static class EdgeRouter
         var result = ImmutableArray.CreateBuilder<EdgeRoute>(graph.Edges.Length);
         for (int i = 0; i < graph.Edges.Length; i++)
         {
-            Box? label = graph.Edges[i].Label is { } text ? PlaceLabel(LabelWidth(text), routes, i, nodeAreas, placed) : null;
-            if (label is { } box)
+            (Box Box, bool Clear)? label = graph.Edges[i].Label is { } text ? PlaceLabel(LabelWidth(text), routes, i, nodeAreas, placed) : null;
+            if (label is { } found)
             {
-                placed.Add(box);
+                placed.Add(found.Box);
             }
 
-            result.Add(new EdgeRoute(routes[i], label));
+            result.Add(new EdgeRoute(routes[i], label?.Box, label?.Clear ?? true));
         }
 
         return result.MoveToImmutable();
@@ -255,7 +255,7 @@ internal static class EdgeRouter
         return [.. lines];
     }
 
-    private static Box? PlaceLabel(int width, List<ImmutableArray<(int X, int Y)>> routes, int index, Box[] nodes, List<Box> placed)
+    private static (Box Box, bool Clear)? PlaceLabel(int width, List<ImmutableArray<(int X, int Y)>> routes, int index, Box[] nodes, List<Box> placed)
     {
         ImmutableArray<(int X, int Y)> points = routes[index];
         var segments = Enumerable.Range(0, points.Length - 1)
@@ -265,21 +265,27 @@ internal static class EdgeRouter
         Box? first = null;
         foreach (((int X, int Y) from, (int X, int Y) to, long _) in segments)
         {
-            foreach (double at in Positions)
+            // Centred on the line first; then beside it, the line still crossing the box near its side.
+            bool vertical = from.X == to.X;
+            int side = vertical ? (width / 2) - 4 : (LabelHeight / 2) - 3;
+            foreach (int shift in new[] { 0, side, -side })
             {
-                int cx = from.X + (int)Math.Round((to.X - from.X) * at);
-                int cy = from.Y + (int)Math.Round((to.Y - from.Y) * at);
-                var box = new Box(cx - (width / 2), cy - (LabelHeight / 2), width, LabelHeight);
-                first ??= box;
-                if (!nodes.Any(n => n.Overlaps(box)) && !placed.Any(p => p.Overlaps(box))
-                    && !routes.Where((_, i) => i != index).Any(r => Touches(r, box)))
+                foreach (double at in Positions)
                 {
-                    return box;
+                    int cx = from.X + (int)Math.Round((to.X - from.X) * at) + (vertical ? shift : 0);
+                    int cy = from.Y + (int)Math.Round((to.Y - from.Y) * at) + (vertical ? 0 : shift);
+                    var box = new Box(cx - (width / 2), cy - (LabelHeight / 2), width, LabelHeight);
+                    first ??= box;
+                    if (!nodes.Any(n => n.Overlaps(box)) && !placed.Any(p => p.Overlaps(box))
+                        && !routes.Where((_, i) => i != index).Any(r => Touches(r, box)))
+                    {
+                        return (box, true);
+                    }
                 }
             }
         }
 
-        return first;
+        return first is { } fallback ? (fallback, false) : null;
     }
 
     // Along a segment, from its middle outwards.

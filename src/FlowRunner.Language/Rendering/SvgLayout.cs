@@ -56,12 +56,22 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
     /// Lays out a graph. Columns are longest paths from the starts over the graph without its back edges (found
     /// by a depth-first search in declaration order), so every forward edge points right; nodes of one lane that
     /// share a column stack in sub-rows of that lane, so no two nodes ever overlap. Deterministic: only
-    /// declaration order decides ties.
+    /// declaration order decides ties. With <paramref name="compact"/>, a plain hand-off between lanes drawn with top and
+    /// bottom handles does not move right a column.
     /// </summary>
-    public static SvgLayout Of(FlowGraph graph)
+    public static SvgLayout Of(FlowGraph graph, bool compact = true)
     {
         int count = graph.Nodes.Length;
-        int[] column = Layering.Columns(graph.Digraph, graph.Starts.Select(n => n.Index));
+        // A plain hand-off drawn downwards or upwards to another lane (bottom or top handles at both ends, the only edge
+        // out of its source and into its target) keeps its column, as FlowZap draws it: the picture does not spread
+        // right at every hand-off between lanes.
+        int[] column = Layering.Columns(graph.Digraph, graph.Starts.Select(n => n.Index), edge =>
+        {
+            FlowEdge e = graph.Edges[edge];
+            FlowNode from = graph.Nodes[e.FromIndex], to = graph.Nodes[e.ToIndex];
+            bool vertical = e.FromHandle is HandleDirection.Top or HandleDirection.Bottom && e.ToHandle is HandleDirection.Top or HandleDirection.Bottom;
+            return compact && vertical && from.Lane != to.Lane && from.Outgoing.Length == 1 && to.Incoming.Length == 1 ? 0 : 1;
+        });
         string?[] laneOf = [.. graph.Nodes.Select(n => n.Lane is { } lane && graph.FindLane(lane) is not null ? lane : null)];
         var laneIds = graph.Lanes.Select(l => (string?)l.Id).ToList();
         if (laneOf.Any(l => l is null))

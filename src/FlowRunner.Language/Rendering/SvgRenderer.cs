@@ -46,7 +46,15 @@ public static class SvgRenderer
     /// <summary>The SVG document for <paramref name="graph"/>, with <paramref name="overlay"/> drawn on it when given.</summary>
     public static string Render(FlowGraph graph, string title, SvgOverlay? overlay = null)
     {
+        // Hand-offs between lanes keep their column, unless that leaves a label no clear spot: then the picture spreads.
         SvgLayout layout = SvgLayout.Of(graph);
+        ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
+        if (routes.Any(r => !r.LabelClear))
+        {
+            layout = SvgLayout.Of(graph, compact: false);
+            routes = EdgeRouter.Route(graph, layout);
+        }
+
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{layout.Width}\" height=\"{layout.Height}\" viewBox=\"0 0 {layout.Width} {layout.Height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FontSize}\" role=\"img\" aria-label=\"{Escape(title)}\">\n");
@@ -58,7 +66,6 @@ public static class SvgRenderer
 
         WriteLanes(svg, graph, layout);
         WriteLoops(svg, graph, layout);
-        ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
         foreach (FlowEdge edge in graph.Edges)
         {
             WriteEdge(svg, edge, routes[edge.Index], LineOf(graph, edge.Syntax.Span.Start), overlay?.TakenEdges.Contains(edge.Index) == true);

@@ -49,8 +49,11 @@ internal static class Layering
         return isBack;
     }
 
-    /// <summary>The column of every node: the longest path to it from a node without forward edges in, ignoring back edges.</summary>
-    public static int[] Columns(Digraph graph, IEnumerable<int> roots)
+    /// <summary>
+    /// The column of every node: the longest path to it from a node without forward edges in, ignoring back edges, where
+    /// an edge counts <paramref name="advance"/> columns (1 unless given; 0 keeps its target in its source's column).
+    /// </summary>
+    public static int[] Columns(Digraph graph, IEnumerable<int> roots, Func<int, int>? advance = null)
     {
         int count = graph.NodeCount;
         bool[] isBack = BackEdges(graph, roots);
@@ -77,7 +80,7 @@ internal static class Layering
         {
             foreach ((int edge, int target) in graph.Out(node).Where(e => !isBack[e.Edge]))
             {
-                column[target] = Math.Max(column[target], column[node] + 1);
+                column[target] = Math.Max(column[target], column[node] + (advance?.Invoke(edge) ?? 1));
                 if (--inDegree[target] == 0)
                 {
                     ready.Enqueue(target, target);
