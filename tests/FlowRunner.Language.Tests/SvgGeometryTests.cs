@@ -18,11 +18,13 @@ public sealed class SvgGeometryTests
         var defects = new List<string>();
         var report = new StringBuilder();
         int crossings = 0, files = 0;
-        foreach (string file in GeometryFiles())
+        // By the name shown, so the report's order does not depend on where the clone and shared/ sit.
+        foreach ((string file, string name) in GeometryFiles()
+            .Select(f => (f, Path.GetRelativePath(RepoPaths.Root, f).Replace('\\', '/').Replace("../shared/", "shared/", StringComparison.Ordinal)))
+            .OrderBy(f => f.Item2, StringComparer.Ordinal))
         {
             string svg = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(file), file).Graph, Path.GetFileName(file));
             (List<string> found, int crossed) = SvgGeometry.Read(svg).Check();
-            string name = Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/').Replace("../shared/", "shared/", StringComparison.Ordinal);
             defects.AddRange(found.Select(d => $"{name}: {d}"));
             report.Append(name).Append(": ").Append(crossed).Append(" crossings\n");
             crossings += crossed;
