@@ -26,7 +26,8 @@ public sealed partial class MermaidRendererTests
         string chart = MermaidRenderer.From(graph);
         string[] lines = chart.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("flowchart LR", lines[0]);
+        Assert.Equal("flowchart TB", lines[0]); // lanes stacked, as in the SVG
+        Assert.Equal([.. Enumerable.Range(0, Math.Max(0, graph.Lanes.Length - 1)).Select(i => $"  lane{i} ~~~ lane{i + 1}")], lines.Where(l => l.Contains(" ~~~ ", StringComparison.Ordinal)));
         Assert.Equal(graph.Lanes.Length, lines.Count(l => l.TrimStart().StartsWith("subgraph ", StringComparison.Ordinal)));
         Assert.Equal(graph.Lanes.Length, lines.Count(l => l.Trim() == "end"));
         string[] declared = [.. lines.Select(l => Declaration().Match(l)).Where(m => m.Success).Select(m => m.Groups["id"].Value)];

@@ -2,7 +2,7 @@ namespace FlowRunner.Testing;
 
 /// <summary>
 /// Validators nobody here wrote, from the npm registry at the versions <c>tools/package-lock.json</c> pins: Microsoft's
-/// SARIF Multitool, Redocly CLI and @readme/openapi-parser. The first test that needs them runs <c>npm ci</c> in
+/// SARIF Multitool, Redocly CLI, @readme/openapi-parser, Ajv and Mermaid. The first test that needs them runs <c>npm ci</c> in
 /// <c>tools/</c>, under a file lock so test processes running side by side install once.
 /// </summary>
 public static class OutsideValidators
@@ -22,6 +22,9 @@ public static class OutsideValidators
             return path;
         }
     }
+
+    /// <summary>A file of an installed package, e.g. <c>mermaid/dist/mermaid.min.js</c>.</summary>
+    public static string PackageFile(string relativePath) => Path.Combine(Modules.Value, relativePath);
 
     /// <summary>Runs a package's command-line entry (<c>node_modules/.bin/name</c>) with node.</summary>
     public static (int ExitCode, string Output, string Error) RunNode(string bin, params string[] arguments) =>

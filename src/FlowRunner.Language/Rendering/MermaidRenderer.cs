@@ -26,7 +26,9 @@ public static class MermaidRenderer
             ids.TryAdd(node.Id, IsSafeId(node.Id) ? node.Id : "node_" + node.Index.ToString(CultureInfo.InvariantCulture));
         }
 
-        var text = new StringBuilder("flowchart LR\n");
+        // Lanes stacked top to bottom, as in the SVG, so the chart keeps the swimlane order at page width. Mermaid draws a
+        // lane left to right only while none of its nodes links outside it (it ignores "direction" otherwise).
+        var text = new StringBuilder("flowchart TB\n");
         var placed = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < graph.Lanes.Length; i++)
         {
@@ -43,6 +45,11 @@ public static class MermaidRenderer
         foreach (FlowNode node in graph.Nodes.Where(n => placed.Add(n.Id)))
         {
             text.Append("  ").Append(Declaration(node, ids[node.Id])).Append('\n');
+        }
+
+        for (int i = 0; i + 1 < graph.Lanes.Length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  lane{i} ~~~ lane{i + 1}\n"); // invisible: keeps the lanes in declaration order
         }
 
         foreach (FlowEdge edge in graph.Edges)
