@@ -83,7 +83,7 @@ public sealed class FormatAndExportCommandTests
         var (code, stdout, _) = CliRunner.Run("render", file, "--format", "mermaid", "-o", output);
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stdout);
-        Assert.Equal("flowchart LR\n  subgraph lane0[\"A\"]\n    direction LR\n    n1((\"Start\"))\n    n2((\"End\"))\n  end\n  n1 --> n2\n", File.ReadAllText(output));
+        Assert.Equal("flowchart TB\n  subgraph lane0[\"A\"]\n    direction LR\n    n1((\"Start\"))\n    n2((\"End\"))\n  end\n  n1 --> n2\n", File.ReadAllText(output));
     }
 
     [Fact]
