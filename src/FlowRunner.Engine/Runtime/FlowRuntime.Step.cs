@@ -85,7 +85,8 @@ public sealed partial class FlowRuntime
     /// twice in effect. When another caller moved the instance on first, what was not committed is dropped and the
     /// instance read again; while the caller's own step is among it, the caller retries instead.
     /// </summary>
-    private async Task ContinueAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
+    /// <returns>The instance after the last step this run took, or null when it took none.</returns>
+    private async Task<InstanceState?> ContinueAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
     {
         InstanceState? carried = saved;
         InstanceStatus status = saved?.Status ?? InstanceStatus.Running;
@@ -131,6 +132,8 @@ public sealed partial class FlowRuntime
         {
             throw busy;
         }
+
+        return carried;
     }
 
     /// <summary>Ends a step: releases joins, sets the status, and saves it in the batch with what it wrote (no commit).</summary>

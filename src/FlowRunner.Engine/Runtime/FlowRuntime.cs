@@ -175,8 +175,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         try
         {
             await using var batch = new StepBatch(store, Secrets, delivered: null);
-            await ContinueAsync(batch, instanceId, saved: null, cancellationToken).ConfigureAwait(false);
-            InstanceState? ended = run is null ? null : await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            InstanceState? ended = await ContinueAsync(batch, instanceId, saved: null, cancellationToken).ConfigureAwait(false) ?? state;
             FlowTelemetry.EndRun(run, ended?.Status, ended?.Incident);
         }
         catch (Exception e)

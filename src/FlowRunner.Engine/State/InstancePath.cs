@@ -15,5 +15,12 @@ public static class InstancePath
         StatusName(state.Status));
 
     /// <summary>The status as the API and CLI write it.</summary>
-    public static string StatusName(InstanceStatus status) => status.ToString().ToLowerInvariant();
+    public static string StatusName(InstanceStatus status) => status switch
+    {
+        InstanceStatus.Running => "running",
+        InstanceStatus.Waiting => "waiting",
+        InstanceStatus.Completed => "completed",
+        InstanceStatus.Faulted => "faulted",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }

@@ -73,7 +73,7 @@ public static class FlowTelemetry
         {
             if (status is { } ended)
             {
-                run.SetTag("workflow.status", InstancePathStatus(ended));
+                run.SetTag("workflow.status", InstancePath.StatusName(ended));
             }
 
             if (incident is not null)
@@ -111,7 +111,7 @@ public static class FlowTelemetry
             span.SetTag("workflow.version", flow.Hash);
             span.SetTag("flowzap.lane", node.Lane);
             span.SetTag("flowzap.node.id", node.Id);
-            span.SetTag("flowzap.node.shape", ShapeName(node.Shape));
+            span.SetTag("flowzap.node.shape", node.Syntax.Shape.Text); // the keyword as written: circle, rectangle, diamond, taskbox
             span.SetTag("flowzap.node.label", node.DisplayText);
         }
 
@@ -120,7 +120,7 @@ public static class FlowTelemetry
 
     /// <summary>Records how long one node execution took (handler included, commit not), traced or not.</summary>
     internal static void NodeExecuted(FlowNode node, TimeSpan took) =>
-        StepDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("flowzap.node.shape", ShapeName(node.Shape)));
+        StepDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("flowzap.node.shape", node.Syntax.Shape.Text));
 
     /// <summary>Sets the node's end and outcome and makes the run the current span again; the span stays open until its step commits.</summary>
     internal static void FinishNode(Activity? span, InstanceState state, Branch branch, DateTimeOffset now)
@@ -190,24 +190,6 @@ public static class FlowTelemetry
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FlowNode, string> SpanNames = [];
-
-    private static string InstancePathStatus(InstanceStatus status) => status switch
-    {
-        InstanceStatus.Running => "running",
-        InstanceStatus.Waiting => "waiting",
-        InstanceStatus.Completed => "completed",
-        InstanceStatus.Faulted => "faulted",
-        _ => "unknown",
-    };
-
-    private static string ShapeName(NodeShape shape) => shape switch
-    {
-        NodeShape.Circle => "circle",
-        NodeShape.Rectangle => "rectangle",
-        NodeShape.Diamond => "diamond",
-        NodeShape.Taskbox => "taskbox",
-        _ => "unknown",
-    };
 
     internal static void InstanceStarted(string flowName) => Started.Add(1, new KeyValuePair<string, object?>("workflow.name", flowName));
 
