@@ -22,8 +22,10 @@ public sealed class ActivityContext
         Dictionary<string, JsonElement> variables,
         TimeProvider time,
         IUnitOfWork data,
-        IRunSecrets secrets)
+        IRunSecrets secrets,
+        object? request = null)
     {
+        Request = request;
         _secrets = secrets;
         InstanceId = instanceId;
         Graph = graph;
@@ -66,6 +68,12 @@ public sealed class ActivityContext
     /// fail; a handler writes in <see cref="ActivityResult.InCommit"/>, inside the step's commit.
     /// </summary>
     public IUnitOfWork Data { get; }
+
+    /// <summary>
+    /// The live request a request-scoped run serves (for example a gateway call with its envelope and the answer it
+    /// builds); null in a durable run. Handlers made for request-scoped flows cast it to the type their host passes.
+    /// </summary>
+    public object? Request { get; }
 
     /// <summary>The instance's variables as this step sees them.</summary>
     public IReadOnlyDictionary<string, JsonElement> Variables => _variables;

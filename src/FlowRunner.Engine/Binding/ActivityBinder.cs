@@ -65,7 +65,7 @@ internal static class ActivityBinder
         }
 
         var roles = graph.Lanes.ToDictionary(l => l.Id, l => bindings?.Lanes.GetValueOrDefault(l.Id, compiled.LaneRoles[l.Index]) ?? compiled.LaneRoles[l.Index], StringComparer.Ordinal);
-        var flow = new BoundFlow(compiled, nodes, roles);
+        var flow = new BoundFlow(compiled, nodes, roles, bindings?.Mode ?? FlowMode.Durable);
         ReportUnbound(graph, flow, misbound, Report);
         ReportOutcomeMismatches(graph, flow, Report);
         return new BindResult(flow, diagnostics.ToImmutable());
@@ -79,7 +79,13 @@ internal static class ActivityBinder
         {
             bool needsHandler = node.Kind == NodeKind.Activity
                 || (node.Kind == NodeKind.Decision && PredecessorOutcomes(graph, flow, node).Count == 0);
-            if (needsHandler && flow.For(node.Id).Handler is null)
+            if (needsHandler && flow.For(node.Id).Handler is null && flow.Mode == FlowMode.Request)
+            {
+                report(Descriptors.RequestFlowWaits, node.Syntax.Id.Span,
+                    $"bind it in {Path.GetFileName(FlowBindings.PathFor(graph.Source.Path))} with \"activity\", or make the flow durable (\"mode\": \"durable\")",
+                    node.Id, node.DisplayText);
+            }
+            else if (needsHandler && flow.For(node.Id).Handler is null)
             {
                 report(Descriptors.UnboundNode, node.Syntax.Id.Span,
                     $"bind it in {Path.GetFileName(FlowBindings.PathFor(graph.Source.Path))} with \"activity\", or name it after a registered activity's label",

@@ -9,15 +9,19 @@ public sealed class BoundFlow
     private readonly Dictionary<string, NodeBinding> _nodes;
     private readonly Dictionary<string, LaneRole> _laneRoles;
 
-    internal BoundFlow(CompiledFlow compiled, Dictionary<string, NodeBinding> nodes, Dictionary<string, LaneRole> laneRoles)
+    internal BoundFlow(CompiledFlow compiled, Dictionary<string, NodeBinding> nodes, Dictionary<string, LaneRole> laneRoles, FlowMode mode)
     {
         Compiled = compiled;
+        Mode = mode;
         _nodes = nodes;
         _laneRoles = laneRoles;
     }
 
     /// <summary>The compiled flow.</summary>
     public CompiledFlow Compiled { get; }
+
+    /// <summary>Durable (the default) or request-scoped, from the bindings file.</summary>
+    public FlowMode Mode { get; }
 
     /// <summary>The graph.</summary>
     public FlowGraph Graph => Compiled.Graph;

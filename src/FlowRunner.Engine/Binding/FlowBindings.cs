@@ -12,6 +12,7 @@ namespace FlowRunner.Engine.Binding;
 /// kept out of the <c>.flow</c> so it stays valid FlowZap Code.
 /// <code>
 /// {
+///   "mode": "durable",
 ///   "lanes": { "User": "actor" },
 ///   "nodes": {
 ///     "n8": { "activity": "identity.user-lookup", "options": { "table": "users" } },
@@ -19,8 +20,9 @@ namespace FlowRunner.Engine.Binding;
 ///   }
 /// }
 /// </code>
+/// "mode" is "durable" (the default: every step committed) or "request" (the flow runs in memory for one request).
 /// </summary>
-internal sealed record FlowBindings(string Path, ImmutableDictionary<string, LaneRole> Lanes, ImmutableDictionary<string, FlowBindings.NodeSpec> Nodes)
+internal sealed record FlowBindings(string Path, FlowMode Mode, ImmutableDictionary<string, LaneRole> Lanes, ImmutableDictionary<string, FlowBindings.NodeSpec> Nodes)
 {
     /// <summary>The suffix that replaces the flow's extension.</summary>
     public const string Suffix = ".bindings.json";
@@ -55,15 +57,21 @@ internal sealed record FlowBindings(string Path, ImmutableDictionary<string, Lan
 
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                if (property.Name is not ("nodes" or "lanes" or "$schema"))
+                if (property.Name is not ("nodes" or "lanes" or "mode" or "$schema"))
                 {
-                    throw new FormatException($"unknown section \"{property.Name}\"; expected \"nodes\" or \"lanes\"");
+                    throw new FormatException($"unknown section \"{property.Name}\"; expected \"mode\", \"nodes\" or \"lanes\"");
                 }
             }
 
-            return new FlowBindings(path, ParseLanes(root), ParseNodes(root));
+            return new FlowBindings(path, ParseMode(root), ParseLanes(root), ParseNodes(root));
         }
     }
+
+    private static FlowMode ParseMode(JsonElement root) =>
+        !root.TryGetProperty("mode", out JsonElement mode) ? FlowMode.Durable
+        : mode.ValueKind == JsonValueKind.String && mode.GetString() == "durable" ? FlowMode.Durable
+        : mode.ValueKind == JsonValueKind.String && mode.GetString() == "request" ? FlowMode.Request
+        : throw new FormatException($"\"mode\" must be \"durable\" or \"request\", not {mode.GetRawText()}");
 
     private static ImmutableDictionary<string, LaneRole> ParseLanes(JsonElement root)
     {

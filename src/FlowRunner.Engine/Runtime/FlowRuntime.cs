@@ -89,6 +89,45 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     }
 
     /// <summary>
+    /// Runs a request-scoped flow (<see cref="Binding.FlowMode.Request"/>) for one request, in memory: its handlers see
+    /// <paramref name="request"/> as <see cref="Activities.ActivityContext.Request"/>, their commit work commits as it comes, and
+    /// nothing else is stored: no instance, no journal. The result is completed, or faulted with the node that refused.
+    /// </summary>
+    /// <exception cref="FlowNotRunnableException">The flow is durable, or has no start circle.</exception>
+    public async Task<RunResult> RunRequestAsync(BoundFlow flow, object request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (flow.Mode != FlowMode.Request || flow.Graph.Starts.FirstOrDefault() is not { } start)
+        {
+            throw new FlowNotRunnableException($"{flow.Graph.Source.Path}: only a request-scoped flow with a start circle runs per request (\"mode\": \"request\" in its bindings file)");
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        string id = RecordId.New();
+        using Activity? run = FlowTelemetry.StartRun("request", flow.Name, flow.Hash, id, storedTraceParent: null);
+        var state = new InstanceState { Id = id, FlowName = flow.Name, FlowHash = flow.Hash, Status = InstanceStatus.Running, CreatedAt = now, UpdatedAt = now };
+        state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = start.Id, Status = BranchStatus.Ready });
+        var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        try
+        {
+            await using (var batch = new StepBatch(store, Secrets, delivered) { Request = request })
+            {
+                batch.Insert(state);
+                await ContinueAsync(batch, id, state, cancellationToken).ConfigureAwait(false);
+                var result = new RunResult(id, state.Status, state.Version, [.. batch.Path], [],
+                    state.Outputs.ToImmutableDictionary(StringComparer.Ordinal).SetItems(delivered), state.Incident);
+                FlowTelemetry.EndRun(run, result.Status, result.Incident);
+                return result;
+            }
+        }
+        catch (Exception e)
+        {
+            FlowTelemetry.EndRun(run, null, null, e);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Answers the wait at <paramref name="nodeId"/> and runs on. The answered node runs in the step that accepts the
     /// answer, so answers (passwords, codes) are never stored between steps. Of racing answers to one wait exactly one
     /// is accepted; the others find the node no longer waiting.

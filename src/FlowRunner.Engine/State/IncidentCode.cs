@@ -21,6 +21,9 @@ public static class IncidentCode
     /// <summary>A handler could not take the request now (<see cref="Activities.ActivityBusyException"/>); the caller was told to retry.</summary>
     public const string Busy = "busy";
 
+    /// <summary>A request-scoped flow reached something only a durable flow can do (wait, write to the outbox).</summary>
+    public const string RequestScope = "request-scope";
+
     /// <summary>The flow version the instance is pinned to is stored nowhere.</summary>
     public const string MissingVersion = "missing-version";
 }

@@ -312,6 +312,14 @@ public static class Descriptors
         Help = "Use one of the sources, fields, path parameters and functions that flows/README.md lists for routes.",
     };
 
+    /// <summary>FZ2011: a node of a request-scoped flow that would wait for input.</summary>
+    public static readonly DiagnosticDescriptor RequestFlowWaits = Binding("FZ2011", "Request-scoped flow waits",
+        "node '{0}' (\"{1}\") is bound to no activity, so it would wait for input; a request-scoped flow cannot wait", DiagnosticSeverity.Error) with
+    {
+        Description = "A flow whose bindings file says \"mode\": \"request\" runs in memory for one request and is never stored, so none of its nodes can wait for an answer; an unbound activity (or a decision nothing before it decides) would.",
+        Help = "Bind the node to an activity in the bindings file, or make the flow durable.",
+    };
+
     // FZ3xxx: style, FlowZap deviations (reference §10) and advice.
 
     /// <summary>FZ3001: <c>[label:"x"]</c> on an edge.</summary>

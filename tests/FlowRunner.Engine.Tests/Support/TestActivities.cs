@@ -81,3 +81,35 @@ public sealed class SecretOutputActivity : IActivityHandler
             ImmutableDictionary<string, JsonElement>.Empty.Add("kind", JsonSerializer.SerializeToElement("key")),
             ImmutableDictionary<string, JsonElement>.Empty.Add("key", JsonSerializer.SerializeToElement("s3cr3t-key-value"))));
 }
+
+/// <summary>
+/// For request-scoped runs: appends its node id to the request (a <see cref="List{T}"/> of strings), then refuses
+/// (<c>{"refuse": true}</c>), or writes a record in its commit (<c>{"record": true}</c>), or completes.
+/// </summary>
+public sealed class RequestProbeActivity : IActivityHandler
+{
+    public string Type => "test.request-probe";
+
+    public IReadOnlyList<string> Outcomes => [];
+
+    public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var seen = (List<string>)context.Request!;
+        seen.Add(context.Node.Id);
+        if (context.Options.TryGetProperty("refuse", out JsonElement refuse) && refuse.GetBoolean())
+        {
+            return ValueTask.FromResult(ActivityResult.Fail("refused by " + context.Node.Id));
+        }
+
+        if (context.Options.TryGetProperty("record", out JsonElement record) && record.GetBoolean())
+        {
+            return ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
+            {
+                await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
+                return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty.Add("last", JsonSerializer.SerializeToElement(context.Node.Id)));
+            }));
+        }
+
+        return ValueTask.FromResult(ActivityResult.Done());
+    }
+}

@@ -40,8 +40,18 @@ internal sealed class Step(
     /// <summary>The answer to this node's wait, or null on a fresh arrival.</summary>
     public ImmutableDictionary<string, JsonElement>? Answer => answer;
 
-    public void Journal(string @event, string? outcome, string? detail) =>
-        _journal.Add(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()));
+    /// <summary>Journals what happened at the node; a request-scoped run keeps only the order nodes were entered in.</summary>
+    public void Journal(string @event, string? outcome, string? detail)
+    {
+        if (batch.IsDurable)
+        {
+            _journal.Add(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()));
+        }
+        else if (@event == JournalEvent.Enter)
+        {
+            batch.Path.Add(node.Id);
+        }
+    }
 
     public void Fault(string code, string message)
     {
@@ -55,6 +65,12 @@ internal sealed class Step(
     /// <summary>Suspends the branch until an answer (or the deadline) comes; the deadline is the request's or the binding's timeout.</summary>
     public void Wait(WaitRequest request)
     {
+        if (!batch.IsDurable)
+        {
+            Fault(IncidentCode.RequestScope, $"node '{node.Id}' (\"{node.DisplayText}\") would wait for input, and a request-scoped flow cannot wait: bind it to an activity that decides, or make the flow durable");
+            return;
+        }
+
         DateTimeOffset? deadline = request.Deadline ?? (Binding.Timeout is { } timeout ? time.GetUtcNow() + timeout : null);
         branch.Status = BranchStatus.Waiting;
         branch.Wait = request with { Deadline = deadline };
@@ -82,7 +98,7 @@ internal sealed class Step(
 
         await using IUnitOfWork reader = store.OpenReadOnly();
         var context = new ActivityContext(state.Id, flow.Graph, node, Binding.Options, answer ?? ImmutableDictionary<string, JsonElement>.Empty,
-            answer is not null, branch.PreviousOutcome, state.Variables, time, reader, batch);
+            answer is not null, branch.PreviousOutcome, state.Variables, time, reader, batch, batch.Request);
         ActivityResult result;
         try
         {
@@ -120,7 +136,7 @@ internal sealed class Step(
                 return null;
             }
 
-            if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit)
+            if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit || OutboxRefused(context))
             {
                 await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
             }
@@ -134,6 +150,12 @@ internal sealed class Step(
         {
             string error = result.Kind == ActivityResultKind.Fail ? result.Error! : "its commit work returned more commit work (InCommit inside InCommit)";
             Fault(IncidentCode.ActivityFailed, $"activity '{handler.Type}' at '{node.Id}' failed: {error}");
+            return null;
+        }
+
+        if (OutboxRefused(context))
+        {
+            Fault(IncidentCode.RequestScope, $"activity '{handler.Type}' at '{node.Id}' wrote to the outbox, which only a durable flow keeps: make the flow durable");
             return null;
         }
 
@@ -163,6 +185,9 @@ internal sealed class Step(
 
         return new HandlerOutcome(result.Outcome);
     }
+
+    // Only a durable flow keeps outbox messages: a request-scoped run refuses them rather than lose them.
+    private bool OutboxRefused(ActivityContext context) => !batch.IsDurable && context.Outbox.Count > 0;
 
     /// <summary>A handler that cannot take the request now: the instance faults, and the caller is told to retry.</summary>
     private void RefuseNow(IActivityHandler handler, ActivityBusyException refusal)

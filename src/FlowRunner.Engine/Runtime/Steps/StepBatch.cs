@@ -12,6 +12,8 @@ namespace FlowRunner.Engine.Runtime.Steps;
 /// commit work, and an open one commits before any handler runs, so no transaction is open while handlers work. The
 /// commit is guarded by the version the instance had when the first of its steps was read. What a step hands out
 /// (secret outputs for the caller, secrets kept for later nodes) is published once that step has committed.
+/// A request-scoped run (<see cref="Request"/> set) keeps the instance in memory: its commits carry only the handlers'
+/// own work, never the instance, its journal or timers.
 /// </summary>
 internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, Dictionary<string, JsonElement>? delivered) : IRunSecrets, IAsyncDisposable
 {
@@ -23,6 +25,15 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     private IStepTransaction? _transaction;
     private InstanceState? _state;
     private int _storedVersion;
+
+    /// <summary>The live request of a request-scoped run, handed to its handlers; null for a durable run.</summary>
+    public object? Request { get; init; }
+
+    /// <summary>The nodes a request-scoped run entered, in order (a durable run journals them instead).</summary>
+    public List<string> Path { get; } = [];
+
+    /// <summary>True unless the run is request-scoped.</summary>
+    public bool IsDurable => Request is null;
 
     /// <summary>The refusal of a busy handler in this run, thrown to the caller once the run has committed.</summary>
     public ActivityBusyException? Busy { get; set; }
@@ -48,7 +59,13 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     }
 
     /// <summary>A write for the commit, after the instance's state (journal, outbox, timers), in the order given.</summary>
-    public void Write(Func<IStepTransaction, CancellationToken, Task> write) => _writes.Add(write);
+    public void Write(Func<IStepTransaction, CancellationToken, Task> write)
+    {
+        if (IsDurable)
+        {
+            _writes.Add(write);
+        }
+    }
 
     /// <summary>
     /// The running step was saved: the instance (read at <paramref name="loadedVersion"/>) moves one version on, and what
@@ -89,20 +106,23 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
 
         try
         {
-            IStepTransaction transaction = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (_state is { } state)
+            if (IsDurable || _transaction is not null)
             {
-                await (_storedVersion < 0
-                    ? transaction.InsertAsync(state, cancellationToken)
-                    : transaction.SaveAsync(state, _storedVersion, cancellationToken)).ConfigureAwait(false);
-            }
+                IStepTransaction transaction = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (_state is { } state && IsDurable)
+                {
+                    await (_storedVersion < 0
+                        ? transaction.InsertAsync(state, cancellationToken)
+                        : transaction.SaveAsync(state, _storedVersion, cancellationToken)).ConfigureAwait(false);
+                }
 
-            foreach (Func<IStepTransaction, CancellationToken, Task> write in _writes)
-            {
-                await write(transaction, cancellationToken).ConfigureAwait(false);
-            }
+                foreach (Func<IStepTransaction, CancellationToken, Task> write in _writes)
+                {
+                    await write(transaction, cancellationToken).ConfigureAwait(false);
+                }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
