@@ -32,6 +32,12 @@ public sealed record IdentityOptions
     /// <summary>Server-side pepper of backup-code and refresh-token hashes.</summary>
     public required byte[] Pepper { get; init; }
 
+    /// <summary>
+    /// The bearer token a service (the API gateway) presents to the internal routes (session lookup, the user routes it
+    /// calls for a device session); null, the default, leaves those routes answering 401 to everyone.
+    /// </summary>
+    public string? ServiceToken { get; init; }
+
     /// <summary>The issuer shown in authenticator apps.</summary>
     public string TotpIssuer { get; init; } = "FlowRunner";
 
@@ -55,4 +61,11 @@ public sealed record IdentityOptions
 
     /// <summary>How long a TOTP secret waits for its first code before it is dropped.</summary>
     public TimeSpan PendingSecretLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    // Keys and the service token never reach a log through ToString.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("BcryptCost = ").Append(BcryptCost).Append(", Issuer = ").Append(Jwt.Issuer);
+        return true;
+    }
 }

@@ -39,6 +39,13 @@ public sealed class IdentityServices(IdentityOptions options) : IDisposable
     /// <summary>The stored form of an emailed sign-in code: bound to the login (instance) it was sent for.</summary>
     internal string HashEmailCode(string instanceId, string code) => Codes.HashCode(instanceId + ":" + code);
 
+    /// <summary>True when <paramref name="presented"/> is the configured service token (compared in constant time, by hash so the length does not show).</summary>
+    public bool IsServiceToken(string presented) =>
+        Options.ServiceToken is { Length: > 0 } expected
+        && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(presented)),
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(expected)));
+
     /// <summary>Checks an access token: its claims, or why it is refused.</summary>
     public JwtValidation ValidateAccessToken(string token, TimeProvider time) => Tokens(time).Validate(token);
 

@@ -23,7 +23,17 @@ internal sealed class EngineSetup
     }
 
     /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
-    public static ActivityRegistry ValidationRegistry { get; } = new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation()));
+    public static ActivityRegistry ValidationRegistry { get; } = WithGateway(new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation())));
+
+    private static ActivityRegistry WithGateway(ActivityRegistry registry)
+    {
+        foreach (IActivityHandler handler in FlowRunner.Gateway.GatewayHostingExtensions.HandlersForValidation())
+        {
+            registry.Add(handler);
+        }
+
+        return registry;
+    }
 
     /// <summary>The activities, with this database's keys.</summary>
     public ActivityRegistry Registry { get; }

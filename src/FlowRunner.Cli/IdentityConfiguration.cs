@@ -11,14 +11,32 @@ namespace FlowRunner.Cli;
 /// FLOWRUNNER_JWT_KEY, FLOWRUNNER_SECRET_KEY, FLOWRUNNER_PEPPER; otherwise from a key file beside the database
 /// (<c>&lt;db&gt;.keys.json</c>), created with random keys on first use and readable by its owner only.
 /// FLOWRUNNER_BCRYPT_COST sets the bcrypt cost (default 12); FLOWRUNNER_ISSUER and FLOWRUNNER_AUDIENCE the token's.
+/// The gateway's keys come the same way: FLOWRUNNER_GATEWAY_KEY (its Ed25519 private key, Base64 of the 32-byte seed) and
+/// FLOWRUNNER_SERVICE_TOKEN (what it presents to the backend's internal routes); a key file made before they existed
+/// gets them added.
 /// </summary>
 internal static class IdentityConfiguration
 {
     /// <summary>Options for a database (keys from the environment or its key file).</summary>
-    public static IdentityOptions ForDatabase(string database)
+    public static IdentityOptions ForDatabase(string database) => Build(KeysOf(database));
+
+    /// <summary>The gateway's options for a database (keys from the environment or its key file); <paramref name="backend"/> null is this server.</summary>
+    public static FlowRunner.Gateway.GatewayOptions GatewayForDatabase(string database, Uri? backend)
+    {
+        Func<string, string?> get = KeysOf(database);
+        return new FlowRunner.Gateway.GatewayOptions
+        {
+            SigningKey = Key(get, "FLOWRUNNER_GATEWAY_KEY"),
+            ServiceToken = get("FLOWRUNNER_SERVICE_TOKEN") is { Length: >= 32 } token ? token
+                : throw new ConfigurationProblemException("FLOWRUNNER_SERVICE_TOKEN must be at least 32 characters (e.g. 'openssl rand -base64 32')"),
+            Backend = backend,
+        };
+    }
+
+    private static Func<string, string?> KeysOf(string database)
     {
         Dictionary<string, string> keys = LoadOrCreateKeyFile(Path.GetFullPath(database) + ".keys.json");
-        return Build(name => Environment.GetEnvironmentVariable(name) ?? keys.GetValueOrDefault(name));
+        return name => Environment.GetEnvironmentVariable(name) ?? keys.GetValueOrDefault(name);
     }
 
     /// <summary>Options with throwaway keys: enough to bind and validate flows, which never sign or encrypt.</summary>
@@ -38,6 +56,7 @@ internal static class IdentityConfiguration
             },
             SecretKey = Key(get, "FLOWRUNNER_SECRET_KEY"),
             Pepper = Key(get, "FLOWRUNNER_PEPPER"),
+            ServiceToken = get("FLOWRUNNER_SERVICE_TOKEN"),
         };
     }
 
@@ -57,15 +76,18 @@ internal static class IdentityConfiguration
         return key.Length == 32 ? key : throw new ConfigurationProblemException($"{name} must be 32 bytes (256 bits), not {key.Length}");
     }
 
+    // Every key a key file holds: a file missing some (made by an older version) gets them added.
+    private static readonly string[] KeyNames = ["FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN"];
+
     private static Dictionary<string, string> LoadOrCreateKeyFile(string path)
     {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         if (File.Exists(path))
         {
             CheckPrivate(path);
             try
             {
-                return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
-                    ?? throw new JsonException("null");
+                keys = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? throw new JsonException("null");
             }
             catch (JsonException)
             {
@@ -73,23 +95,30 @@ internal static class IdentityConfiguration
             }
         }
 
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal)
+        if (KeyNames.All(keys.ContainsKey))
         {
-            ["FLOWRUNNER_JWT_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["FLOWRUNNER_SECRET_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["FLOWRUNNER_PEPPER"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        };
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            return keys;
+        }
+
+        foreach (string name in KeyNames.Where(n => !keys.ContainsKey(n)))
+        {
+            keys[name] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        }
+
+        // Written beside the file and moved over it, readable by its owner only from the start.
+        string written = path + ".new";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(path, options))
+        using (var stream = new FileStream(written, options))
         {
             JsonSerializer.Serialize(stream, keys);
         }
 
+        File.Move(written, path, overwrite: true);
         return keys;
     }
 

@@ -65,6 +65,11 @@ public static class FlowEndpoints
             .Produces<RunResult>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        if (endpoints.ServiceProvider.GetService<FlowRunner.Activities.Identity.IdentityServices>() is not null)
+        {
+            LimitRequestBodies(Identity.DeviceSessionEndpoints.Map(endpoints), options.MaxRequestBodyBytes);
+        }
+
         // Routes declared in a routes file (e.g. seed 002's /api/auth/...), checked against the flows first.
         if (options.RoutesFile is { } file)
         {

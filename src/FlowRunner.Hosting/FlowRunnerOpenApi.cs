@@ -17,6 +17,7 @@ internal static partial class FlowRunnerOpenApi
     public const string HealthTag = "health";
     public const string FlowsTag = "flows";
     public const string RoutesTag = "routes";
+    public const string GatewayBackendTag = "gateway-backend";
 
     /// <summary>Endpoint metadata: the 200 JSON body is one of these types (a catch-all route answering several things).</summary>
     public sealed record OneOfJson(params Type[] Types);
@@ -46,6 +47,7 @@ internal static partial class FlowRunnerOpenApi
                 new() { Name = HealthTag, Description = "Whether the server runs." },
                 new() { Name = FlowsTag, Description = "The generic API: flows, their diagnostics and pictures, instances and answers to their waits (admin role)." },
                 new() { Name = RoutesTag, Description = "The routes of the routes file: each starts or finds an instance of a flow and answers from its result." },
+                new() { Name = GatewayBackendTag, Description = "The backend routes the API gateway calls with the service token: session lookup, and user routes acting for a device session." },
             };
             return Task.CompletedTask;
         });
@@ -96,6 +98,13 @@ internal static partial class FlowRunnerOpenApi
                 if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == FlowRunnerServiceCollectionExtensions.AdminPolicy))
                 {
                     var forbidden = new OpenApiResponse { Description = "The access token's user is not an admin" };
+                    AddProblemBody(forbidden, context.Document);
+                    operation.Responses.TryAdd("403", forbidden);
+                }
+
+                if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == FlowRunnerServiceCollectionExtensions.ServicePolicy))
+                {
+                    var forbidden = new OpenApiResponse { Description = "The bearer token is not the service token" };
                     AddProblemBody(forbidden, context.Document);
                     operation.Responses.TryAdd("403", forbidden);
                 }

@@ -20,6 +20,9 @@ public static class FlowRunnerServiceCollectionExtensions
     /// <summary>The authorization policy of the generic flow and instance API.</summary>
     public const string AdminPolicy = "flowrunner-admin";
 
+    /// <summary>The authorization policy of the internal routes services call (the gateway's session lookup and user routes).</summary>
+    public const string ServicePolicy = "flowrunner-service";
+
     /// <summary>
     /// Adds the runtime and the served flows, and authorization that denies by default: every endpoint needs an
     /// authenticated user unless marked public, and the generic API the <c>admin</c> role. Compose the rest on the
@@ -54,9 +57,13 @@ public static class FlowRunnerServiceCollectionExtensions
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi(FlowRunnerOpenApi.Configure);
+        // A user is someone with an id: a service presenting the service token is authenticated, yet no user.
+        AuthorizationPolicy user = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.NameIdentifier).Build();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+            .SetFallbackPolicy(user)
+            .SetDefaultPolicy(user)
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"))
+            .AddPolicy(ServicePolicy, policy => policy.RequireRole(Identity.BearerAuthenticationHandler.ServiceRole));
 
         KeepDataProtectionInMemory(services);
         return new FlowRunnerBuilder(services);

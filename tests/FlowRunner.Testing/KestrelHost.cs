@@ -3,6 +3,7 @@ using FlowRunner.Activities.Identity;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Gateway;
 using FlowRunner.Hosting;
 using FlowRunner.Hosting.Identity;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,14 @@ public sealed class KestrelHost : IAsyncDisposable
         _folder = folder;
         Identity = identity;
         Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        GrpcAddress = new Uri(app.Urls.Last());
     }
+
+    /// <summary>The gateway's gRPC endpoint (HTTP/2 without TLS).</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>The gateway's options (its key, and the service token it shares with the backend).</summary>
+    public FlowRunner.Gateway.GatewayOptions Gateway => _app.Services.GetRequiredService<FlowRunner.Gateway.GatewayOptions>();
 
     public string Folder => _folder.Path;
 
@@ -45,14 +53,23 @@ public sealed class KestrelHost : IAsyncDisposable
     /// Starts a host serving the shipped flows and routes; <paramref name="identity"/> replaces the test identity options
     /// (bcrypt cost 4), <paramref name="configure"/> changes FlowRunner's options.
     /// </summary>
-    public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null, Action<FlowRunnerOptions>? configure = null)
+    public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null, Action<FlowRunnerOptions>? configure = null,
+        Func<FlowRunner.Gateway.GatewayOptions, FlowRunner.Gateway.GatewayOptions>? gateway = null, Action<string>? editFlows = null)
     {
         var folder = new TempFolder("flowrunner-host-");
         string flows = folder.Copy(RepoPaths.Flows, "flows");
+        editFlows?.Invoke(flows);
         IdentityOptions identityOptions = identity ?? TestKeys.Identity();
+        FlowRunner.Gateway.GatewayOptions gatewayOptions = TestKeys.Gateway(identityOptions.ServiceToken ?? "no service token");
+        gatewayOptions = gateway?.Invoke(gatewayOptions) ?? gatewayOptions;
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The API first, then the gateway's gRPC endpoint (HTTP/2 only), as flowrunner serve listens.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        });
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
@@ -64,6 +81,7 @@ public sealed class KestrelHost : IAsyncDisposable
             })
             .UseSqlite(folder.File("host.db"))
             .AddIdentityActivities(identityOptions)
+            .AddGateway(gatewayOptions)
             .AddRoutes(Path.Combine(flows, "routes.json"));
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
@@ -71,6 +89,7 @@ public sealed class KestrelHost : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapFlows();
+        app.MapGateway();
         await app.StartAsync();
         return new KestrelHost(app, folder, app.Services.GetRequiredService<IdentityServices>()) { Logs = logs };
     }

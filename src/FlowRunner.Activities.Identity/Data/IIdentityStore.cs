@@ -77,8 +77,23 @@ public interface IIdentityStore
     /// <summary>Revokes every token of a family and its session (a stolen token was replayed).</summary>
     Task RevokeFamilyAsync(string familyId, DateTimeOffset now);
 
-    /// <summary>Revokes every session and refresh token of a user (password change).</summary>
+    /// <summary>Revokes every session, device session and refresh token of a user (password change).</summary>
     Task RevokeUserSessionsAsync(string userId, DateTimeOffset now);
+
+    /// <summary>Binds a device's Ed25519 public key to a user; returns the new device session's id.</summary>
+    Task<string> CreateDeviceSessionAsync(string userId, byte[] publicKey, DateTimeOffset now);
+
+    /// <summary>A device session (active or revoked), or null.</summary>
+    Task<DeviceSessionRecord?> FindDeviceSessionAsync(string id);
+
+    /// <summary>A user's device sessions, newest first.</summary>
+    Task<IReadOnlyList<DeviceSessionRecord>> ListDeviceSessionsAsync(string userId);
+
+    /// <summary>Revokes one of a user's device sessions; false when the user has no such active session.</summary>
+    Task<bool> RevokeDeviceSessionAsync(string userId, string id, DateTimeOffset now);
+
+    /// <summary>Sets the user's display name (null clears it).</summary>
+    Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now);
 
     /// <summary>
     /// Counts a failed sign-in for an address no account has (by its peppered hash), locking it like an account: the

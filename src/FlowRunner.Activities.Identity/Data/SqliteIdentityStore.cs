@@ -16,8 +16,11 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
 
     private const string UserColumns = """
         id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_attempts AS FailedAttempts,
-        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, mfa_method AS MfaMethod, created_at AS CreatedAt
+        locked_until AS LockedUntil, mfa_enabled AS MfaEnabled, totp_secret AS TotpSecret, totp_last_step AS TotpLastStep, mfa_method AS MfaMethod, created_at AS CreatedAt,
+        display_name AS DisplayName
         """;
+
+    private const string DeviceSessionColumns = "id AS Id, user_id AS UserId, public_key AS PublicKey, created_at AS CreatedAt, revoked_at AS RevokedAt";
 
     /// <summary>The identity pack's SQLite store and migrations, for <see cref="SqliteInstanceStore"/>.</summary>
     public static SqlitePackStore Pack { get; } = SqlitePackStore.For<IIdentityStore>(
@@ -209,14 +212,43 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             """,
             new { familyId, now = StoredTime.Format(now) }, unit.Transaction);
 
-    /// <summary>Revokes every session and refresh token of a user (password change).</summary>
+    /// <summary>Revokes every session, device session and refresh token of a user (password change).</summary>
     public Task RevokeUserSessionsAsync(string userId, DateTimeOffset now) =>
         unit.Connection.ExecuteAsync(
             """
             UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             UPDATE identity_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            UPDATE identity_device_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             """,
             new { userId, now = StoredTime.Format(now) }, unit.Transaction);
+
+    public async Task<string> CreateDeviceSessionAsync(string userId, byte[] publicKey, DateTimeOffset now)
+    {
+        string id = RecordId.New();
+        await unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_device_sessions (id, user_id, public_key, created_at) VALUES (@id, @userId, @publicKey, @now);",
+            new { id, userId, publicKey, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false);
+        return id;
+    }
+
+    public Task<DeviceSessionRecord?> FindDeviceSessionAsync(string id) =>
+        unit.Connection.QuerySingleOrDefaultAsync<DeviceSessionRecord>(
+            $"SELECT {DeviceSessionColumns} FROM identity_device_sessions WHERE id = @id;", new { id }, unit.Transaction);
+
+    public async Task<IReadOnlyList<DeviceSessionRecord>> ListDeviceSessionsAsync(string userId) =>
+        [.. await unit.Connection.QueryAsync<DeviceSessionRecord>(
+            $"SELECT {DeviceSessionColumns} FROM identity_device_sessions WHERE user_id = @userId ORDER BY created_at DESC, id;",
+            new { userId }, unit.Transaction).ConfigureAwait(false)];
+
+    public async Task<bool> RevokeDeviceSessionAsync(string userId, string id, DateTimeOffset now) =>
+        await unit.Connection.ExecuteAsync(
+            "UPDATE identity_device_sessions SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL;",
+            new { id, userId, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) == 1;
+
+    public Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "UPDATE identity_users SET display_name = @displayName, updated_at = @now WHERE id = @userId;",
+            new { userId, displayName, now = StoredTime.Format(now) }, unit.Transaction);
 
     public Task AddResetTokenAsync(string tokenHash, string userId, DateTimeOffset expires) =>
         unit.Connection.ExecuteAsync(

@@ -35,6 +35,9 @@ public sealed class UserRecord
     /// <summary>The last TOTP time step accepted, so each step works once.</summary>
     public long? TotpLastStep { get; set; }
 
+    /// <summary>The name the user chose to be shown by, or null.</summary>
+    public string? DisplayName { get; set; }
+
     /// <summary>When the user was created (UTC, stored text).</summary>
     public string CreatedAt { get; set; } = string.Empty;
 

@@ -1,18 +1,26 @@
 using System.CommandLine;
+using FlowRunner.Gateway;
 using FlowRunner.Hosting;
 using FlowRunner.Hosting.Identity;
 using FlowRunner.Hosting.Routes;
 using FlowRunner.Language.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080] [--public-url URL] [--forwarded-headers proxy]</c>: hosts the flows as an HTTP API.</summary>
+/// <summary>
+/// <c>flowrunner serve [folder] [--db path] [--urls http://127.0.0.1:5080] [--grpc-urls http://127.0.0.1:5081]
+/// [--gateway-backend URL] [--public-url URL] [--forwarded-headers proxy]</c>: hosts the flows as an HTTP API, and the
+/// API gateway's gRPC service on its own HTTP/2 port.
+/// </summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public const string DefaultGrpcUrls = "http://127.0.0.1:5081";
 
     public static Command Create(CliConsole console)
     {
@@ -31,18 +39,38 @@ internal static class ServeCommand
         {
             Description = "Believe X-Forwarded-For from this proxy (an address or a network such as 10.0.0.0/8), so limits count clients, not the proxy; repeat for more.",
         };
-        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default).") { folder, database, urls, certificate, publicUrl, forwarded };
-        command.SetAction((r, ct) => RunAsync(console, r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl),
-            r.GetValue(forwarded) ?? [], ct));
+        var grpcUrls = new Option<string>("--grpc-urls")
+        {
+            Description = "Where the API gateway's gRPC service listens (HTTP/2 only; https:// URLs need --certificate).",
+            DefaultValueFactory = _ => DefaultGrpcUrls,
+        };
+        var backend = new Option<string?>("--gateway-backend")
+        {
+            Description = "The backend the gateway calls (its session lookup and user routes, with FLOWRUNNER_SERVICE_TOKEN); this server by default.",
+        };
+        var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default), and the API gateway over gRPC.")
+        {
+            folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded,
+        };
+        command.SetAction((r, ct) => RunAsync(console, new ServeSettings(r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl),
+            r.GetValue(forwarded) ?? [], r.GetValue(grpcUrls), r.GetValue(backend)), ct));
         return command;
     }
 
     /// <summary>Builds the web application (also used by the tests with port 0).</summary>
-    public static WebApplication Build(string folder, string database, string urls, string? certificate = null, string? publicUrl = null, IEnumerable<string>? trustedProxies = null)
+    public static WebApplication Build(string folder, string database, string urls, string? certificate = null, string? publicUrl = null, IEnumerable<string>? trustedProxies = null) =>
+        Build(new ServeSettings(folder, database, urls, certificate, publicUrl, [.. trustedProxies ?? []], GrpcUrls: null, GatewayBackend: null));
+
+    /// <summary>Builds the web application: the HTTP API on <see cref="ServeSettings.Urls"/>, and gRPC on <see cref="ServeSettings.GrpcUrls"/> when given.</summary>
+    public static WebApplication Build(ServeSettings settings)
     {
-        System.Net.IPNetwork[] proxies = [.. (trustedProxies ?? []).Select(Proxy)];
+        (string folder, string database, string urls, string? certificate, string? publicUrl, string[] trustedProxies, string? grpcUrls, string? gatewayBackend) = settings;
+        System.Net.IPNetwork[] proxies = [.. trustedProxies.Select(Proxy)];
+        Uri? backend = gatewayBackend is null ? null
+            : Uri.TryCreate(gatewayBackend, UriKind.Absolute, out Uri? b) && b.Scheme is "http" or "https" ? b
+            : throw new ConfigurationProblemException($"--gateway-backend '{gatewayBackend}' is not an absolute http(s) address, such as http://10.0.0.7:5080");
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(urls);
+        builder.Configuration.AddInMemoryCollection(Endpoints(urls, grpcUrls));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (certificate is not null)
@@ -72,6 +100,7 @@ internal static class ServeCommand
             })
             .UseSqlite(database)
             .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) })
+            .AddGateway(IdentityConfiguration.GatewayForDatabase(database, backend))
             .AddOtlpExportFromEnvironment();
         string routes = Path.Combine(folder, RouteFile.FileName);
         if (File.Exists(routes))
@@ -91,7 +120,29 @@ internal static class ServeCommand
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapFlows();
+        app.MapGateway();
         return app;
+    }
+
+    // Kestrel's endpoints: the HTTP API's first (so this server's first address is the API, which the gateway calls
+    // by default), then the gateway's gRPC endpoints, HTTP/2 only (gRPC without TLS needs it).
+    private static Dictionary<string, string?> Endpoints(string urls, string? grpcUrls)
+    {
+        var endpoints = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string[] http = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] grpc = (grpcUrls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (int i = 0; i < http.Length; i++)
+        {
+            endpoints[$"Kestrel:Endpoints:a-http-{i}:Url"] = http[i];
+        }
+
+        for (int i = 0; i < grpc.Length; i++)
+        {
+            endpoints[$"Kestrel:Endpoints:b-grpc-{i}:Url"] = grpc[i];
+            endpoints[$"Kestrel:Endpoints:b-grpc-{i}:Protocols"] = "Http2";
+        }
+
+        return endpoints;
     }
 
     /// <summary>Where reset links point: the reset route at <paramref name="publicUrl"/>, or else at the first of <paramref name="urls"/>.</summary>
@@ -115,16 +166,16 @@ internal static class ServeCommand
         : System.Net.IPAddress.TryParse(text, out System.Net.IPAddress? address) ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
         : throw new ConfigurationProblemException($"--forwarded-headers '{text}' is neither an address nor a network: give the proxy's address (10.0.0.5) or network (10.0.0.0/8)");
 
-    private static async Task<int> RunAsync(CliConsole console, string folder, string database, string urls, string? certificate, string? publicUrl,
-        string[] trustedProxies, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, ServeSettings settings, CancellationToken cancellationToken)
     {
+        (string folder, string database, string urls, string? certificate, _, _, string? grpcUrls, _) = settings;
         if (certificate is not null && !File.Exists(certificate))
         {
             console.Error.WriteLine($"flowrunner: certificate '{certificate}' does not exist");
             return ExitCodes.UsageOrIo;
         }
 
-        if (certificate is null && urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+        if (certificate is null && (urls + ";" + grpcUrls).Contains("https://", StringComparison.OrdinalIgnoreCase))
         {
             console.Error.WriteLine("flowrunner: an https:// URL needs --certificate <file.pfx>");
             return ExitCodes.UsageOrIo;
@@ -139,7 +190,7 @@ internal static class ServeCommand
         WebApplication app;
         try
         {
-            app = Build(folder, database, urls, certificate, publicUrl, trustedProxies);
+            app = Build(settings);
         }
         catch (FlowRunnerConfigurationException e)
         {
@@ -154,8 +205,19 @@ internal static class ServeCommand
 
         await using WebApplication started = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls} (database {Path.GetFullPath(database)}); Ctrl+C stops");
+        console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls}, gateway gRPC on {grpcUrls} (database {Path.GetFullPath(database)}); Ctrl+C stops");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 }
+
+/// <summary>What <c>serve</c> was asked to do.</summary>
+/// <param name="Folder">The flows.</param>
+/// <param name="Database">The SQLite file.</param>
+/// <param name="Urls">Where the HTTP API listens.</param>
+/// <param name="Certificate">A PKCS#12 file for HTTPS, or null.</param>
+/// <param name="PublicUrl">The address users reach, for emailed links, or null.</param>
+/// <param name="TrustedProxies">Proxies whose X-Forwarded-For is believed.</param>
+/// <param name="GrpcUrls">Where the gateway's gRPC service listens; null listens nowhere.</param>
+/// <param name="GatewayBackend">The backend the gateway calls; null is this server.</param>
+internal sealed record ServeSettings(string Folder, string Database, string Urls, string? Certificate, string? PublicUrl, string[] TrustedProxies, string? GrpcUrls, string? GatewayBackend);

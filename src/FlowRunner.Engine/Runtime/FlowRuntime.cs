@@ -32,10 +32,15 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     internal TransientSecrets Secrets { get; } = new(time);
 
     /// <summary>Starts an instance (one branch per start circle) and runs it until it waits or ends.</summary>
-    /// <exception cref="FlowNotRunnableException">The flow has no start circle.</exception>
+    /// <exception cref="FlowNotRunnableException">The flow has no start circle, or is request-scoped.</exception>
     public async Task<RunResult> StartAsync(BoundFlow flow, string source, CancellationToken cancellationToken)
     {
         FlowNode[] starts = [.. flow.Graph.Starts];
+        if (flow.Mode == FlowMode.Request)
+        {
+            throw new FlowNotRunnableException($"{flow.Graph.Source.Path}: a request-scoped flow runs only per request, through the host that serves it (RunRequestAsync)");
+        }
+
         if (starts.Length == 0)
         {
             throw new FlowNotRunnableException($"{flow.Graph.Source.Path}: the flow has no start (FZ1006): add a circle without incoming edges");

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace FlowRunner.Hosting.Identity;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;access token&gt;</c> with FlowRunner's own validator.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;access token&gt;</c> with FlowRunner's own validator, and the configured
+/// service token (<see cref="IdentityOptions.ServiceToken"/>) as the <c>service</c> role, which only the internal routes accept.
+/// </summary>
 internal sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -20,6 +23,9 @@ internal sealed class BearerAuthenticationHandler(
     /// <summary>The scheme's name.</summary>
     public const string SchemeName = "Bearer";
 
+    /// <summary>The role of a caller that presented the service token.</summary>
+    public const string ServiceRole = "service";
+
     /// <inheritdoc/>
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -29,7 +35,14 @@ internal sealed class BearerAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        JwtValidation token = identity.ValidateAccessToken(header["Bearer ".Length..].Trim(), time);
+        string presented = header["Bearer ".Length..].Trim();
+        if (identity.IsServiceToken(presented))
+        {
+            var service = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, ServiceRole)], SchemeName));
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(service, SchemeName)));
+        }
+
+        JwtValidation token = identity.ValidateAccessToken(presented, time);
         if (!token.IsValid)
         {
             return Task.FromResult(AuthenticateResult.Fail("invalid token"));

@@ -1,0 +1,15 @@
+-- identity 0004: device sessions of the API gateway (seed 004). A device proves each request with its Ed25519 key;
+-- the session binds the key to a user until it is revoked (by the user, or by a password change). Profiles get a
+-- display name, which the gateway's user.profile.* commands read and change.
+
+CREATE TABLE identity_device_sessions (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES identity_users (id),
+    public_key BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT NULL
+);
+
+CREATE INDEX identity_device_sessions_user ON identity_device_sessions (user_id);
+
+ALTER TABLE identity_users ADD COLUMN display_name TEXT NULL;

@@ -1,0 +1,91 @@
+using FlowRunner.Engine.Activities;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Gateway.Backend;
+using FlowRunner.Gateway.Data;
+using FlowRunner.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Polly;
+
+namespace FlowRunner.Gateway;
+
+/// <summary>Adds the API gateway of seed 004 to a FlowRunner host.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>
+    /// The gateway's handlers (the checks of the command flow), its tables (replay store, budgets), the backend client
+    /// (with a timeout and no retries) and gRPC. Map the service with <see cref="MapGateway"/>.
+    /// </summary>
+    public static FlowRunnerBuilder AddGateway(this FlowRunnerBuilder builder, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHttpClient(BackendClient.HttpClientName, http => http.MaxResponseContentBufferSize = 1024 * 1024)
+            .AddResilienceHandler("backend", pipeline => pipeline.AddTimeout(options.BackendTimeout));
+        builder.Services.AddSingleton(sp => new BackendClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackendClient.HttpClientName), options,
+            () => ThisServer(sp)));
+        builder.Services.AddSingleton(sp => new GatewayServices(options, sp.GetRequiredService<BackendClient>(), sp.GetRequiredService<TimeProvider>()));
+        foreach (Type handler in GatewayActivities.Handlers(Validation()).Select(h => h.GetType()))
+        {
+            builder.Services.AddSingleton(typeof(IActivityHandler), sp => GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>()).First(h => h.GetType() == handler));
+        }
+
+        builder.AddSqliteStore(SqliteGatewayStore.Pack);
+        builder.Services.AddHostedService<GatewayPruning>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the gateway's gRPC service. Its callers prove themselves by signature, so it needs no bearer token.</summary>
+    public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<GatewayService>().AllowAnonymous();
+        return endpoints;
+    }
+
+    /// <summary>The handlers with throwaway keys: enough to bind and validate flows, which never sign or call anything.</summary>
+    public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation());
+
+    private static GatewayServices Validation()
+    {
+        var options = new GatewayOptions { SigningKey = SigningKey.NewSeed(), Backend = new Uri("http://127.0.0.1:9/"), ServiceToken = "validation" };
+        return new GatewayServices(options, new BackendClient(new HttpClient(), options, () => options.Backend!), TimeProvider.System);
+    }
+
+    // The first address this server listens at (its HTTP endpoints are bound before the gRPC ones), 0.0.0.0 read as loopback.
+    private static Uri ThisServer(IServiceProvider services)
+    {
+        string address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("the gateway's backend is this server, which listens nowhere yet: set GatewayOptions.Backend");
+        var uri = new UriBuilder(address);
+        if (uri.Host is "0.0.0.0" or "[::]" or "*" or "+")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri;
+    }
+
+    /// <summary>Every minute: expired request-id reservations and buckets full again go.</summary>
+    private sealed class GatewayPruning(IInstanceStore store, TimeProvider time) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await using IUnitOfWork work = await store.BeginWorkAsync(stoppingToken).ConfigureAwait(false);
+                await work.Store<IGatewayStore>().PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), (long)Activities.ApplyBudgetsActivity.LongestRefill.TotalMilliseconds).ConfigureAwait(false);
+                await work.CommitAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
