@@ -12,10 +12,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new(); // drained as it comes, so a full pipe never blocks the server
 
-    private ServeProcess(Process process, int port)
+    private ServeProcess(Process process, int port, int grpcPort)
     {
         _process = process;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         process.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
@@ -23,6 +24,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>The gateway's gRPC endpoint.</summary>
+    public Uri GrpcAddress { get; }
 
     public string Log
     {
@@ -35,12 +39,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Serves the repository's flows with <paramref name="database"/> (bcrypt cost 4) and these extra variables.</summary>
-    public static async Task<ServeProcess> StartAsync(string database, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Serves the repository's flows with <paramref name="database"/> (bcrypt cost 4), these extra variables and arguments.</summary>
+    public static async Task<ServeProcess> StartAsync(string database, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
         int port = FreePort();
+        int grpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "serve", RepoPaths.Flows, "--db", database, "--urls", $"http://127.0.0.1:{port}" })
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "serve", RepoPaths.Flows, "--db", database, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,7 +56,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var serve = new ServeProcess(Process.Start(start)!, port);
+        var serve = new ServeProcess(Process.Start(start)!, port, grpcPort);
         await serve.WaitUntilHealthyAsync();
         return serve;
     }

@@ -90,7 +90,7 @@ internal static class DeviceSessionEndpoints
 
         DateTimeOffset now = time.GetUtcNow();
         await identity.SetDisplayNameAsync(user.Id, name, now).ConfigureAwait(false);
-        await identity.AuditAsync(user.Id, "profile_updated", null, now).ConfigureAwait(false);
+        await identity.AuditAsync(user.Id, "gateway.profile-updated", null, now).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
         user.DisplayName = name;
         return Results.Ok(ProfileView.From(user));
@@ -125,7 +125,7 @@ internal static class DeviceSessionEndpoints
             return Problem(StatusCodes.Status404NotFound, "Unknown device session", "the user has no active device session with this id");
         }
 
-        await identity.AuditAsync(user.Id, "device_session_revoked", id, now).ConfigureAwait(false);
+        await identity.AuditAsync(user.Id, "gateway.device-session-revoked", id, now).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
