@@ -1,4 +1,5 @@
 using FlowRunner.Activities.Identity.Data;
+using FlowRunner.Activities.Identity.Devices;
 using FlowRunner.Activities.Identity.Login;
 using FlowRunner.Activities.Identity.Refresh;
 using FlowRunner.Activities.Identity.Reset;
@@ -53,6 +54,10 @@ public static class IdentityActivities
         new ValidateResetTokenActivity(services),
         new EnterNewPasswordActivity(services),
         new UpdatePasswordActivity(services),
+        new EnterSignInEmailActivity(services),
+        new SendSignInCodeActivity(services),
+        new CheckSignInCodeActivity(services),
+        new RegisterDeviceActivity(services),
     ];
 
     /// <summary>Adds every identity handler to the registry.</summary>

@@ -38,6 +38,12 @@ public sealed record IdentityOptions
     /// </summary>
     public string? ServiceToken { get; init; }
 
+    /// <summary>
+    /// Whether signing in by emailed code with an address no account has creates the account (true, the default) or is
+    /// refused (false): then no code is sent, the answer is the same, and every code is wrong.
+    /// </summary>
+    public bool EmailSignUp { get; init; } = true;
+
     /// <summary>The issuer shown in authenticator apps.</summary>
     public string TotpIssuer { get; init; } = "FlowRunner";
 

@@ -3,7 +3,7 @@ using FlowRunner.Gateway.Activities;
 
 namespace FlowRunner.Gateway;
 
-/// <summary>The handlers of the gateway's command flow, in the order seed 004 draws its checks.</summary>
+/// <summary>The handlers of the gateway's flows: the command flow's checks in the order seed 004 draws them, then the public auth flow's.</summary>
 internal static class GatewayActivities
 {
     public static IReadOnlyList<IActivityHandler> Handlers(GatewayServices services) =>
@@ -17,5 +17,9 @@ internal static class GatewayActivities
         new ApplyBudgetsActivity(services),
         new CallBackendActivity(services),
         new SignResponseActivity(services),
+        new ClassifyRequestActivity(services),
+        new CheckBodyActivity(services),
+        new RateLimitActivity(services),
+        new ForwardActivity(services),
     ];
 }

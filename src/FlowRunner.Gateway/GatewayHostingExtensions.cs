@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace FlowRunner.Gateway;
@@ -24,6 +25,8 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         builder.Services.AddSingleton(options);
+        // HttpClient logs each request's address; the backend's paths name sessions, so only its warnings are logged.
+        builder.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient." + BackendClient.HttpClientName, LogLevel.Warning));
         builder.Services.AddHttpClient(BackendClient.HttpClientName, http => http.MaxResponseContentBufferSize = 1024 * 1024)
             .AddResilienceHandler("backend", pipeline => pipeline.AddTimeout(options.BackendTimeout));
         builder.Services.AddSingleton(sp => new BackendClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackendClient.HttpClientName), options,
@@ -44,10 +47,14 @@ public static class GatewayHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the gateway's gRPC service. Its callers prove themselves by signature, so it needs no bearer token.</summary>
+    /// <summary>
+    /// Maps the gateway's gRPC service (its callers prove themselves by signature, so it needs no bearer token) and its
+    /// public auth routes.
+    /// </summary>
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<GatewayService>().AllowAnonymous();
+        PublicAuthEndpoints.Map(endpoints);
         return endpoints;
     }
 
@@ -83,7 +90,7 @@ public static class GatewayHostingExtensions
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await using IUnitOfWork work = await store.BeginWorkAsync(stoppingToken).ConfigureAwait(false);
-                await work.Store<IGatewayStore>().PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), (long)Activities.ApplyBudgetsActivity.LongestRefill.TotalMilliseconds).ConfigureAwait(false);
+                await work.Store<IGatewayStore>().PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), (long)Activities.Bucket.LongestRefill.TotalMilliseconds).ConfigureAwait(false);
                 await work.CommitAsync(stoppingToken).ConfigureAwait(false);
             }
         }

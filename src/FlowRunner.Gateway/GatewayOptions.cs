@@ -27,6 +27,9 @@ public sealed record GatewayOptions
     /// <summary>The request-scoped flow a command runs through.</summary>
     public string CommandFlow { get; init; } = "gateway/execute-command";
 
+    /// <summary>The request-scoped flow a public auth request runs through.</summary>
+    public string PublicAuthFlow { get; init; } = "gateway/public-auth";
+
     /// <summary>The largest envelope plus payload accepted, in bytes.</summary>
     public int MaxMessageBytes { get; init; } = 64 * 1024;
 

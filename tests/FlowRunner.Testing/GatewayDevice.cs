@@ -32,6 +32,9 @@ public sealed class GatewayDevice : IDisposable
 
     internal Gateway.V1.Gateway.GatewayClient Gateway { get; }
 
+    /// <summary>A device signed in already (its session and key), sending to the gateway at <paramref name="grpc"/>.</summary>
+    internal static GatewayDevice ForSession(Uri grpc, string userId, string sessionId, SigningKey key) => new(grpc, userId, sessionId, key);
+
     /// <summary>A user of the host (new unless <paramref name="userId"/> is given) with a device session for a new key.</summary>
     public static Task<GatewayDevice> CreateAsync(KestrelHost host, string? userId = null) => CreateAsync(host.Store, host.GrpcAddress, userId);
 

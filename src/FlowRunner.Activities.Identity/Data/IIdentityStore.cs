@@ -92,6 +92,16 @@ public interface IIdentityStore
     /// <summary>Revokes one of a user's device sessions; false when the user has no such active session.</summary>
     Task<bool> RevokeDeviceSessionAsync(string userId, string id, DateTimeOffset now);
 
+    /// <summary>Stores the code of a sign-in by email (its hash), replacing an earlier one of the same sign-in.</summary>
+    Task StoreEmailChallengeAsync(string instanceId, string email, string codeHash, DateTimeOffset expires);
+
+    /// <summary>
+    /// Tries a code against a sign-in's challenge, in one statement: <see cref="ChallengeResult.Valid"/> once, then
+    /// never again; <see cref="ChallengeResult.Invalid"/> for a wrong code while tries are left;
+    /// <see cref="ChallengeResult.Spent"/> when it is used, expired, unknown, or this wrong code was the last try.
+    /// </summary>
+    Task<ChallengeResult> TryEmailChallengeAsync(string instanceId, string codeHash, DateTimeOffset now, int maxAttempts);
+
     /// <summary>Sets the user's display name (null clears it).</summary>
     Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now);
 
@@ -130,4 +140,17 @@ public interface IIdentityStore
 
     /// <summary>A user's audit events, oldest first (events without a user are listed for a null id).</summary>
     Task<IReadOnlyList<AuditEvent>> ListAuditAsync(string? userId);
+}
+
+/// <summary>What a code did to a sign-in's challenge.</summary>
+public enum ChallengeResult
+{
+    /// <summary>The code is right: the challenge is used up.</summary>
+    Valid,
+
+    /// <summary>The code is wrong; tries are left.</summary>
+    Invalid,
+
+    /// <summary>No tries are left: used, expired, unknown, or the last try failed.</summary>
+    Spent,
 }

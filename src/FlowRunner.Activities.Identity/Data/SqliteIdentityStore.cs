@@ -245,6 +245,34 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             "UPDATE identity_device_sessions SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL;",
             new { id, userId, now = StoredTime.Format(now) }, unit.Transaction).ConfigureAwait(false) == 1;
 
+    public Task StoreEmailChallengeAsync(string instanceId, string email, string codeHash, DateTimeOffset expires) =>
+        unit.Connection.ExecuteAsync(
+            """
+            INSERT INTO identity_email_challenges (instance_id, email, code_hash, expires_at) VALUES (@instanceId, @email, @codeHash, @expires)
+            ON CONFLICT (instance_id) DO UPDATE SET email = excluded.email, code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0, used_at = NULL;
+            """,
+            new { instanceId, email, codeHash, expires = StoredTime.Format(expires) }, unit.Transaction);
+
+    public async Task<ChallengeResult> TryEmailChallengeAsync(string instanceId, string codeHash, DateTimeOffset now, int maxAttempts)
+    {
+        // One statement counts the try and uses the challenge when the code matches, so of racing tries one wins.
+        Try? tried = await unit.Connection.QuerySingleOrDefaultAsync<Try>(
+            """
+            UPDATE identity_email_challenges
+            SET attempts = attempts + 1, used_at = CASE WHEN code_hash = @codeHash THEN @now ELSE NULL END
+            WHERE instance_id = @instanceId AND used_at IS NULL AND expires_at > @now AND attempts < @maxAttempts
+            RETURNING used_at IS NOT NULL AS Used, attempts AS Attempts;
+            """,
+            new { instanceId, codeHash, now = StoredTime.Format(now), maxAttempts }, unit.Transaction).ConfigureAwait(false);
+        return tried switch
+        {
+            null => ChallengeResult.Spent,
+            { Used: 1 } => ChallengeResult.Valid,
+            { Attempts: var a } when a >= maxAttempts => ChallengeResult.Spent,
+            _ => ChallengeResult.Invalid,
+        };
+    }
+
     public Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now) =>
         unit.Connection.ExecuteAsync(
             "UPDATE identity_users SET display_name = @displayName, updated_at = @now WHERE id = @userId;",
@@ -305,4 +333,7 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             "SELECT at, event, detail FROM identity_audit WHERE user_id IS @userId ORDER BY id;", new { userId }, unit.Transaction).ConfigureAwait(false);
         return [.. rows.Select(r => new AuditEvent(StoredTime.Parse(r.At), r.Event, r.Detail))];
     }
+
+    // A try at an email challenge: whether it used the challenge, and the tries so far.
+    private sealed record Try(long Used, long Attempts);
 }

@@ -13,3 +13,14 @@ CREATE TABLE identity_device_sessions (
 CREATE INDEX identity_device_sessions_user ON identity_device_sessions (user_id);
 
 ALTER TABLE identity_users ADD COLUMN display_name TEXT NULL;
+
+-- Sign-in by emailed code (the gateway's public auth): one challenge per sign-in (the instance), its code stored
+-- hashed, good for 10 minutes, 5 tries and once. The address is kept until the challenge is used or pruned.
+CREATE TABLE identity_email_challenges (
+    instance_id TEXT PRIMARY KEY,
+    email       TEXT NOT NULL,
+    code_hash   TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    used_at     TEXT NULL
+);

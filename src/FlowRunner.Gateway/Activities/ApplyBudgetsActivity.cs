@@ -14,11 +14,8 @@ namespace FlowRunner.Gateway.Activities;
 /// </code>
 /// An empty bucket refuses with RESOURCE_EXHAUSTED and when to retry; the tokens taken by the others roll back with it.
 /// </summary>
-internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
-    /// <summary>Buckets untouched this long are full again and pruned: no bucket may take longer to refill.</summary>
-    public static readonly TimeSpan LongestRefill = TimeSpan.FromHours(1);
-
     public override string Type => "gateway.budgets";
 
     public override IReadOnlyList<string> Labels => ["Apply budgets"];
@@ -64,9 +61,6 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
         }));
     }
 
-    /// <summary>A bucket: how many requests at once, and how many a second come back.</summary>
-    internal sealed record Bucket(double Capacity, double PerSecond);
-
     /// <summary>The buckets of the node's options; a missing one is no limit.</summary>
     internal sealed record Budgets(Bucket? Ip, Bucket? Session, Bucket? User, IReadOnlyDictionary<string, Bucket> Types)
     {
@@ -86,13 +80,13 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
             {
                 switch (property.Name)
                 {
-                    case "ip": ip = Read(property.Value, "ip"); break;
-                    case "session": session = Read(property.Value, "session"); break;
-                    case "user": user = Read(property.Value, "user"); break;
+                    case "ip": ip = Bucket.Parse(property.Value, "ip"); break;
+                    case "session": session = Bucket.Parse(property.Value, "session"); break;
+                    case "user": user = Bucket.Parse(property.Value, "user"); break;
                     case "message_types" when property.Value.ValueKind == JsonValueKind.Object:
                         foreach (JsonProperty type in property.Value.EnumerateObject())
                         {
-                            types[type.Name] = Read(type.Value, "message_types." + type.Name);
+                            types[type.Name] = Bucket.Parse(type.Value, "message_types." + type.Name);
                         }
 
                         break;
@@ -102,21 +96,6 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
             }
 
             return new Budgets(ip, session, user, types);
-        }
-
-        private static Bucket Read(JsonElement value, string name)
-        {
-            if (value.ValueKind == JsonValueKind.Object
-                && value.TryGetProperty("capacity", out JsonElement capacity) && capacity.TryGetDouble(out double c) && c >= 1
-                && value.TryGetProperty("per_minute", out JsonElement rate) && rate.TryGetDouble(out double r) && r > 0
-                && value.EnumerateObject().Count() == 2)
-            {
-                var bucket = new Bucket(c, r / 60);
-                return TimeSpan.FromSeconds(c / bucket.PerSecond) <= LongestRefill ? bucket
-                    : throw new FormatException($"budget \"{name}\" takes longer than {LongestRefill.TotalMinutes} minutes to refill: raise per_minute");
-            }
-
-            throw new FormatException($"budget \"{name}\" must be {{\"capacity\": N, \"per_minute\": R}} with N >= 1 and R > 0");
         }
     }
 }

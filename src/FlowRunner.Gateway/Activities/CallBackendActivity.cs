@@ -13,7 +13,7 @@ namespace FlowRunner.Gateway.Activities;
 /// string field of that name. An unmapped type is UNIMPLEMENTED; a backend that fails, UNAVAILABLE. The backend's
 /// own answers (2xx and 4xx) go back to the client, signed.
 /// </summary>
-internal sealed partial class CallBackendActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed partial class CallBackendActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 

@@ -7,7 +7,7 @@ using Grpc.Core;
 namespace FlowRunner.Gateway.Activities;
 
 /// <summary>Parses the envelope and checks its fields: malformed is INVALID_ARGUMENT, another protocol version FAILED_PRECONDITION.</summary>
-internal sealed class ValidateEnvelopeActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class ValidateEnvelopeActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     /// <summary>The protocol version this gateway speaks.</summary>
     public const uint ProtocolVersion = 1;
@@ -60,7 +60,7 @@ internal sealed class ValidateEnvelopeActivity(GatewayServices services) : Gatew
 }
 
 /// <summary>The payload is what the envelope's hash says (SHA-256, compared in constant time): else INVALID_ARGUMENT.</summary>
-internal sealed class VerifyPayloadHashActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class VerifyPayloadHashActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.verify-payload-hash";
 
@@ -77,7 +77,7 @@ internal sealed class VerifyPayloadHashActivity(GatewayServices services) : Gate
 }
 
 /// <summary>The device session's key signed the envelope (Ed25519 under the request context): else UNAUTHENTICATED.</summary>
-internal sealed class VerifySignatureActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class VerifySignatureActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.verify-signature";
 
@@ -90,7 +90,7 @@ internal sealed class VerifySignatureActivity(GatewayServices services) : Gatewa
 }
 
 /// <summary>The envelope's timestamp is within the window of the gateway's clock, either way: else UNAUTHENTICATED.</summary>
-internal sealed class CheckFreshnessActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class CheckFreshnessActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.check-freshness";
 

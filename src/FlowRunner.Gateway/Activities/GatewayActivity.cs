@@ -4,10 +4,11 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Gateway.Activities;
 
 /// <summary>
-/// A step of the gateway's command flow. It runs only in that request-scoped flow, where the request is the
-/// <see cref="GatewayCall"/>; a refusal ends the flow at this node with the gRPC status the call answers.
+/// A step of one of the gateway's request-scoped flows, whose request is a <typeparamref name="TCall"/> (a signed
+/// command, or a public auth request); a refusal ends the flow at this node with the answer the call gives.
 /// </summary>
-internal abstract class GatewayActivity(GatewayServices services) : IActivityHandler
+internal abstract class GatewayActivity<TCall>(GatewayServices services) : IActivityHandler
+    where TCall : class
 {
     protected GatewayServices Services { get; } = services;
 
@@ -20,9 +21,9 @@ internal abstract class GatewayActivity(GatewayServices services) : IActivityHan
     public virtual string? ValidateOptions(JsonElement options) => null;
 
     public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        context.Request is GatewayCall call
+        context.Request is TCall call
             ? RunAsync(call, context, cancellationToken)
-            : ValueTask.FromResult(ActivityResult.Fail($"'{Type}' runs only in the gateway's command flow, a request-scoped flow the gateway runs for each command"));
+            : ValueTask.FromResult(ActivityResult.Fail($"'{Type}' runs only in a request-scoped flow the gateway runs for each {typeof(TCall).Name}"));
 
-    protected abstract ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken);
+    protected abstract ValueTask<ActivityResult> RunAsync(TCall call, ActivityContext context, CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace FlowRunner.Gateway.Activities;
 
 /// <summary>Looks the device session up in the backend: unknown or revoked is UNAUTHENTICATED, a backend failure UNAVAILABLE.</summary>
-internal sealed class LookUpSessionActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class LookUpSessionActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.session-lookup";
 
@@ -38,7 +38,7 @@ internal sealed class LookUpSessionActivity(GatewayServices services) : GatewayA
 /// Reserves (device session, request id) in the replay store, in the database: of any number of copies of one request
 /// exactly one passes; the others are ALREADY_EXISTS.
 /// </summary>
-internal sealed class ReserveRequestActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class ReserveRequestActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.replay-reserve";
 

@@ -9,7 +9,7 @@ namespace FlowRunner.Gateway.Activities;
 /// Hashes the backend's answer and signs the response envelope (request id, status, server time, payload hash) with
 /// the gateway's key under the response context.
 /// </summary>
-internal sealed class SignResponseActivity(GatewayServices services) : GatewayActivity(services)
+internal sealed class SignResponseActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     public override string Type => "gateway.sign-response";
 

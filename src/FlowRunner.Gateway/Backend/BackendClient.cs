@@ -64,12 +64,16 @@ internal sealed class BackendClient(HttpClient http, GatewayOptions options, Fun
         return new DeviceSession(view.DeviceSessionId ?? id, view.UserId, Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Decode(view.PublicKey), view.Status == "active");
     }
 
-    /// <summary>Calls a backend route for a device session; the payload is the JSON body of a POST, PUT or PATCH.</summary>
+    /// <summary>Calls a backend route, for a device session when one is named; the payload is the JSON body of a POST, PUT or PATCH.</summary>
     /// <exception cref="BackendUnavailableException">The backend could not be reached, timed out, or answered 5xx.</exception>
-    public async Task<BackendAnswer> CallAsync(HttpMethod method, string path, string deviceSessionId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async Task<BackendAnswer> CallAsync(HttpMethod method, string path, string? deviceSessionId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(Base, path.TrimStart('/')));
-        request.Headers.Add(SessionHeader, deviceSessionId);
+        if (deviceSessionId is not null)
+        {
+            request.Headers.Add(SessionHeader, deviceSessionId);
+        }
+
         if (method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch)
         {
             request.Content = new ReadOnlyMemoryContent(payload);

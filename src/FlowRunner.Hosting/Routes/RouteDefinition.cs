@@ -20,7 +20,11 @@ internal sealed record RouteDefinition(
     RouteTarget Target,
     ImmutableArray<RouteAnswer> Answers,
     ImmutableArray<RouteResult> Results,
-    RouteResponse? NotFound);
+    RouteResponse? NotFound)
+{
+    /// <summary>True when only services may call the route (the service token: the gateway's calls to its backend).</summary>
+    public bool IsService { get; init; }
+}
 
 /// <summary>What a route runs.</summary>
 internal abstract record RouteTarget;

@@ -37,6 +37,10 @@ internal static class RouteEndpoints
             {
                 mapped.AllowAnonymous();
             }
+            else if (route.IsService)
+            {
+                mapped.RequireAuthorization(FlowRunnerServiceCollectionExtensions.ServicePolicy);
+            }
             else
             {
                 mapped.RequireAuthorization();

@@ -22,7 +22,7 @@ public static partial class RouteFile
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE"];
     private static readonly string[] RootKeys = ["routes", "//", "$schema"];
-    private static readonly string[] RouteKeys = ["public", "limit", "start", "resume", "answers", "results", "notFound", "respond", "//"];
+    private static readonly string[] RouteKeys = ["public", "service", "limit", "start", "resume", "answers", "results", "notFound", "respond", "//"];
     private static readonly string[] ResumeKeys = ["instance", "flow", "find"];
     private static readonly string[] FindKeys = ["flow", "node", "variable", "equals"];
     private static readonly string[] AnswerKeys = ["node", "input"];
@@ -148,6 +148,20 @@ public static partial class RouteFile
                 }
             }
 
+            bool isService = false;
+            if (route.Value.Property("service") is { } service)
+            {
+                isService = service.Value.Kind == JsonValueKind.True;
+                if (service.Value.Kind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    Invalid(service.Value.Span, $"route \"{name}\": \"service\" must be true or false", "write \"service\": true for a route only services (the gateway) may call, with the service token");
+                }
+                else if (isService && isPublic)
+                {
+                    Invalid(service.Value.Span, $"route \"{name}\" cannot be both public and for services only", "remove \"public\" or \"service\"");
+                }
+            }
+
             RouteExpression? limit = route.Value.Property("limit") is { } l ? Expression(l.Value, name, pathParameters) : null;
 
             SpannedProperty?[] targets = [route.Value.Property("start"), route.Value.Property("resume"), route.Value.Property("respond")];
@@ -181,7 +195,7 @@ public static partial class RouteFile
             ImmutableArray<RouteAnswer> answers = Answers(route.Value.Property("answers"), name, graph, pathParameters);
             ImmutableArray<RouteResult> results = Results(route.Value.Property("results"), name, graph, pathParameters);
             RouteResponse? notFound = route.Value.Property("notFound") is { } missing ? Response(missing.Value, name, pathParameters) : null;
-            return target is null ? null : new RouteDefinition(key[0], key[1], isPublic, limit, target, answers, results, notFound);
+            return target is null ? null : new RouteDefinition(key[0], key[1], isPublic, limit, target, answers, results, notFound) { IsService = isService };
         }
 
         private StartFlow? Start(SpannedJson value, string route) =>
