@@ -17,6 +17,9 @@ namespace FlowRunner.Gateway;
 /// <summary>Adds the API gateway of seed 004 to a FlowRunner host.</summary>
 public static class GatewayHostingExtensions
 {
+    /// <summary>The gateway's tables in SQLite (replay store, budgets): register with <see cref="Storage.Sqlite.SqliteInstanceStore"/>.</summary>
+    public static Storage.Sqlite.SqlitePackStore SqliteStore => SqliteGatewayStore.Pack;
+
     /// <summary>
     /// The gateway's handlers (the checks of the command flow), its tables (replay store, budgets), the backend client
     /// (with a timeout and no retries) and gRPC. Map the service with <see cref="MapGateway"/>.
@@ -37,7 +40,7 @@ public static class GatewayHostingExtensions
             builder.Services.AddSingleton(typeof(IActivityHandler), sp => GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>()).First(h => h.GetType() == handler));
         }
 
-        builder.AddSqliteStore(SqliteGatewayStore.Pack);
+        builder.AddSqliteStore(SqliteStore);
         builder.Services.AddHostedService<GatewayPruning>();
         builder.Services.AddGrpc(grpc =>
         {

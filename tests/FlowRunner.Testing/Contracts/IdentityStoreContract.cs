@@ -306,6 +306,71 @@ public abstract class IdentityStoreContract
         Assert.Null(await InUnitAsync(store, users => users.FindByEmailAsync("ghost@example.com")));
     }
 
+    [Fact]
+    public async Task An_email_challenge_takes_the_right_code_once_and_five_wrong_ones_spend_it()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("signin-1", "a@example.com", "right", Now.AddMinutes(10)));
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("signin-2", "b@example.com", "right", Now.AddMinutes(10)));
+
+        ChallengeResult first = await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin-1", "right", Now, 5));
+        ChallengeResult again = await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin-1", "right", Now, 5));
+        var wrong = new List<ChallengeResult>();
+        for (int i = 0; i < 5; i++)
+        {
+            wrong.Add(await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin-2", "wrong", Now, 5)));
+        }
+
+        Assert.Equal(ChallengeResult.Valid, first);
+        Assert.Equal(ChallengeResult.Spent, again);
+        Assert.Equal([ChallengeResult.Invalid, ChallengeResult.Invalid, ChallengeResult.Invalid, ChallengeResult.Invalid, ChallengeResult.Spent], wrong);
+        Assert.Equal(ChallengeResult.Spent, await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin-2", "right", Now, 5)));
+        Assert.Equal(ChallengeResult.Spent, await InUnitAsync(store, users => users.TryEmailChallengeAsync("no-such-signin", "right", Now, 5)));
+    }
+
+    [Fact]
+    public async Task An_email_challenge_expires_after_its_time_and_a_resend_replaces_it()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("signin", "a@example.com", "old", Now.AddMinutes(10)));
+        Assert.Equal(ChallengeResult.Spent, await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin", "old", Now.AddMinutes(10), 5)));
+
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("signin", "a@example.com", "new", Now.AddMinutes(20)));
+        Assert.Equal(ChallengeResult.Invalid, await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin", "old", Now.AddMinutes(11), 5)));
+        Assert.Equal(ChallengeResult.Valid, await InUnitAsync(store, users => users.TryEmailChallengeAsync("signin", "new", Now.AddMinutes(11), 5)));
+    }
+
+    [Fact]
+    public async Task Of_racing_right_codes_for_one_challenge_exactly_one_wins()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("signin", "a@example.com", "right", Now.AddMinutes(10)));
+        ChallengeResult[] results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => InUnitAsync(store, users => users.TryEmailChallengeAsync("signin", "right", Now, 5)))));
+        Assert.Single(results, r => r == ChallengeResult.Valid);
+    }
+
+    [Fact]
+    public async Task Device_sessions_are_listed_revoked_by_their_user_only_and_all_revoked_with_the_users_sessions()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        string ann = await CreateUserAsync(store);
+        string bob = await InUnitAsync(store, users => users.CreateUserAsync("bob@example.com", "$2b$04$hash", "user", Now));
+        byte[] key = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+        string phone = await InUnitAsync(store, users => users.CreateDeviceSessionAsync(ann, key, Now));
+        string laptop = await InUnitAsync(store, users => users.CreateDeviceSessionAsync(ann, key, Now.AddMinutes(1)));
+
+        Assert.Equal([laptop, phone], (await InUnitAsync(store, users => users.ListDeviceSessionsAsync(ann))).Select(d => d.Id));
+        Assert.Equal(key, (await InUnitAsync(store, users => users.FindDeviceSessionAsync(phone)))!.PublicKey);
+        Assert.False(await InUnitAsync(store, users => users.RevokeDeviceSessionAsync(bob, phone, Now)));
+        Assert.True(await InUnitAsync(store, users => users.RevokeDeviceSessionAsync(ann, phone, Now)));
+        Assert.False(await InUnitAsync(store, users => users.RevokeDeviceSessionAsync(ann, phone, Now)));
+        Assert.Equal("revoked", (await InUnitAsync(store, users => users.FindDeviceSessionAsync(phone)))!.Status);
+
+        await InUnitAsync(store, users => users.RevokeUserSessionsAsync(ann, Now));
+        Assert.Equal("revoked", (await InUnitAsync(store, users => users.FindDeviceSessionAsync(laptop)))!.Status);
+        Assert.Null(await InUnitAsync(store, users => users.FindDeviceSessionAsync("no-such-session")));
+    }
+
     private static async Task<T> InUnitAsync<T>(IInstanceStore store, Func<IIdentityStore, Task<T>> action)
     {
         await using IUnitOfWork work = await store.BeginWorkAsync(None);
