@@ -6,7 +6,7 @@ namespace FlowRunner.Gateway;
 /// <summary>The handlers of the gateway's flows: the command flow's checks in the order seed 004 draws them, then the public auth flow's.</summary>
 internal static class GatewayActivities
 {
-    public static IReadOnlyList<IActivityHandler> Handlers(GatewayServices services) =>
+    public static IReadOnlyList<IActivityHandler> Handlers(GatewayServices services, Push.PushHub hub) =>
     [
         new ValidateEnvelopeActivity(services),
         new LookUpSessionActivity(services),
@@ -21,5 +21,7 @@ internal static class GatewayActivities
         new CheckBodyActivity(services),
         new RateLimitActivity(services),
         new ForwardActivity(services),
+        new SendServerTimeActivity(services),
+        new RegisterStreamActivity(services, hub),
     ];
 }

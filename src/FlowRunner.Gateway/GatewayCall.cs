@@ -30,6 +30,12 @@ internal sealed class GatewayCall(ReadOnlyMemory<byte> envelopeBytes, ReadOnlyMe
     /// <summary>The backend's answer, once called.</summary>
     public Backend.BackendAnswer? Answer { get; set; }
 
+    /// <summary>The event stream of a subscription (null for a command).</summary>
+    public IServerStreamWriter<GatewayEvent>? Stream { get; init; }
+
+    /// <summary>The hub's stream, once registered.</summary>
+    public Push.Subscription? Subscription { get; set; }
+
     /// <summary>The signed response, once built.</summary>
     public ExecuteCommandResponse? Response { get; set; }
 

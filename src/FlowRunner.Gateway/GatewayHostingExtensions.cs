@@ -32,12 +32,20 @@ public static class GatewayHostingExtensions
         builder.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient." + BackendClient.HttpClientName, LogLevel.Warning));
         builder.Services.AddHttpClient(BackendClient.HttpClientName, http => http.MaxResponseContentBufferSize = 1024 * 1024)
             .AddResilienceHandler("backend", pipeline => pipeline.AddTimeout(options.BackendTimeout));
-        builder.Services.AddSingleton(sp => new BackendClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackendClient.HttpClientName), options,
+        builder.Services.AddHttpClient(BackendClient.StreamingClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient." + BackendClient.StreamingClientName, LogLevel.Warning));
+        builder.Services.AddSingleton(sp => new BackendClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackendClient.HttpClientName),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackendClient.StreamingClientName),
+            options,
             () => ThisServer(sp)));
+        builder.Services.AddSingleton<Push.PushHub>();
+        builder.Services.AddHostedService<Push.Dispatcher>();
         builder.Services.AddSingleton(sp => new GatewayServices(options, sp.GetRequiredService<BackendClient>(), sp.GetRequiredService<TimeProvider>()));
-        foreach (Type handler in GatewayActivities.Handlers(Validation()).Select(h => h.GetType()))
+        foreach (Type handler in HandlersForValidation().Select(h => h.GetType()))
         {
-            builder.Services.AddSingleton(typeof(IActivityHandler), sp => GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>()).First(h => h.GetType() == handler));
+            builder.Services.AddSingleton(typeof(IActivityHandler), sp => GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>(), sp.GetRequiredService<Push.PushHub>())
+                .First(h => h.GetType() == handler));
         }
 
         builder.AddSqliteStore(SqliteStore);
@@ -56,18 +64,21 @@ public static class GatewayHostingExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
+        // Seed 004: at shutdown the hub closes first (streams end with UNAVAILABLE), so gRPC then stops gracefully.
+        Push.PushHub hub = endpoints.ServiceProvider.GetRequiredService<Push.PushHub>();
+        endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(hub.CloseAll);
         endpoints.MapGrpcService<GatewayService>().AllowAnonymous();
         PublicAuthEndpoints.Map(endpoints);
         return endpoints;
     }
 
     /// <summary>The handlers with throwaway keys: enough to bind and validate flows, which never sign or call anything.</summary>
-    public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation());
+    public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation(), new Push.PushHub());
 
     private static GatewayServices Validation()
     {
         var options = new GatewayOptions { SigningKey = SigningKey.NewSeed(), Backend = new Uri("http://127.0.0.1:9/"), ServiceToken = "validation" };
-        return new GatewayServices(options, new BackendClient(new HttpClient(), options, () => options.Backend!), TimeProvider.System);
+        return new GatewayServices(options, new BackendClient(new HttpClient(), new HttpClient(), options, () => options.Backend!), TimeProvider.System);
     }
 
     // The first address this server listens at (its HTTP endpoints are bound before the gRPC ones), 0.0.0.0 read as loopback.

@@ -27,6 +27,9 @@ public sealed record GatewayOptions
     /// <summary>The request-scoped flow a command runs through.</summary>
     public string CommandFlow { get; init; } = "gateway/execute-command";
 
+    /// <summary>The request-scoped flow a subscription to events runs through before its stream opens.</summary>
+    public string SubscribeFlow { get; init; } = "gateway/subscribe-events";
+
     /// <summary>The request-scoped flow a public auth request runs through.</summary>
     public string PublicAuthFlow { get; init; } = "gateway/public-auth";
 

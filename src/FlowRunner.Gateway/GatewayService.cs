@@ -19,15 +19,45 @@ internal sealed partial class GatewayService(FlowHost flows, FlowRuntime runtime
 {
     public override async Task<ExecuteCommandResponse> ExecuteCommand(ExecuteCommandRequest request, ServerCallContext context)
     {
-        BoundFlow flow = flows.Find(options.CommandFlow)?.Current.Flow
-            ?? throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, $"the command flow '{options.CommandFlow}' is not loaded: see the server's log"));
-        Microsoft.AspNetCore.Http.HttpContext http = context.GetHttpContext();
-        string client = Hosting.Routes.ClientAddress.Partition(http.Connection.RemoteIpAddress, http.Request.Headers["X-Forwarded-For"], host.TrustedProxies);
-        var call = new GatewayCall(request.Envelope.Memory, request.PayloadBytes.Memory, request.Signature.Memory, client);
-        RunResult run = await runtime.RunRequestAsync(flow, call, context.CancellationToken).ConfigureAwait(false);
-        if (run.Status == InstanceStatus.Completed && call.Response is { } response)
+        var call = new GatewayCall(request.Envelope.Memory, request.PayloadBytes.Memory, request.Signature.Memory, Client(context));
+        await RunAsync(options.CommandFlow, call, context).ConfigureAwait(false);
+        return call.Response ?? throw Failed("the command flow ended without a response");
+    }
+
+    /// <summary>
+    /// Runs the subscription flow (the command checks, the server's time as the first event, registration with the
+    /// hub), then streams the user's events until the client leaves or the hub closes the stream with its status.
+    /// </summary>
+    public override async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<GatewayEvent> responseStream, ServerCallContext context)
+    {
+        var call = new GatewayCall(request.Envelope.Memory, ReadOnlyMemory<byte>.Empty, request.Signature.Memory, Client(context)) { Stream = responseStream };
+        try
         {
-            return response;
+            await RunAsync(options.SubscribeFlow, call, context).ConfigureAwait(false);
+            Push.Subscription subscription = call.Subscription ?? throw Failed("the subscription flow ended without registering the stream");
+            await foreach (GatewayEvent pushed in subscription.Events.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(pushed, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (System.Threading.Channels.ChannelClosedException closed) when (closed.InnerException is RpcException status)
+        {
+            throw status; // the hub closed the stream: revoked (FAILED_PRECONDITION) or shutting down (UNAVAILABLE)
+        }
+        finally
+        {
+            call.Subscription?.Dispose();
+        }
+    }
+
+    private async Task RunAsync(string flowName, GatewayCall call, ServerCallContext context)
+    {
+        BoundFlow flow = flows.Find(flowName)?.Current.Flow
+            ?? throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, $"the gateway flow '{flowName}' is not loaded: see the server's log"));
+        RunResult run = await runtime.RunRequestAsync(flow, call, context.CancellationToken).ConfigureAwait(false);
+        if (run.Status == InstanceStatus.Completed)
+        {
+            return;
         }
 
         if (call.Refused is { } refused)
@@ -36,8 +66,19 @@ internal sealed partial class GatewayService(FlowHost flows, FlowRuntime runtime
             throw Rpc(refused);
         }
 
-        LogFailed(logger, run.Incident?.NodeId ?? "?", run.Incident?.Message ?? "the flow ended without a response");
-        throw new RpcException(new Grpc.Core.Status(StatusCode.Internal, "the command flow failed; see the server's log"));
+        throw Failed(run.Incident?.Message ?? "the flow ended without an answer", run.Incident?.NodeId);
+    }
+
+    private string Client(ServerCallContext context)
+    {
+        Microsoft.AspNetCore.Http.HttpContext http = context.GetHttpContext();
+        return Hosting.Routes.ClientAddress.Partition(http.Connection.RemoteIpAddress, http.Request.Headers["X-Forwarded-For"], host.TrustedProxies);
+    }
+
+    private RpcException Failed(string message, string? node = null)
+    {
+        LogFailed(logger, node ?? "?", message);
+        return new RpcException(new Grpc.Core.Status(StatusCode.Internal, "the gateway flow failed; see the server's log"));
     }
 
     // RESOURCE_EXHAUSTED carries a google.rpc.RetryInfo detail saying when to retry.
@@ -52,9 +93,9 @@ internal sealed partial class GatewayService(FlowHost flows, FlowRuntime runtime
         return status.ToRpcException();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway refused a command at {Node}: {Status} {Detail}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway refused a call at {Node}: {Status} {Detail}")]
     private static partial void LogRefused(ILogger logger, string node, StatusCode status, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Gateway command flow failed at {Node}: {Message}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gateway flow failed at {Node}: {Message}")]
     private static partial void LogFailed(ILogger logger, string node, string message);
 }

@@ -119,7 +119,7 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
 
         Assert.Equal(expected, refused.StatusCode);
         Assert.Equal(0, await ProfileUpdatesAsync(device.UserId));
-        Assert.Contains(_host.Logs.Lines, l => l.Contains("Gateway refused a command at n", StringComparison.Ordinal));
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("Gateway refused a call at n", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains("old", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Contains(host.Logs.Lines, l => l.Contains("Gateway refused a command at n6", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Lines, l => l.Contains("Gateway refused a call at n6", StringComparison.Ordinal));
     }
 
     private static int FreePort()

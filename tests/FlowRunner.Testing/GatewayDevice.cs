@@ -83,6 +83,13 @@ public sealed class GatewayDevice : IDisposable
         return Request(Envelope(messageType, payload), payload);
     }
 
+    /// <summary>A signed subscription to the user's events (message type <c>events.subscribe</c>, an empty payload).</summary>
+    internal SubscribeEventsRequest Subscription(string messageType = "events.subscribe")
+    {
+        byte[] envelope = Envelope(messageType, []).ToByteArray();
+        return new SubscribeEventsRequest { Envelope = ByteString.CopyFrom(envelope), Signature = ByteString.CopyFrom(Key.Sign(GatewaySignature.Request, envelope)) };
+    }
+
     internal async Task<ExecuteCommandResponse> SendAsync(ExecuteCommandRequest request) => await Gateway.ExecuteCommandAsync(request);
 
     public void Dispose()

@@ -32,6 +32,12 @@ public sealed class KestrelHost : IAsyncDisposable
     /// <summary>The gateway's gRPC endpoint (HTTP/2 without TLS).</summary>
     public Uri GrpcAddress { get; }
 
+    /// <summary>The gateway's open event streams.</summary>
+    internal FlowRunner.Gateway.Push.PushHub Hub => _app.Services.GetRequiredService<FlowRunner.Gateway.Push.PushHub>();
+
+    /// <summary>Stops the host as a shutdown does (the test disposes it afterwards).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     /// <summary>The gateway's options (its key, and the service token it shares with the backend).</summary>
     public FlowRunner.Gateway.GatewayOptions Gateway => _app.Services.GetRequiredService<FlowRunner.Gateway.GatewayOptions>();
 

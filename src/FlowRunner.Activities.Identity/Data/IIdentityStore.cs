@@ -77,7 +77,10 @@ public interface IIdentityStore
     /// <summary>Revokes every token of a family and its session (a stolen token was replayed).</summary>
     Task RevokeFamilyAsync(string familyId, DateTimeOffset now);
 
-    /// <summary>Revokes every session, device session and refresh token of a user (password change).</summary>
+    /// <summary>
+    /// Revokes every session, device session and refresh token of a user (password change), and records a
+    /// <c>session.revoked_all</c> event so the gateway closes the user's streams.
+    /// </summary>
     Task RevokeUserSessionsAsync(string userId, DateTimeOffset now);
 
     /// <summary>Binds a device's Ed25519 public key to a user; returns the new device session's id.</summary>
@@ -101,6 +104,15 @@ public interface IIdentityStore
     /// <see cref="ChallengeResult.Spent"/> when it is used, expired, unknown, or this wrong code was the last try.
     /// </summary>
     Task<ChallengeResult> TryEmailChallengeAsync(string instanceId, string codeHash, DateTimeOffset now, int maxAttempts);
+
+    /// <summary>Records an event for the gateway (a JSON payload with no secret in it), in the transaction of the change.</summary>
+    Task AppendEventAsync(string userId, string kind, string payload, DateTimeOffset now);
+
+    /// <summary>Events after <paramref name="afterId"/>, oldest first.</summary>
+    Task<IReadOnlyList<IdentityEvent>> ReadEventsAsync(long afterId, int limit);
+
+    /// <summary>The id of the newest event, or 0 when there is none: where a new follower starts.</summary>
+    Task<long> LatestEventIdAsync();
 
     /// <summary>Sets the user's display name (null clears it).</summary>
     Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now);
@@ -154,3 +166,6 @@ public enum ChallengeResult
     /// <summary>No tries are left: used, expired, unknown, or the last try failed.</summary>
     Spent,
 }
+
+/// <summary>An event for the gateway: its id (the stream position), the user, the kind and a JSON payload.</summary>
+public sealed record IdentityEvent(long Id, string UserId, string Kind, string Payload);

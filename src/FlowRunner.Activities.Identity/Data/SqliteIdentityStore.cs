@@ -219,6 +219,7 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             UPDATE identity_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
             UPDATE identity_device_sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL;
+            INSERT INTO identity_events (user_id, kind, payload, created_at) VALUES (@userId, 'session.revoked_all', json_object('user_id', @userId), @now);
             """,
             new { userId, now = StoredTime.Format(now) }, unit.Transaction);
 
@@ -272,6 +273,19 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
             _ => ChallengeResult.Invalid,
         };
     }
+
+    public Task AppendEventAsync(string userId, string kind, string payload, DateTimeOffset now) =>
+        unit.Connection.ExecuteAsync(
+            "INSERT INTO identity_events (user_id, kind, payload, created_at) VALUES (@userId, @kind, @payload, @now);",
+            new { userId, kind, payload, now = StoredTime.Format(now) }, unit.Transaction);
+
+    public async Task<IReadOnlyList<IdentityEvent>> ReadEventsAsync(long afterId, int limit) =>
+        [.. await unit.Connection.QueryAsync<IdentityEvent>(
+            "SELECT id AS Id, user_id AS UserId, kind AS Kind, payload AS Payload FROM identity_events WHERE id > @afterId ORDER BY id LIMIT @limit;",
+            new { afterId, limit }, unit.Transaction).ConfigureAwait(false)];
+
+    public Task<long> LatestEventIdAsync() =>
+        unit.Connection.ExecuteScalarAsync<long>("SELECT coalesce(max(id), 0) FROM identity_events;", transaction: unit.Transaction);
 
     public Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now) =>
         unit.Connection.ExecuteAsync(

@@ -24,3 +24,13 @@ CREATE TABLE identity_email_challenges (
     attempts    INTEGER NOT NULL DEFAULT 0,
     used_at     TEXT NULL
 );
+
+-- What the backend tells the gateway's dispatcher (GET /api/v1/internal/events): a profile changed, a device session
+-- or all of a user's sessions were revoked. Written in the transaction of the change; read in id order.
+CREATE TABLE identity_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);

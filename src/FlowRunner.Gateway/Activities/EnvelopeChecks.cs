@@ -6,7 +6,10 @@ using Grpc.Core;
 
 namespace FlowRunner.Gateway.Activities;
 
-/// <summary>Parses the envelope and checks its fields: malformed is INVALID_ARGUMENT, another protocol version FAILED_PRECONDITION.</summary>
+/// <summary>
+/// Parses the envelope and checks its fields: malformed is INVALID_ARGUMENT, another protocol version
+/// FAILED_PRECONDITION. The option <c>{"message_types": ["events.subscribe"]}</c> limits the types the flow takes.
+/// </summary>
 internal sealed class ValidateEnvelopeActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
     /// <summary>The protocol version this gateway speaks.</summary>
@@ -15,6 +18,12 @@ internal sealed class ValidateEnvelopeActivity(GatewayServices services) : Gatew
     public override string Type => "gateway.validate-envelope";
 
     public override IReadOnlyList<string> Labels => ["Validate envelope"];
+
+    public override string? ValidateOptions(System.Text.Json.JsonElement options) =>
+        !options.TryGetProperty("message_types", out System.Text.Json.JsonElement types)
+            || (types.ValueKind == System.Text.Json.JsonValueKind.Array && types.EnumerateArray().All(t => t.ValueKind == System.Text.Json.JsonValueKind.String && IsMessageType(t.GetString()!)))
+            ? null
+            : "\"message_types\" must be an array of message types, e.g. [\"events.subscribe\"]";
 
     protected override ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)
     {
@@ -44,6 +53,11 @@ internal sealed class ValidateEnvelopeActivity(GatewayServices services) : Gatew
         if (problem is not null)
         {
             return Done(call.Refuse(StatusCode.InvalidArgument, problem));
+        }
+
+        if (context.Options.TryGetProperty("message_types", out System.Text.Json.JsonElement types) && !types.EnumerateArray().Any(t => t.GetString() == envelope.MessageType))
+        {
+            return Done(call.Refuse(StatusCode.InvalidArgument, $"message_type must be {string.Join(" or ", types.EnumerateArray().Select(t => "\"" + t.GetString() + "\""))} here"));
         }
 
         call.Envelope = envelope;

@@ -20,8 +20,11 @@ internal sealed class BackendUnavailableException(string message, Exception? inn
 /// each with the service token. The HttpClient carries the resilience pipeline (a timeout; nothing retried, since a
 /// command may change something).
 /// </summary>
-internal sealed class BackendClient(HttpClient http, GatewayOptions options, Func<Uri> thisServer)
+internal sealed class BackendClient(HttpClient http, HttpClient streaming, GatewayOptions options, Func<Uri> thisServer)
 {
+    /// <summary>The name of the HttpClient that follows the event stream (no timeout: the stream stays open).</summary>
+    public const string StreamingClientName = "flowrunner-gateway-events";
+
     private Uri? _base;
 
     /// <summary>The name of the HttpClient the gateway registers.</summary>
@@ -88,6 +91,55 @@ internal sealed class BackendClient(HttpClient http, GatewayOptions options, Fun
 
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return new BackendAnswer((int)response.StatusCode, body);
+    }
+
+    /// <summary>
+    /// Follows the backend's event stream from after <paramref name="lastEventId"/> (from now when null): each event's
+    /// id, kind and JSON data, as they come, until the stream ends or the token is cancelled.
+    /// </summary>
+    /// <exception cref="BackendUnavailableException">The backend refused the stream.</exception>
+    public async IAsyncEnumerable<(string? Id, string Kind, string Data)> FollowEventsAsync(string? lastEventId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Base, "api/v1/internal/events"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ServiceToken);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        using HttpResponseMessage response = await streaming.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new BackendUnavailableException($"the event stream answered {(int)response.StatusCode}");
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        string? id = null, kind = null, data = null;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (kind is not null && data is not null)
+                {
+                    yield return (id, kind, data);
+                }
+
+                (id, kind, data) = (null, null, null);
+            }
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = line[4..];
+            }
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data = line[6..];
+            }
+        }
     }
 
     // The configured backend, or this server once it listens.

@@ -4,6 +4,8 @@ using FlowRunner.Engine.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using System.Text.Json;
 
 namespace FlowRunner.Hosting.Identity;
 
@@ -24,6 +26,9 @@ internal static class DeviceSessionEndpoints
     {
         RouteGroupBuilder service = endpoints.MapGroup(string.Empty).RequireAuthorization(FlowRunnerServiceCollectionExtensions.ServicePolicy)
             .WithTags(FlowRunnerOpenApi.GatewayBackendTag);
+        service.MapGet("/api/v1/internal/events", StreamEventsAsync).WithName("streamIdentityEvents")
+            .WithSummary("Server-Sent Events for the gateway's dispatcher: user.profile.updated, session.revoked, session.revoked_all; Last-Event-ID resumes")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         service.MapGet("/api/v1/internal/sessions/{id}", GetSessionAsync).WithName("getDeviceSession")
             .WithSummary("A device session: its user, Ed25519 public key and status (service token only)")
             .Produces<DeviceSessionView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -53,6 +58,64 @@ internal static class DeviceSessionEndpoints
             .WithSummary("Revokes one of the user's device sessions")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return service;
+    }
+
+    // Events as they are committed, polled every 200 ms (a revocation reaches the gateway well within a second), with a
+    // comment line every 15 s to keep proxies from closing a quiet stream. Without Last-Event-ID it starts at the tail.
+    // It ends when the client goes or the server stops, so it never holds up a graceful shutdown.
+    private static async Task StreamEventsAsync(HttpContext http, IInstanceStore store, TimeProvider time, IHostApplicationLifetime lifetime)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        CancellationToken cancellationToken = stop.Token;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        long after;
+        if (!long.TryParse(http.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+        {
+            await using IUnitOfWork data = store.OpenReadOnly();
+            after = await data.Store<IIdentityStore>().LatestEventIdAsync().ConfigureAwait(false);
+        }
+
+        await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset lastWrite = time.GetUtcNow();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                IReadOnlyList<IdentityEvent> events;
+                await using (IUnitOfWork data = store.OpenReadOnly())
+                {
+                    events = await data.Store<IIdentityStore>().ReadEventsAsync(after, 100).ConfigureAwait(false);
+                }
+
+                var text = new System.Text.StringBuilder();
+                foreach (IdentityEvent e in events)
+                {
+                    text.Append("id: ").Append(e.Id).Append("\nevent: ").Append(e.Kind).Append("\ndata: ").Append(e.Payload).Append("\n\n");
+                    after = e.Id;
+                }
+
+                if (text.Length == 0 && time.GetUtcNow() - lastWrite > TimeSpan.FromSeconds(15))
+                {
+                    text.Append(": keep-alive\n\n");
+                }
+
+                if (text.Length > 0)
+                {
+                    await http.Response.WriteAsync(text.ToString(), cancellationToken).ConfigureAwait(false);
+                    await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    lastWrite = time.GetUtcNow();
+                }
+
+                if (events.Count < 100)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task<IResult> GetSessionAsync(string id, IInstanceStore store)
@@ -90,6 +153,7 @@ internal static class DeviceSessionEndpoints
 
         DateTimeOffset now = time.GetUtcNow();
         await identity.SetDisplayNameAsync(user.Id, name, now).ConfigureAwait(false);
+        await identity.AppendEventAsync(user.Id, "user.profile.updated", JsonSerializer.Serialize(new { user_id = user.Id, display_name = name }), now).ConfigureAwait(false);
         await identity.AuditAsync(user.Id, "gateway.profile-updated", null, now).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
         user.DisplayName = name;
@@ -126,6 +190,7 @@ internal static class DeviceSessionEndpoints
         }
 
         await identity.AuditAsync(user.Id, "gateway.device-session-revoked", id, now).ConfigureAwait(false);
+        await identity.AppendEventAsync(user.Id, "session.revoked", JsonSerializer.Serialize(new { user_id = user.Id, device_session_id = id }), now).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
