@@ -60,7 +60,8 @@ public sealed class KestrelHost : IAsyncDisposable
     /// (bcrypt cost 4), <paramref name="configure"/> changes FlowRunner's options.
     /// </summary>
     public static async Task<KestrelHost> StartAsync(IdentityOptions? identity = null, Action<FlowRunnerOptions>? configure = null,
-        Func<FlowRunner.Gateway.GatewayOptions, FlowRunner.Gateway.GatewayOptions>? gateway = null, Action<string>? editFlows = null)
+        Func<FlowRunner.Gateway.GatewayOptions, FlowRunner.Gateway.GatewayOptions>? gateway = null, Action<string>? editFlows = null,
+        LogLevel logLevel = LogLevel.Information)
     {
         var folder = new TempFolder("flowrunner-host-");
         string flows = folder.Copy(RepoPaths.Flows, "flows");
@@ -79,7 +80,7 @@ public sealed class KestrelHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.SetMinimumLevel(logLevel);
         builder.Services.AddFlowRunner(o =>
             {
                 o.FlowsFolder = flows;
