@@ -12,7 +12,8 @@ internal sealed partial class FlowRunnerHostedService(
     FlowRuntime runtime,
     FlowRunnerOptions options,
     TimeProvider time,
-    ILogger<FlowRunnerHostedService> logger) : BackgroundService
+    ILogger<FlowRunnerHostedService> logger,
+    IServiceProvider services) : BackgroundService
 {
     /// <summary>How long a file must stay quiet before it is reloaded: editors and <c>File.WriteAllText</c> raise several events per save, the first while the file is half written.</summary>
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(200);
@@ -68,6 +69,12 @@ internal sealed partial class FlowRunnerHostedService(
                     nextPrune = time.GetUtcNow() + options.PruneInterval;
                     int pruned = await store.PruneAsync(time.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
                     LogPruned(logger, pruned, retention.TotalDays);
+                    if (services.GetService(typeof(FlowRunner.Activities.Identity.IdentityServices)) is not null)
+                    {
+                        await using FlowRunner.Engine.Activities.IUnitOfWork work = await store.BeginWorkAsync(stoppingToken).ConfigureAwait(false);
+                        await work.Store<FlowRunner.Activities.Identity.Data.IIdentityStore>().PruneAsync(time.GetUtcNow(), time.GetUtcNow() - retention).ConfigureAwait(false);
+                        await work.CommitAsync(stoppingToken).ConfigureAwait(false);
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Activities;
-using FlowRunner.Gateway.V1;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Gateway;
+using FlowRunner.Gateway.V1;
 using Google.Protobuf;
 using Grpc.Net.Client;
 

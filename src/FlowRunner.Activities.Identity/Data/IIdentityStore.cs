@@ -114,6 +114,12 @@ public interface IIdentityStore
     /// <summary>The id of the newest event, or 0 when there is none: where a new follower starts.</summary>
     Task<long> LatestEventIdAsync();
 
+    /// <summary>
+    /// Deletes what has no use left: emailed codes and sign-in challenges expired by <paramref name="now"/>, and gateway
+    /// events written before <paramref name="before"/> (the retention). Returns how many rows went.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset now, DateTimeOffset before);
+
     /// <summary>Sets the user's display name (null clears it).</summary>
     Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now);
 

@@ -287,6 +287,15 @@ internal sealed class SqliteIdentityStore(SqliteUnit unit) : IIdentityStore
     public Task<long> LatestEventIdAsync() =>
         unit.Connection.ExecuteScalarAsync<long>("SELECT coalesce(max(id), 0) FROM identity_events;", transaction: unit.Transaction);
 
+    public Task<int> PruneAsync(DateTimeOffset now, DateTimeOffset before) =>
+        unit.Connection.ExecuteAsync(
+            """
+            DELETE FROM identity_otp_codes WHERE expires_at < @now;
+            DELETE FROM identity_email_challenges WHERE expires_at < @now;
+            DELETE FROM identity_events WHERE created_at < @before;
+            """,
+            new { now = StoredTime.Format(now), before = StoredTime.Format(before) }, unit.Transaction);
+
     public Task SetDisplayNameAsync(string userId, string? displayName, DateTimeOffset now) =>
         unit.Connection.ExecuteAsync(
             "UPDATE identity_users SET display_name = @displayName, updated_at = @now WHERE id = @userId;",

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
-using System.Text.Json;
 
 namespace FlowRunner.Hosting.Identity;
 

@@ -371,6 +371,24 @@ public abstract class IdentityStoreContract
         Assert.Null(await InUnitAsync(store, users => users.FindDeviceSessionAsync("no-such-session")));
     }
 
+    [Fact]
+    public async Task Pruning_drops_expired_challenges_and_codes_and_old_events_only()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        string id = await CreateUserAsync(store);
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("expired", "a@example.com", "h", Now.AddMinutes(-1)));
+        await InUnitAsync(store, users => users.StoreEmailChallengeAsync("live", "a@example.com", "h", Now.AddMinutes(10)));
+        await InUnitAsync(store, users => users.StoreEmailCodeAsync("old-login", id, "h", Now.AddMinutes(-1)));
+        await InUnitAsync(store, users => users.AppendEventAsync(id, "user.profile.updated", "{}", Now.AddDays(-40)));
+        await InUnitAsync(store, users => users.AppendEventAsync(id, "user.profile.updated", "{}", Now));
+
+        int pruned = await InUnitAsync(store, users => users.PruneAsync(Now, Now.AddDays(-30)));
+
+        Assert.Equal(3, pruned);
+        Assert.Equal(ChallengeResult.Valid, await InUnitAsync(store, users => users.TryEmailChallengeAsync("live", "h", Now, 5)));
+        Assert.Single(await InUnitAsync(store, users => users.ReadEventsAsync(0, 10)));
+    }
+
     private static async Task<T> InUnitAsync<T>(IInstanceStore store, Func<IIdentityStore, Task<T>> action)
     {
         await using IUnitOfWork work = await store.BeginWorkAsync(None);
