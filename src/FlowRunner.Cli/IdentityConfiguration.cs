@@ -13,7 +13,7 @@ namespace FlowRunner.Cli;
 /// FLOWRUNNER_BCRYPT_COST sets the bcrypt cost (default 12); FLOWRUNNER_ISSUER and FLOWRUNNER_AUDIENCE the token's.
 /// The gateway's keys come the same way: FLOWRUNNER_GATEWAY_KEY (its Ed25519 private key, Base64 of the 32-byte seed) and
 /// FLOWRUNNER_SERVICE_TOKEN (what it presents to the backend's internal routes); a key file made before they existed
-/// gets them added.
+/// gets them added. FLOWRUNNER_EMAIL_SIGNUP=off refuses device sign-ins by emailed code for addresses no account has.
 /// </summary>
 internal static class IdentityConfiguration
 {
@@ -57,6 +57,7 @@ internal static class IdentityConfiguration
             SecretKey = Key(get, "FLOWRUNNER_SECRET_KEY"),
             Pepper = Key(get, "FLOWRUNNER_PEPPER"),
             ServiceToken = get("FLOWRUNNER_SERVICE_TOKEN"),
+            EmailSignUp = Environment.GetEnvironmentVariable("FLOWRUNNER_EMAIL_SIGNUP") is not ("off" or "false" or "0"),
         };
     }
 
