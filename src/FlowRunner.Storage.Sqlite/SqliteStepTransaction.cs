@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.State;
 using Microsoft.Data.Sqlite;
@@ -23,7 +22,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent)
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent);
             """,
-            Row(state), Unit.Transaction).ConfigureAwait(false);
+            StoredInstance.Row(state), Unit.Transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
@@ -37,7 +36,7 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
                 incident = @Incident, updated_at = @UpdatedAt
             WHERE id = @Id AND version = @Expected;
             """,
-            new DynamicParameters(Row(state)).With("Expected", expectedVersion), Unit.Transaction).ConfigureAwait(false);
+            new DynamicParameters(StoredInstance.Row(state)).With("Expected", expectedVersion), Unit.Transaction).ConfigureAwait(false);
         if (updated == 0)
         {
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
@@ -122,140 +121,25 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
             SELECT name AS Name, value AS Value FROM variables WHERE instance_id = @instanceId;
             """,
             new { instanceId }, tx).ConfigureAwait(false);
-        InstanceRow? row = await reader.ReadSingleOrDefaultAsync<InstanceRow>().ConfigureAwait(false);
-        if (row is null)
-        {
-            return null;
-        }
-
-        var state = new InstanceState
-        {
-            Id = row.Id,
-            FlowName = row.FlowName,
-            FlowHash = row.FlowHash,
-            Status = Enum.Parse<InstanceStatus>(row.Status),
-            Version = (int)row.Version,
-            NextBranch = (int)row.NextBranch,
-            Visits = SqliteJson.Read<Dictionary<string, int>>(row.Visits),
-            Outputs = SqliteJson.Read<Dictionary<string, JsonElement>>(row.Outputs),
-            Incident = row.Incident is null ? null : SqliteJson.Read<Incident>(row.Incident),
-            TraceParent = row.TraceParent,
-            CreatedAt = StoredTime.Parse(row.CreatedAt),
-            UpdatedAt = StoredTime.Parse(row.UpdatedAt),
-        };
-        IEnumerable<BranchRow> branches = await reader.ReadAsync<BranchRow>().ConfigureAwait(false);
-        foreach (BranchRow branch in branches)
-        {
-            state.Branches.Add(new Branch
-            {
-                Id = branch.Id,
-                NodeId = branch.NodeId,
-                Status = Enum.Parse<BranchStatus>(branch.Status),
-                PreviousOutcome = branch.PreviousOutcome,
-                Wait = branch.Wait is null ? null : SqliteJson.Read<WaitRequest>(branch.Wait),
-                TimedOut = branch.TimedOut != 0,
-            });
-        }
-
-        foreach (VariableRow variable in await reader.ReadAsync<VariableRow>().ConfigureAwait(false))
-        {
-            using JsonDocument value = JsonDocument.Parse(variable.Value);
-            state.Variables[variable.Name] = value.RootElement.Clone();
-        }
-
-        return state;
+        StoredInstance.InstanceRow? row = await reader.ReadSingleOrDefaultAsync<StoredInstance.InstanceRow>().ConfigureAwait(false);
+        return row is null ? null
+            : StoredInstance.Read(row, await reader.ReadAsync<StoredInstance.BranchRow>().ConfigureAwait(false), await reader.ReadAsync<StoredInstance.VariableRow>().ConfigureAwait(false));
     }
 
     private async Task WriteChildrenAsync(InstanceState state)
     {
-        foreach (Branch branch in state.Branches)
+        foreach (StoredInstance.BranchRow branch in StoredInstance.Branches(state))
         {
             await Unit.Connection.ExecuteAsync(
-                "INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out) VALUES (@instanceId, @Id, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
-                new
-                {
-                    instanceId = state.Id,
-                    branch.Id,
-                    branch.NodeId,
-                    Status = branch.Status.ToString(),
-                    branch.PreviousOutcome,
-                    Wait = branch.Wait is null ? null : SqliteJson.Write(branch.Wait),
-                    TimedOut = branch.TimedOut ? 1 : 0,
-                },
-                Unit.Transaction).ConfigureAwait(false);
+                "INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out) VALUES (@InstanceId, @Id, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
+                branch, Unit.Transaction).ConfigureAwait(false);
         }
 
-        foreach ((string name, JsonElement value) in state.Variables)
+        foreach (StoredInstance.VariableRow variable in StoredInstance.Variables(state))
         {
             await Unit.Connection.ExecuteAsync(
-                "INSERT INTO variables (instance_id, name, value) VALUES (@instanceId, @name, @value);",
-                new { instanceId = state.Id, name, value = value.GetRawText() }, Unit.Transaction).ConfigureAwait(false);
+                "INSERT INTO variables (instance_id, name, value) VALUES (@InstanceId, @Name, @Value);", variable, Unit.Transaction).ConfigureAwait(false);
         }
-    }
-
-    private static object Row(InstanceState state) => new
-    {
-        state.Id,
-        state.FlowName,
-        state.FlowHash,
-        Status = state.Status.ToString(),
-        state.Version,
-        state.NextBranch,
-        Visits = SqliteJson.Write(state.Visits),
-        Outputs = SqliteJson.Write(state.Outputs),
-        Incident = state.Incident is null ? null : SqliteJson.Write(state.Incident),
-        CreatedAt = StoredTime.Format(state.CreatedAt),
-        UpdatedAt = StoredTime.Format(state.UpdatedAt),
-        state.TraceParent,
-    };
-
-    private sealed class InstanceRow
-    {
-        public string Id { get; set; } = string.Empty;
-
-        public string FlowName { get; set; } = string.Empty;
-
-        public string FlowHash { get; set; } = string.Empty;
-
-        public string Status { get; set; } = string.Empty;
-
-        public long Version { get; set; }
-
-        public long NextBranch { get; set; }
-
-        public string Visits { get; set; } = "{}";
-
-        public string Outputs { get; set; } = "{}";
-
-        public string? Incident { get; set; }
-
-        public string CreatedAt { get; set; } = string.Empty;
-
-        public string UpdatedAt { get; set; } = string.Empty;
-
-        public string? TraceParent { get; set; }
-    }
-
-    private sealed class VariableRow
-    {
-        public string Name { get; set; } = string.Empty;
-
-        public string Value { get; set; } = string.Empty;
-    }
-
-    private sealed class BranchRow
-    {
-        public string Id { get; set; } = string.Empty;
-
-        public string NodeId { get; set; } = string.Empty;
-
-        public string Status { get; set; } = string.Empty;
-
-        public string? PreviousOutcome { get; set; }
-
-        public string? Wait { get; set; }
-
-        public long TimedOut { get; set; }
     }
 }
 
