@@ -20,6 +20,9 @@ public static class GatewayHostingExtensions
     /// <summary>The gateway's tables in SQLite (replay store, budgets): register with <see cref="Storage.Sqlite.SqliteInstanceStore"/>.</summary>
     public static Storage.Sqlite.SqlitePackStore SqliteStore => SqliteGatewayStore.Pack;
 
+    /// <summary>The gateway's tables in PostgreSQL: register with <see cref="Storage.Postgres.PostgresInstanceStore"/>.</summary>
+    public static Storage.Postgres.PostgresPackStore PostgresStore => PostgresGatewayStore.Pack;
+
     /// <summary>
     /// The gateway's handlers (the checks of the command flow), its tables (replay store, budgets), the backend client
     /// (with a timeout and no retries) and gRPC. Map the service with <see cref="MapGateway"/>.
