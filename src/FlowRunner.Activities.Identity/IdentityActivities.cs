@@ -15,7 +15,10 @@ namespace FlowRunner.Activities.Identity;
 public static class IdentityActivities
 {
     /// <summary>The identity tables in SQLite: register with <see cref="SqliteInstanceStore"/>.</summary>
-    public static SqlitePackStore SqliteStore => SqliteIdentityStore.Pack;
+    public static SqlitePackStore SqliteStore => SqlIdentityStore.SqlitePack;
+
+    /// <summary>The identity tables in PostgreSQL: register with <see cref="Storage.Postgres.PostgresInstanceStore"/>.</summary>
+    public static Storage.Postgres.PostgresPackStore PostgresStore => SqlIdentityStore.PostgresPack;
 
     /// <summary>Every identity handler, sharing <paramref name="services"/>.</summary>
     public static IReadOnlyList<IActivityHandler> Handlers(IdentityServices services) =>

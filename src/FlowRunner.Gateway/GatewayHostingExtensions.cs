@@ -18,10 +18,10 @@ namespace FlowRunner.Gateway;
 public static class GatewayHostingExtensions
 {
     /// <summary>The gateway's tables in SQLite (replay store, budgets): register with <see cref="Storage.Sqlite.SqliteInstanceStore"/>.</summary>
-    public static Storage.Sqlite.SqlitePackStore SqliteStore => SqliteGatewayStore.Pack;
+    public static Storage.Sqlite.SqlitePackStore SqliteStore => SqlGatewayStore.SqlitePack;
 
     /// <summary>The gateway's tables in PostgreSQL: register with <see cref="Storage.Postgres.PostgresInstanceStore"/>.</summary>
-    public static Storage.Postgres.PostgresPackStore PostgresStore => PostgresGatewayStore.Pack;
+    public static Storage.Postgres.PostgresPackStore PostgresStore => SqlGatewayStore.PostgresPack;
 
     /// <summary>
     /// The gateway's handlers (the checks of the command flow), its tables (replay store, budgets), the backend client
