@@ -18,6 +18,7 @@ internal static class CliApp
             ResumeCommand.Create(console),
             InstancesCommand.Create(console),
             UsersCommand.Create(console),
+            DbCommand.Create(console),
             ServeCommand.Create(console),
         };
 

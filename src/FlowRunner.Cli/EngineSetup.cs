@@ -15,7 +15,9 @@ internal sealed class EngineSetup
     private EngineSetup(string database, TimeProvider time)
     {
         Time = time;
-        Store = new SqliteInstanceStore(database, time, [IdentityActivities.SqliteStore]);
+        Store = DatabaseAddress.IsPostgres(database)
+            ? new Storage.Postgres.PostgresInstanceStore(DatabaseAddress.PostgresConnectionString(database), time, [IdentityActivities.PostgresStore, Gateway.GatewayHostingExtensions.PostgresStore])
+            : new SqliteInstanceStore(database, time, [IdentityActivities.SqliteStore, Gateway.GatewayHostingExtensions.SqliteStore]);
         Identity = new IdentityServices(IdentityConfiguration.ForDatabase(database));
         Registry = new ActivityRegistry().AddIdentity(Identity);
         Catalog = new FlowCatalog(Registry, Store);
@@ -58,7 +60,7 @@ internal sealed class EngineSetup
     /// </summary>
     public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken, bool recover = true)
     {
-        if (!File.Exists(database))
+        if (!DatabaseAddress.IsPostgres(database) && !File.Exists(database))
         {
             console.Error.WriteLine($"flowrunner: database '{database}' does not exist; pass --db with the file 'flowrunner run' used");
             return null;

@@ -33,8 +33,15 @@ internal static class IdentityConfiguration
         };
     }
 
+    // A PostgreSQL database has no file to keep keys beside, and its nodes must share them: the environment gives them.
     private static Func<string, string?> KeysOf(string database)
     {
+        if (DatabaseAddress.IsPostgres(database))
+        {
+            return name => Environment.GetEnvironmentVariable(name)
+                ?? throw new ConfigurationProblemException($"{name} is not set: with a PostgreSQL --db every node takes its keys from the environment (the same on each), e.g. 'openssl rand -base64 32'");
+        }
+
         Dictionary<string, string> keys = LoadOrCreateKeyFile(Path.GetFullPath(database) + ".keys.json");
         return name => Environment.GetEnvironmentVariable(name) ?? keys.GetValueOrDefault(name);
     }

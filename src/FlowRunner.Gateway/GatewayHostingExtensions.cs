@@ -52,6 +52,7 @@ public static class GatewayHostingExtensions
         }
 
         builder.AddSqliteStore(SqliteStore);
+        builder.AddPostgresStore(PostgresStore);
         builder.Services.AddHostedService<GatewayPruning>();
         builder.Services.AddGrpc(grpc =>
         {

@@ -35,8 +35,9 @@ public static class FlowEndpoints
         FlowHost host = endpoints.ServiceProvider.GetRequiredService<FlowHost>();
         host.LoadAll();
 
-        endpoints.MapGet("/health", () => Results.Ok(new Health("healthy"))).AllowAnonymous().WithName("health")
-            .WithSummary("Answers 200 while the server runs").WithTags(FlowRunnerOpenApi.HealthTag).Produces<Health>();
+        string database = endpoints.ServiceProvider.GetRequiredService<IInstanceStore>() is Storage.Postgres.PostgresInstanceStore ? "postgresql" : "sqlite";
+        endpoints.MapGet("/health", () => Results.Ok(new Health("healthy", options.NodeId, database))).AllowAnonymous().WithName("health")
+            .WithSummary("Answers 200 while the server runs, with this node's id and the kind of database (nothing secret)").WithTags(FlowRunnerOpenApi.HealthTag).Produces<Health>();
         endpoints.MapOpenApi().AllowAnonymous();
         endpoints.MapFlowRunnerPage();
 
@@ -278,7 +279,7 @@ public static class FlowEndpoints
             extensions: diagnosticId is null ? null : new Dictionary<string, object?> { ["diagnosticId"] = diagnosticId });
 
     // The answers' shapes, named so the OpenAPI document describes them.
-    internal sealed record Health(string Status);
+    internal sealed record Health(string Status, string Node, string Database);
 
     internal sealed record FlowSummary(string Id, string? Version, bool Runnable, int Errors, int Warnings);
 

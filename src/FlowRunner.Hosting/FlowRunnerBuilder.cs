@@ -30,8 +30,27 @@ public sealed class FlowRunnerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Keeps instances (and every registered pack's tables) in PostgreSQL (<c>Host=...;Database=...</c>): several nodes
+    /// may share it.
+    /// </summary>
+    public FlowRunnerBuilder UsePostgres(string connectionString)
+    {
+        Services.RemoveAll<IInstanceStore>();
+        Services.AddSingleton<IInstanceStore>(sp => new Storage.Postgres.PostgresInstanceStore(connectionString, sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<Storage.Postgres.PostgresPackStore>()));
+        return this;
+    }
+
     /// <summary>Registers a pack's SQLite tables with the SQLite store.</summary>
     public FlowRunnerBuilder AddSqliteStore(SqlitePackStore store)
+    {
+        Services.AddSingleton(store);
+        return this;
+    }
+
+    /// <summary>Registers a pack's PostgreSQL tables with the PostgreSQL store.</summary>
+    public FlowRunnerBuilder AddPostgresStore(Storage.Postgres.PostgresPackStore store)
     {
         Services.AddSingleton(store);
         return this;

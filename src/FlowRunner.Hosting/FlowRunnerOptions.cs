@@ -3,6 +3,9 @@ namespace FlowRunner.Hosting;
 /// <summary>Where the flows are, and the limits of the API that serves them.</summary>
 public sealed class FlowRunnerOptions
 {
+    /// <summary>This node's name among the nodes sharing a database, shown by <c>/health</c>: the host name and process id by default.</summary>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
     /// <summary>The folder whose *.flow and *.fz files are served.</summary>
     public string FlowsFolder { get; set; } = "flows";
 

@@ -34,7 +34,7 @@ public static class FlowRunnerServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlowRunnerOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IInstanceStore>(_ => throw new InvalidOperationException(
-            "FlowRunner has no store: call UseSqlite(path) on the builder AddFlowRunner returns"));
+            "FlowRunner has no store: call UseSqlite(path) or UsePostgres(connectionString) on the builder AddFlowRunner returns"));
         services.AddSingleton(sp =>
         {
             var registry = new ActivityRegistry();

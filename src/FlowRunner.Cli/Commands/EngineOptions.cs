@@ -7,7 +7,7 @@ internal static class EngineOptions
 {
     public static Option<string> Database() => new("--db")
     {
-        Description = $"The SQLite database file (created when missing). Default: {EngineSetup.DefaultDatabase} in the current folder.",
+        Description = $"The SQLite database file (created when missing; default {EngineSetup.DefaultDatabase} in the current folder), or a PostgreSQL database: postgres://user:password@host:5432/name or Host=...;Database=...",
         DefaultValueFactory = _ => EngineSetup.DefaultDatabase,
     };
 

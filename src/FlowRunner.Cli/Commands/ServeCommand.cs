@@ -98,7 +98,7 @@ internal static class ServeCommand
                     o.TrustedProxies.Add(proxy);
                 }
             })
-            .UseSqlite(database)
+            .UseDatabase(database)
             .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) })
             .AddGateway(IdentityConfiguration.GatewayForDatabase(database, backend))
             .AddOtlpExportFromEnvironment();
@@ -205,7 +205,7 @@ internal static class ServeCommand
 
         await using WebApplication started = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls}, gateway gRPC on {grpcUrls} (database {Path.GetFullPath(database)}); Ctrl+C stops");
+        console.Out.WriteLine($"serving {Path.GetFullPath(folder)} on {urls}, gateway gRPC on {grpcUrls} (database {DatabaseAddress.Describe(database)}); Ctrl+C stops");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
@@ -221,3 +221,11 @@ internal static class ServeCommand
 /// <param name="GrpcUrls">Where the gateway's gRPC service listens; null listens nowhere.</param>
 /// <param name="GatewayBackend">The backend the gateway calls; null is this server.</param>
 internal sealed record ServeSettings(string Folder, string Database, string Urls, string? Certificate, string? PublicUrl, string[] TrustedProxies, string? GrpcUrls, string? GatewayBackend);
+
+/// <summary>The store <c>--db</c> names.</summary>
+internal static class DatabaseChoice
+{
+    /// <summary>PostgreSQL for a connection string or URL, else the SQLite file.</summary>
+    public static FlowRunnerBuilder UseDatabase(this FlowRunnerBuilder builder, string database) =>
+        DatabaseAddress.IsPostgres(database) ? builder.UsePostgres(DatabaseAddress.PostgresConnectionString(database)) : builder.UseSqlite(database);
+}

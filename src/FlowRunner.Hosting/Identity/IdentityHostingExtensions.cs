@@ -26,6 +26,7 @@ public static class IdentityHostingExtensions
         }
 
         builder.AddSqliteStore(IdentityActivities.SqliteStore);
+        builder.AddPostgresStore(IdentityActivities.PostgresStore);
         builder.Services.AddSingleton<IRouteFunction>(new HashRouteFunction(identity));
         builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);

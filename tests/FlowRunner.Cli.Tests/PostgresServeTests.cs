@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FlowRunner.Testing;
+
+namespace FlowRunner.Cli.Tests;
+
+/// <summary>
+/// <c>--db</c> with a PostgreSQL database (a throwaway cluster the test starts): <c>db migrate</c>, <c>users create</c> and
+/// <c>serve</c> as separate processes, keys from the environment, a login through the seed's route.
+/// </summary>
+public sealed class PostgresServeTests
+{
+    [Fact]
+    public async Task Serve_runs_on_postgresql_with_the_keys_in_the_environment()
+    {
+        await using PostgresCluster cluster = await PostgresCluster.StartAsync();
+        string database = cluster.CreateDatabase();
+        string url = $"postgres://postgres@127.0.0.1:{cluster.Port}/{database.Split("Database=")[1]}";
+        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
+            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        keys["FLOWRUNNER_BCRYPT_COST"] = "4";
+
+        (int noKeys, string refused) = await FlowRunnerAsync(new Dictionary<string, string>(), null, "db", "migrate", "--db", url);
+        (int migrated, string migratedOutput) = await FlowRunnerAsync(keys, null, "db", "migrate", "--db", url);
+        (int created, string createdOutput) = await FlowRunnerAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
+        await using ServeProcess serve = await ServeProcess.StartAsync(database, keys);
+        HttpResponseMessage login = await serve.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "correct horse battery staple" });
+        JsonElement health = await serve.Client.GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.Equal(2, noKeys);
+        Assert.Contains("FLOWRUNNER_JWT_KEY is not set", refused, StringComparison.Ordinal);
+        Assert.True(migrated == 0, migratedOutput);
+        Assert.Contains($"migrated PostgreSQL 127.0.0.1:{cluster.Port}/", migratedOutput, StringComparison.Ordinal);
+        Assert.True(created == 0, createdOutput);
+        Assert.Equal(System.Net.HttpStatusCode.OK, login.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()));
+        Assert.Equal("postgresql", health.GetProperty("database").GetString());
+        Assert.False(string.IsNullOrEmpty(health.GetProperty("node").GetString()));
+        Assert.DoesNotContain("Password", serve.Log, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The built flowrunner as a child process, with these variables and standard input: its exit code and everything it wrote.
+    private static async Task<(int ExitCode, string Output)> FlowRunnerAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (string name in new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input ?? string.Empty);
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+}
