@@ -41,6 +41,42 @@ public sealed class PostgresServeTests
         Assert.DoesNotContain("Password", serve.Log, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Failed_sign_ins_spread_over_three_nodes_lock_the_account_at_five()
+    {
+        await using PostgresCluster cluster = await PostgresCluster.StartAsync();
+        string database = cluster.CreateDatabase();
+        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
+            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        keys["FLOWRUNNER_BCRYPT_COST"] = "4";
+        (int created, string createdOutput) = await FlowRunnerAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
+        Assert.True(created == 0, createdOutput);
+        ServeProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServeProcess.StartAsync(database, keys)));
+        try
+        {
+            var statuses = new List<int>();
+            for (int i = 0; i < 5; i++)
+            {
+                HttpResponseMessage wrong = await nodes[i % 3].Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "wrong " + i });
+                statuses.Add((int)wrong.StatusCode);
+            }
+
+            HttpResponseMessage right = await nodes[2].Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "correct horse battery staple" });
+            string[] nodeIds = [.. await Task.WhenAll(nodes.Select(async n => (await n.Client.GetFromJsonAsync<JsonElement>("/health")).GetProperty("node").GetString()!))];
+
+            Assert.Equal([401, 401, 401, 401, 401], statuses);
+            Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, right.StatusCode); // locked, whichever node is asked
+            Assert.Equal(3, nodeIds.Distinct().Count());
+        }
+        finally
+        {
+            foreach (ServeProcess node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     // The built flowrunner as a child process, with these variables and standard input: its exit code and everything it wrote.
     private static async Task<(int ExitCode, string Output)> FlowRunnerAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
     {
