@@ -3,6 +3,7 @@ using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.State;
+using FlowRunner.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Storage.Sqlite;
@@ -14,7 +15,7 @@ namespace FlowRunner.Storage.Sqlite;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The writer semaphore never allocates a wait handle: nothing to dispose.")]
 public sealed class SqliteInstanceStore : IInstanceStore
 {
-    private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
+    private const string Database = "SQLite";
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
@@ -97,98 +98,77 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES (@hash, @name, @sourcePath, @source, @at) ON CONFLICT (hash) DO NOTHING;",
-            new { hash, name, sourcePath, source, at = StoredTime.Format(_time.GetUtcNow()) }).ConfigureAwait(false);
+        await RelationalQueries.SaveFlowVersionAsync(connection, name, hash, sourcePath, source, _time.GetUtcNow()).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<StoredFlowVersion?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<(string Name, string SourcePath, string Source)?>(
-            "SELECT name, source_path, source FROM flow_versions WHERE hash = @hash;", new { hash }).ConfigureAwait(false);
-        return row is { } r ? new StoredFlowVersion(r.Name, r.SourcePath, r.Source) : null;
+        return await RelationalQueries.LoadFlowVersionAsync(connection, hash).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new SqliteStepTransaction(connection, transaction, _time, _packs) { Released = () => _writer.Release() };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time) { Released = () => _writer.Release() };
     }
 
     /// <inheritdoc/>
-    public IUnitOfWork OpenReadOnly() => new SqliteUnitOfWork(new SqliteConnection(_readOnlyConnectionString), null, _time, _packs);
+    public IUnitOfWork OpenReadOnly()
+    {
+        var connection = new SqliteConnection(_readOnlyConnectionString);
+        return new RelationalUnitOfWork(connection, null, Stores(connection, null), Database);
+    }
 
     /// <inheritdoc/>
     public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new SqliteUnitOfWork(connection, transaction, _time, _packs) { Released = () => _writer.Release() };
+        return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return [.. await connection.QueryAsync<string>(
-            "SELECT id FROM instances WHERE status = 'Running' ORDER BY created_at;").ConfigureAwait(false)];
+        return await RelationalQueries.FindRunnableAsync(connection).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(
-            "SELECT instance_id, branch_id, due_at FROM timers WHERE due_at <= @now ORDER BY due_at;",
-            new { now = StoredTime.Format(now) }).ConfigureAwait(false);
-        return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, StoredTime.Parse(r.DueAt)))];
+        return await RelationalQueries.FindDueTimersAsync(connection, now).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<InstanceState?> GetAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await SqliteStepTransaction.LoadAsync(connection, null, instanceId).ConfigureAwait(false);
+        return await RelationalQueries.GetAsync(connection, instanceId).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? flowName, int limit, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
-            flowName is null
-                ? $"SELECT {SummaryColumns} FROM instances ORDER BY created_at DESC LIMIT @limit;"
-                : $"SELECT {SummaryColumns} FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
-            new { flowName, limit }).ConfigureAwait(false);
-        return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
-            StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
+        return await RelationalQueries.ListAsync(connection, flowName, limit).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(long Seq, string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
-            "SELECT seq, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq;",
-            new { instanceId }).ConfigureAwait(false);
-        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
+        return await RelationalQueries.GetJournalAsync(connection, instanceId).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleOrDefaultAsync<string?>(
-            """
-            SELECT i.id FROM instances i
-            JOIN branches b ON b.instance_id = i.id AND b.node_id = @nodeId AND b.status = 'Waiting'
-            JOIN variables v ON v.instance_id = i.id AND v.name = @variable AND v.value = @value
-            WHERE i.flow_name = @flowName
-            ORDER BY i.created_at DESC LIMIT 1;
-            """,
-            new { flowName, nodeId, variable, value = value.GetRawText() }).ConfigureAwait(false);
+        return await RelationalQueries.FindWaitingInstanceAsync(connection, flowName, nodeId, variable, value).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -198,26 +178,11 @@ public sealed class SqliteInstanceStore : IInstanceStore
         int deleted = 0;
         while (true)
         {
-            await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
-            (SqliteConnection connection, SqliteTransaction transaction) = ((SqliteUnitOfWork)work).Open;
-            await connection.ExecuteAsync(
-                """
-                    CREATE TEMP TABLE IF NOT EXISTS pruned (id TEXT PRIMARY KEY);
-                    DELETE FROM temp.pruned;
-                    INSERT INTO temp.pruned SELECT id FROM instances
-                        WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;
-                    DELETE FROM journal WHERE instance_id IN (SELECT id FROM temp.pruned);
-                    DELETE FROM branches WHERE instance_id IN (SELECT id FROM temp.pruned);
-                    DELETE FROM variables WHERE instance_id IN (SELECT id FROM temp.pruned);
-                    DELETE FROM timers WHERE instance_id IN (SELECT id FROM temp.pruned);
-                    DELETE FROM instances WHERE id IN (SELECT id FROM temp.pruned);
-                    """,
-                new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
-            long instances = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM temp.pruned;", transaction: transaction).ConfigureAwait(false);
-            await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @before;",
-                new { before = StoredTime.Format(finishedBefore) }, transaction).ConfigureAwait(false);
+            (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+            await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+            int instances = await RelationalQueries.PruneBatchAsync(connection, transaction, finishedBefore).ConfigureAwait(false);
             await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-            deleted += (int)instances;
+            deleted += instances;
             if (instances < 500)
             {
                 return deleted;
@@ -228,10 +193,9 @@ public sealed class SqliteInstanceStore : IInstanceStore
     /// <inheritdoc/>
     public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
-        (SqliteConnection connection, SqliteTransaction transaction) = ((SqliteUnitOfWork)work).Open;
-        await connection.ExecuteAsync("UPDATE outbox SET payload = '{}', sent_at = @sentAt WHERE id IN @ids AND sent_at IS NULL;",
-            new { ids, sentAt = StoredTime.Format(sentAt) }, transaction).ConfigureAwait(false);
+        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        await RelationalQueries.MarkOutboxSentAsync(connection, transaction, ids, sentAt).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -239,14 +203,14 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(long Id, string InstanceId, string Kind, string Payload, string CreatedAt)>(
-            "SELECT id, instance_id, kind, payload, created_at FROM outbox WHERE id > @afterId ORDER BY id LIMIT @limit;",
-            new { afterId, limit }).ConfigureAwait(false);
-        return [.. rows.Select(r =>
-        {
-            using JsonDocument payload = JsonDocument.Parse(r.Payload);
-            return new OutboxMessage(r.Id, r.InstanceId, r.Kind, payload.RootElement.Clone(), StoredTime.Parse(r.CreatedAt));
-        })];
+        return await RelationalQueries.ReadOutboxAsync(connection, afterId, limit).ConfigureAwait(false);
+    }
+
+    // The registered pack stores, created on the unit's connection and transaction when first asked for.
+    private Func<Type, object?> Stores(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        SqliteUnit? unit = null;
+        return type => _packs.TryGetValue(type, out SqlitePackStore? pack) ? pack.Create(unit ??= new SqliteUnit(connection, transaction, _time)) : null;
     }
 
     /// <summary>Opens a connection with foreign keys on.</summary>

@@ -1,49 +1,53 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.State;
-using Microsoft.Data.Sqlite;
 
-namespace FlowRunner.Storage.Sqlite;
+namespace FlowRunner.Storage.Relational;
 
-/// <summary>One step's IMMEDIATE transaction. Disposing without committing rolls everything back, handler writes included.</summary>
-internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, IReadOnlyDictionary<Type, SqlitePackStore> packs)
-    : SqliteUnitOfWork(connection, transaction, time, packs), IStepTransaction
+/// <summary>One step's transaction: the instance saved with a version check, its journal, outbox and timers.</summary>
+internal sealed class RelationalStepTransaction(DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time)
+    : RelationalUnitOfWork(connection, transaction, createStore, database), IStepTransaction
 {
-    private readonly SqliteTransaction _transaction = transaction;
+    private readonly DbTransaction _transaction = transaction;
 
     // Journal rows are written together, in one statement, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
 
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
-        await Unit.Connection.ExecuteAsync(
+        await Connection.ExecuteAsync(
             """
             INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent)
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent);
             """,
-            StoredInstance.Row(state), Unit.Transaction).ConfigureAwait(false);
+            StoredInstance.Row(state), _transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
 
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
-        int updated = await Unit.Connection.ExecuteAsync(
+        StoredInstance.InstanceRow row = StoredInstance.Row(state);
+        int updated = await Connection.ExecuteAsync(
             """
             UPDATE instances
             SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
                 incident = @Incident, updated_at = @UpdatedAt
             WHERE id = @Id AND version = @Expected;
             """,
-            new DynamicParameters(StoredInstance.Row(state)).With("Expected", expectedVersion), Unit.Transaction).ConfigureAwait(false);
+            new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion },
+            _transaction).ConfigureAwait(false);
         if (updated == 0)
         {
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
         }
 
-        await Unit.Connection.ExecuteAsync(
-            "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, Unit.Transaction).ConfigureAwait(false);
+        await Connection.ExecuteAsync(
+            "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, _transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
@@ -55,19 +59,19 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
     }
 
     public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
-        Unit.Connection.ExecuteAsync(
+        Connection.ExecuteAsync(
             "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@instanceId, @kind, @payload, @at);",
-            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(Unit.Time.GetUtcNow()) },
-            Unit.Transaction);
+            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(time.GetUtcNow()) },
+            _transaction);
 
     public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        Unit.Connection.ExecuteAsync(
+        Connection.ExecuteAsync(
             "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;",
             new { instanceId, branchId, dueAt = StoredTime.Format(dueAt) },
-            Unit.Transaction);
+            _transaction);
 
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
-        Unit.Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, Unit.Transaction);
+        Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, _transaction);
 
     public Task SavepointAsync(string name, CancellationToken cancellationToken) => _transaction.SaveAsync(name, cancellationToken);
 
@@ -89,12 +93,11 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         }
 
         var parameters = new DynamicParameters();
-        var values = new System.Text.StringBuilder();
+        var values = new StringBuilder();
         for (int i = 0; i < _journal.Count; i++)
         {
             JournalEntry entry = _journal[i];
-            values.Append(i == 0 ? string.Empty : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"(@i{i}, @n{i}, @l{i}, @e{i}, @o{i}, @d{i}, @a{i})");
+            values.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @n{i}, @l{i}, @e{i}, @o{i}, @d{i}, @a{i})");
             parameters.Add("i" + i, entry.InstanceId);
             parameters.Add("n" + i, entry.NodeId);
             parameters.Add("l" + i, entry.Lane);
@@ -105,50 +108,22 @@ internal sealed class SqliteStepTransaction(SqliteConnection connection, SqliteT
         }
 
         _journal.Clear();
-        await Unit.Connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, Unit.Transaction).ConfigureAwait(false);
-    }
-
-    internal static async Task<InstanceState?> LoadAsync(SqliteConnection db, SqliteTransaction? tx, string instanceId)
-    {
-        using SqlMapper.GridReader reader = await db.QueryMultipleAsync(
-            """
-            SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
-                   visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt,
-                   trace_parent AS TraceParent
-            FROM instances WHERE id = @instanceId;
-            SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut
-            FROM branches WHERE instance_id = @instanceId ORDER BY rowid;
-            SELECT name AS Name, value AS Value FROM variables WHERE instance_id = @instanceId;
-            """,
-            new { instanceId }, tx).ConfigureAwait(false);
-        StoredInstance.InstanceRow? row = await reader.ReadSingleOrDefaultAsync<StoredInstance.InstanceRow>().ConfigureAwait(false);
-        return row is null ? null
-            : StoredInstance.Read(row, await reader.ReadAsync<StoredInstance.BranchRow>().ConfigureAwait(false), await reader.ReadAsync<StoredInstance.VariableRow>().ConfigureAwait(false));
+        await Connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, _transaction).ConfigureAwait(false);
     }
 
     private async Task WriteChildrenAsync(InstanceState state)
     {
         foreach (StoredInstance.BranchRow branch in StoredInstance.Branches(state))
         {
-            await Unit.Connection.ExecuteAsync(
-                "INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out) VALUES (@InstanceId, @Id, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
-                branch, Unit.Transaction).ConfigureAwait(false);
+            await Connection.ExecuteAsync(
+                "INSERT INTO branches (instance_id, id, position, node_id, status, previous_outcome, wait, timed_out) VALUES (@InstanceId, @Id, @Position, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
+                branch, _transaction).ConfigureAwait(false);
         }
 
         foreach (StoredInstance.VariableRow variable in StoredInstance.Variables(state))
         {
-            await Unit.Connection.ExecuteAsync(
-                "INSERT INTO variables (instance_id, name, value) VALUES (@InstanceId, @Name, @Value);", variable, Unit.Transaction).ConfigureAwait(false);
+            await Connection.ExecuteAsync(
+                "INSERT INTO variables (instance_id, name, value) VALUES (@InstanceId, @Name, @Value);", variable, _transaction).ConfigureAwait(false);
         }
-    }
-}
-
-/// <summary>Dapper parameter helpers.</summary>
-internal static class DynamicParametersExtensions
-{
-    public static DynamicParameters With(this DynamicParameters parameters, string name, object? value)
-    {
-        parameters.Add(name, value);
-        return parameters;
     }
 }

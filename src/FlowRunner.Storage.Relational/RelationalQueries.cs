@@ -1,0 +1,148 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FlowRunner.Engine.Persistence;
+using FlowRunner.Engine.State;
+
+namespace FlowRunner.Storage.Relational;
+
+/// <summary>The runtime's reads and maintenance in SQL that SQLite and PostgreSQL both speak, on a connection the store opened.</summary>
+internal static class RelationalQueries
+{
+    private const string SummaryColumns = "id, flow_name, flow_hash, status, version, created_at, updated_at";
+
+    public static Task SaveFlowVersionAsync(DbConnection connection, string name, string hash, string sourcePath, string source, DateTimeOffset now) =>
+        connection.ExecuteAsync(
+            "INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES (@hash, @name, @sourcePath, @source, @at) ON CONFLICT (hash) DO NOTHING;",
+            new { hash, name, sourcePath, source, at = StoredTime.Format(now) });
+
+    public static async Task<StoredFlowVersion?> LoadFlowVersionAsync(DbConnection connection, string hash)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Name, string SourcePath, string Source)?>(
+            "SELECT name, source_path, source FROM flow_versions WHERE hash = @hash;", new { hash }).ConfigureAwait(false);
+        return row is { } r ? new StoredFlowVersion(r.Name, r.SourcePath, r.Source) : null;
+    }
+
+    public static async Task<IReadOnlyList<string>> FindRunnableAsync(DbConnection connection) =>
+        [.. await connection.QueryAsync<string>("SELECT id FROM instances WHERE status = 'Running' ORDER BY created_at;").ConfigureAwait(false)];
+
+    public static async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DbConnection connection, DateTimeOffset now)
+    {
+        var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(
+            "SELECT instance_id, branch_id, due_at FROM timers WHERE due_at <= @now ORDER BY due_at;",
+            new { now = StoredTime.Format(now) }).ConfigureAwait(false);
+        return [.. rows.Select(r => new DueTimer(r.InstanceId, r.BranchId, StoredTime.Parse(r.DueAt)))];
+    }
+
+    public static async Task<InstanceState?> GetAsync(DbConnection connection, string instanceId)
+    {
+        await using SqlMapper.GridReader reader = await connection.QueryMultipleAsync(
+            """
+            SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
+                   visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt,
+                   trace_parent AS TraceParent
+            FROM instances WHERE id = @instanceId;
+            SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut
+            FROM branches WHERE instance_id = @instanceId ORDER BY position;
+            SELECT name AS Name, value AS Value FROM variables WHERE instance_id = @instanceId;
+            """,
+            new { instanceId }).ConfigureAwait(false);
+        StoredInstance.InstanceRow? row = await reader.ReadSingleOrDefaultAsync<StoredInstance.InstanceRow>().ConfigureAwait(false);
+        return row is null ? null
+            : StoredInstance.Read(row, await reader.ReadAsync<StoredInstance.BranchRow>().ConfigureAwait(false), await reader.ReadAsync<StoredInstance.VariableRow>().ConfigureAwait(false));
+    }
+
+    public static async Task<IReadOnlyList<InstanceSummary>> ListAsync(DbConnection connection, string? flowName, int limit)
+    {
+        var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
+            flowName is null
+                ? $"SELECT {SummaryColumns} FROM instances ORDER BY created_at DESC LIMIT @limit;"
+                : $"SELECT {SummaryColumns} FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
+            new { flowName, limit }).ConfigureAwait(false);
+        return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
+            StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
+    }
+
+    public static async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(DbConnection connection, string instanceId)
+    {
+        var rows = await connection.QueryAsync<(long Seq, string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
+            "SELECT seq, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq;",
+            new { instanceId }).ConfigureAwait(false);
+        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
+    }
+
+    public static Task<string?> FindWaitingInstanceAsync(DbConnection connection, string flowName, string nodeId, string variable, JsonElement value) =>
+        connection.QuerySingleOrDefaultAsync<string?>(
+            """
+            SELECT i.id FROM instances i
+            JOIN branches b ON b.instance_id = i.id AND b.node_id = @nodeId AND b.status = 'Waiting'
+            JOIN variables v ON v.instance_id = i.id AND v.name = @variable AND v.value = @value
+            WHERE i.flow_name = @flowName
+            ORDER BY i.created_at DESC LIMIT 1;
+            """,
+            new { flowName, nodeId, variable, value = value.GetRawText() });
+
+    /// <summary>Deletes up to 500 finished instances changed before the time, with their rows, and sent outbox messages; returns how many instances went.</summary>
+    public static async Task<int> PruneBatchAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset finishedBefore)
+    {
+        string before = StoredTime.Format(finishedBefore);
+        string[] ids = [.. await connection.QueryAsync<string>(
+            "SELECT id FROM instances WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;",
+            new { before }, transaction).ConfigureAwait(false)];
+        if (ids.Length > 0)
+        {
+            (string list, DynamicParameters parameters) = InList(ids);
+            await connection.ExecuteAsync(
+                $"""
+                DELETE FROM journal WHERE instance_id IN ({list});
+                DELETE FROM branches WHERE instance_id IN ({list});
+                DELETE FROM variables WHERE instance_id IN ({list});
+                DELETE FROM timers WHERE instance_id IN ({list});
+                DELETE FROM instances WHERE id IN ({list});
+                """,
+                parameters, transaction).ConfigureAwait(false);
+        }
+
+        await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < @before;", new { before }, transaction).ConfigureAwait(false);
+        return ids.Length;
+    }
+
+    public static Task MarkOutboxSentAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, DateTimeOffset sentAt)
+    {
+        if (ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        (string list, DynamicParameters parameters) = InList(ids);
+        parameters.Add("sentAt", StoredTime.Format(sentAt));
+        return connection.ExecuteAsync($"UPDATE outbox SET payload = '{{}}', sent_at = @sentAt WHERE id IN ({list}) AND sent_at IS NULL;", parameters, transaction);
+    }
+
+    // "@p0, @p1, ...": Dapper expands "IN @list" for SQLite but hands PostgreSQL an array, so the list is spelled out.
+    private static (string List, DynamicParameters Parameters) InList<T>(IEnumerable<T> values)
+    {
+        var parameters = new DynamicParameters();
+        var names = new List<string>();
+        foreach (T value in values)
+        {
+            string name = "p" + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters.Add(name, value);
+            names.Add("@" + name);
+        }
+
+        return (string.Join(", ", names), parameters);
+    }
+
+    public static async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(DbConnection connection, long afterId, int limit)
+    {
+        var rows = await connection.QueryAsync<(long Id, string InstanceId, string Kind, string Payload, string CreatedAt)>(
+            "SELECT id, instance_id, kind, payload, created_at FROM outbox WHERE id > @afterId ORDER BY id LIMIT @limit;",
+            new { afterId, limit }).ConfigureAwait(false);
+        return [.. rows.Select(r =>
+        {
+            using JsonDocument payload = JsonDocument.Parse(r.Payload);
+            return new OutboxMessage(r.Id, r.InstanceId, r.Kind, payload.RootElement.Clone(), StoredTime.Parse(r.CreatedAt));
+        })];
+    }
+}
