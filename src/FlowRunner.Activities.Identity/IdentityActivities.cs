@@ -57,7 +57,6 @@ public static class IdentityActivities
         new ValidateResetTokenActivity(services),
         new EnterNewPasswordActivity(services),
         new UpdatePasswordActivity(services),
-        new EnterSignInEmailActivity(services),
         new SendSignInCodeActivity(services),
         new CheckSignInCodeActivity(services),
         new RegisterDeviceActivity(services),

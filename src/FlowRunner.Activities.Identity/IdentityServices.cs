@@ -36,6 +36,10 @@ public sealed class IdentityServices(IdentityOptions options) : IDisposable
     /// <summary>The peppered hash under which tokens (refresh tokens, reset links) are stored.</summary>
     public string HashToken(string token) => Codes.HashCode(token);
 
+    /// <summary>A 6-digit code from the CSPRNG, as emailed sign-in codes are.</summary>
+    internal static string NewEmailCode() =>
+        System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The stored form of an emailed sign-in code: bound to the login (instance) it was sent for.</summary>
     internal string HashEmailCode(string instanceId, string code) => Codes.HashCode(instanceId + ":" + code);
 

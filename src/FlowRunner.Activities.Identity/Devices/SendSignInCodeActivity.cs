@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
@@ -25,7 +23,7 @@ internal sealed class SendSignInCodeActivity(IdentityServices services) : Identi
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string email = Variable(context, EmailVariable) ?? throw new InvalidOperationException("no email: 'Enter sign-in email' must come first");
-        string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        string code = IdentityServices.NewEmailCode();
         string hash = Services.HashEmailCode(context.InstanceId, code);
         return ValueTask.FromResult(InCommit(async store =>
         {

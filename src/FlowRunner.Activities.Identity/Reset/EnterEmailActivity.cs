@@ -4,12 +4,12 @@ using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Activities.Identity.Reset;
 
-/// <summary>"Enter email": waits for the address to reset.</summary>
+/// <summary>"Enter email" (a reset) or "Enter sign-in email" (a device signing in by emailed code): waits for the address.</summary>
 internal sealed class EnterEmailActivity(IdentityServices services) : IdentityActivity(services)
 {
     public override string Type => "identity.enter-email";
 
-    public override IReadOnlyList<string> Labels => ["Enter email"];
+    public override IReadOnlyList<string> Labels => ["Enter email", "Enter sign-in email"];
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FlowRunner.Activities.Identity.Data;
 using FlowRunner.Activities.Identity.Login;
@@ -31,7 +29,7 @@ internal sealed class SendOtpActivity(IdentityServices services) : IdentityActiv
             }
 
             DateTimeOffset now = context.Time.GetUtcNow();
-            string code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+            string code = IdentityServices.NewEmailCode();
             await store.StoreEmailCodeAsync(context.InstanceId, user.Id, Services.HashEmailCode(context.InstanceId, code), now + CodeLifetime).ConfigureAwait(false);
             context.Emit("email.sign-in-code", JsonSerializer.SerializeToElement(new { to = user.Email, subject = "Your sign-in code", code }));
             await store.AuditAsync(user.Id, "mfa.email-code-sent", null, now).ConfigureAwait(false);

@@ -37,19 +37,18 @@ internal sealed class ValidateEnvelopeActivity(GatewayServices services) : Gatew
             return Done(call.Refuse(StatusCode.InvalidArgument, "the envelope is not a serialized Envelope"));
         }
 
-        string? problem = envelope.ProtocolVersion != ProtocolVersion ? null
-            : !IsToken(envelope.DeviceSessionId, 1, 128) ? "device_session_id must be 1 to 128 letters, digits, '-' or '_'"
+        if (envelope.ProtocolVersion != ProtocolVersion)
+        {
+            return Done(call.Refuse(StatusCode.FailedPrecondition, $"protocol_version {envelope.ProtocolVersion} is not supported; this gateway speaks {ProtocolVersion}"));
+        }
+
+        string? problem = !IsToken(envelope.DeviceSessionId, 1, 128) ? "device_session_id must be 1 to 128 letters, digits, '-' or '_'"
             : !IsToken(envelope.RequestId, 22, 128) ? "request_id must be 22 to 128 letters, digits, '-' or '_' (at least 128 random bits)"
             : !IsMessageType(envelope.MessageType) ? "message_type must be 1 to 100 lower-case letters, digits, '.', '-' or '_'"
             : envelope.PayloadHash.Length != SHA256.HashSizeInBytes ? "payload_hash must be the 32-byte SHA-256 of payload_bytes"
             : call.Signature.Length != GatewaySignature.SignatureBytes ? "signature must be a 64-byte Ed25519 signature"
             : envelope.TimestampMs <= 0 ? "timestamp_ms must be the client's clock in Unix milliseconds"
             : null;
-        if (envelope.ProtocolVersion != ProtocolVersion)
-        {
-            return Done(call.Refuse(StatusCode.FailedPrecondition, $"protocol_version {envelope.ProtocolVersion} is not supported; this gateway speaks {ProtocolVersion}"));
-        }
-
         if (problem is not null)
         {
             return Done(call.Refuse(StatusCode.InvalidArgument, problem));
