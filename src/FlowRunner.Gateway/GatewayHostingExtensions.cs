@@ -45,10 +45,12 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<Push.PushHub>();
         builder.Services.AddHostedService<Push.Dispatcher>();
         builder.Services.AddSingleton(sp => new GatewayServices(options, sp.GetRequiredService<BackendClient>(), sp.GetRequiredService<TimeProvider>()));
-        foreach (Type handler in HandlersForValidation().Select(h => h.GetType()))
+        // The handlers are made once per container, together (they share its services and hub), and each registered.
+        builder.Services.AddSingleton(sp => new GatewayHandlers(GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>(), sp.GetRequiredService<Push.PushHub>())));
+        for (int i = 0; i < HandlerCount; i++)
         {
-            builder.Services.AddSingleton(typeof(IActivityHandler), sp => GatewayActivities.Handlers(sp.GetRequiredService<GatewayServices>(), sp.GetRequiredService<Push.PushHub>())
-                .First(h => h.GetType() == handler));
+            int index = i;
+            builder.Services.AddSingleton<IActivityHandler>(sp => sp.GetRequiredService<GatewayHandlers>().All[index]);
         }
 
         builder.AddSqliteStore(SqliteStore);
@@ -78,6 +80,10 @@ public static class GatewayHostingExtensions
 
     /// <summary>The handlers with throwaway keys: enough to bind and validate flows, which never sign or call anything.</summary>
     public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation(), new Push.PushHub());
+
+    private static int HandlerCount { get; } = HandlersForValidation().Count();
+
+    private sealed record GatewayHandlers(IReadOnlyList<IActivityHandler> All);
 
     private static GatewayServices Validation()
     {

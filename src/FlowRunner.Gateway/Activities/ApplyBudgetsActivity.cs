@@ -16,6 +16,8 @@ namespace FlowRunner.Gateway.Activities;
 /// </summary>
 internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayActivity<GatewayCall>(services)
 {
+    private static readonly ParsedOptions<Budgets> Parsed = new(Budgets.Parse);
+
     public override string Type => "gateway.budgets";
 
     public override IReadOnlyList<string> Labels => ["Apply budgets"];
@@ -35,7 +37,7 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
 
     protected override ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)
     {
-        Budgets budgets = Budgets.Parse(context.Options);
+        Budgets budgets = Parsed.For(context);
         V1.Envelope envelope = call.ValidEnvelope;
         string user = call.ValidSession.UserId;
         (string Key, Bucket? Bucket, string What)[] buckets =

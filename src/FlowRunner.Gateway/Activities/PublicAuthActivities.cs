@@ -141,6 +141,8 @@ internal sealed class CheckBodyActivity(GatewayServices services) : GatewayActiv
 /// </summary>
 internal sealed class RateLimitActivity(GatewayServices services) : GatewayActivity<PublicAuthCall>(services)
 {
+    private static readonly ParsedOptions<Limits> Parsed = new(Buckets);
+
     public override string Type => "gateway.rate-limit";
 
     public override IReadOnlyList<string> Labels => ["Rate-limit request"];
@@ -160,7 +162,7 @@ internal sealed class RateLimitActivity(GatewayServices services) : GatewayActiv
 
     protected override ValueTask<ActivityResult> RunAsync(PublicAuthCall call, ActivityContext context, CancellationToken cancellationToken)
     {
-        (Bucket? ip, Bucket? address, Bucket? challenge) = Buckets(context.Options);
+        (Bucket? ip, Bucket? address, Bucket? challenge) = Parsed.For(context);
         Bucket? perSubject = call.ValidKind == PublicAuthKind.SendEmailCode ? address : challenge;
         // The subject is stored as a hash: the budgets table holds no addresses.
         string subject = call.Subject is null ? "none" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(call.Subject)));
@@ -180,7 +182,7 @@ internal sealed class RateLimitActivity(GatewayServices services) : GatewayActiv
         }));
     }
 
-    private static (Bucket? Ip, Bucket? Address, Bucket? Challenge) Buckets(JsonElement options)
+    private static Limits Buckets(JsonElement options)
     {
         Bucket? ip = null, address = null, challenge = null;
         foreach (JsonProperty property in options.ValueKind == JsonValueKind.Object ? options.EnumerateObject() : default)
@@ -194,8 +196,11 @@ internal sealed class RateLimitActivity(GatewayServices services) : GatewayActiv
             };
         }
 
-        return (ip, address, challenge);
+        return new Limits(ip, address, challenge);
     }
+
+    /// <summary>The buckets of the node's options; a missing one is no limit.</summary>
+    private sealed record Limits(Bucket? Ip, Bucket? Address, Bucket? Challenge);
 }
 
 /// <summary>

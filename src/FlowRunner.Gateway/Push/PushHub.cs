@@ -15,18 +15,19 @@ internal sealed class PushHub
     // Events waiting for one slow stream; past it the stream is closed rather than the gateway's memory grown.
     private const int StreamBuffer = 256;
 
-    private readonly ConcurrentDictionary<Subscription, byte> _streams = new();
+    // By user, so an event touches its user's streams only, however many are open.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _streams = new(StringComparer.Ordinal);
     private volatile bool _closed;
 
     /// <summary>How many streams are open.</summary>
-    public int Count => _streams.Count;
+    public int Count => _streams.Values.Sum(s => s.Count);
 
     /// <summary>Opens a stream for a device session.</summary>
     /// <exception cref="RpcException">The hub is closed: the gateway is stopping (UNAVAILABLE).</exception>
     public Subscription Register(string userId, string deviceSessionId)
     {
         var subscription = new Subscription(this, userId, deviceSessionId, Channel.CreateBounded<GatewayEvent>(new BoundedChannelOptions(StreamBuffer) { SingleReader = true }));
-        _streams[subscription] = 0;
+        _streams.GetOrAdd(userId, _ => new())[subscription] = 0;
         if (_closed)
         {
             subscription.Close(new Status(StatusCode.Unavailable, "the gateway is shutting down; reconnect to another node or later"));
@@ -38,7 +39,7 @@ internal sealed class PushHub
     /// <summary>Delivers a signed event to every stream of the user.</summary>
     public void Publish(string userId, GatewayEvent signed)
     {
-        foreach (Subscription stream in _streams.Keys.Where(s => s.UserId == userId))
+        foreach (Subscription stream in Of(userId))
         {
             if (!stream.Writer.TryWrite(signed))
             {
@@ -49,24 +50,33 @@ internal sealed class PushHub
 
     /// <summary>Closes the streams of a revoked device session.</summary>
     public void RevokeDeviceSession(string userId, string deviceSessionId) =>
-        Close(s => s.UserId == userId && s.DeviceSessionId == deviceSessionId, new Status(StatusCode.FailedPrecondition, "the device session was revoked; sign in again"));
+        Close(Of(userId).Where(s => s.DeviceSessionId == deviceSessionId), new Status(StatusCode.FailedPrecondition, "the device session was revoked; sign in again"));
 
     /// <summary>Closes every stream of a user whose sessions were all revoked (a password change).</summary>
     public void RevokeAllForUser(string userId) =>
-        Close(s => s.UserId == userId, new Status(StatusCode.FailedPrecondition, "every session of the user was revoked; sign in again"));
+        Close(Of(userId), new Status(StatusCode.FailedPrecondition, "every session of the user was revoked; sign in again"));
 
     /// <summary>Ends every stream with UNAVAILABLE and refuses new ones: the first step of a shutdown.</summary>
     public void CloseAll()
     {
         _closed = true;
-        Close(_ => true, new Status(StatusCode.Unavailable, "the gateway is shutting down; reconnect to another node or later"));
+        Close(_streams.Values.SelectMany(s => s.Keys), new Status(StatusCode.Unavailable, "the gateway is shutting down; reconnect to another node or later"));
     }
 
-    internal void Remove(Subscription subscription) => _streams.TryRemove(subscription, out _);
-
-    private void Close(Func<Subscription, bool> which, Status status)
+    internal void Remove(Subscription subscription)
     {
-        foreach (Subscription stream in _streams.Keys.Where(which))
+        if (_streams.TryGetValue(subscription.UserId, out ConcurrentDictionary<Subscription, byte>? streams))
+        {
+            streams.TryRemove(subscription, out _);
+        }
+    }
+
+    private IEnumerable<Subscription> Of(string userId) =>
+        _streams.TryGetValue(userId, out ConcurrentDictionary<Subscription, byte>? streams) ? streams.Keys : [];
+
+    private static void Close(IEnumerable<Subscription> streams, Status status)
+    {
+        foreach (Subscription stream in streams)
         {
             stream.Close(status);
         }
