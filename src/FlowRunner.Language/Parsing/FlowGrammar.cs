@@ -18,7 +18,6 @@ internal static class FlowGrammar
     private static readonly Parser<SyntaxToken> NodeId = Word("node id");
     private static readonly Parser<SyntaxToken> NodeOrHandle = Word("node id or 'handle'");
     private static readonly Parser<SyntaxToken> HandleKeyword = Word("'handle'");
-    private static readonly Parser<SyntaxToken> Direction = Word("handle direction");
     private static readonly Parser<SyntaxToken> Shape = Word("shape");
     private static readonly Parser<SyntaxToken> AttributeKey = Word("attribute");
 
@@ -29,26 +28,31 @@ internal static class FlowGrammar
         from value in QuotedString
         select new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
 
-    /// <summary><c>(direction)</c>; the word before it is checked later, so a misspelt <c>handle</c> gets a hint.</summary>
-    private static readonly Parser<HandleArguments> HandleArgs =
-        from open in OpenParen
-        from direction in Direction.XOptional()
-        from close in CloseParen
-        select new HandleArguments(direction.IsDefined ? direction.Get() : new SyntaxToken(string.Empty, new TextSpan(open.End, 0)), close.End);
-
     /// <summary><c>handle(direction)</c>.</summary>
     private static readonly Parser<HandleSyntax> HandleCall =
         from keyword in HandleKeyword
-        from arguments in HandleArgs
+        from arguments in ParenthesizedDirection
         select arguments.With(keyword);
 
     /// <summary><c>.handle(direction)</c>.</summary>
     private static readonly Parser<HandleSyntax> HandleSuffix = Dot.Then(_ => HandleCall);
 
-    /// <summary>After a second word: <c>(dir)</c> makes it the handle keyword, else a <c>.handle(dir)</c> may follow it.</summary>
-    private static readonly Parser<SecondWordTail> AfterSecondWord =
-        HandleArgs.Select(arguments => new SecondWordTail(arguments, null))
-            .XOr(HandleSuffix.XOptional().Select(handle => new SecondWordTail(null, handle.IsDefined ? handle.Get() : null)));
+    private static readonly Parser<SecondWordTail> WithArguments = ParenthesizedDirection.Select(arguments => new SecondWordTail(arguments, null));
+
+    private static readonly Parser<SecondWordTail> WithHandle = HandleSuffix.Select(handle => new SecondWordTail(null, handle));
+
+    private static readonly Parser<SecondWordTail> NoTail = Parse.Return(new SecondWordTail(null, null));
+
+    /// <summary>
+    /// After a second word: <c>(dir)</c> makes it the handle keyword (the word before it is checked later, so a misspelt
+    /// <c>handle</c> gets a hint), else a <c>.handle(dir)</c> may follow it.
+    /// </summary>
+    private static readonly Parser<SecondWordTail> AfterSecondWord = NextCharacter.Then(next => next switch
+    {
+        '(' => WithArguments,
+        '.' => WithHandle,
+        _ => NoTail,
+    });
 
     /// <summary>
     /// <c>.second</c> after an endpoint's first word: <c>n1.handle(dir)</c>, or a node after a lane prefix with an
@@ -103,18 +107,47 @@ internal static class FlowGrammar
         from nodes in NodeId.XMany()
         select new LoopRest(condition, close, [.. nodes]);
 
+    private static readonly Parser<IEnumerable<EndpointSyntax>> NoTargets = Parse.Return(Enumerable.Empty<EndpointSyntax>());
+
+    /// <summary>The targets after the first in a chain (<c>a -&gt; b -&gt; c</c>); most edges have none.</summary>
+    private static readonly Parser<IEnumerable<EndpointSyntax>> MoreTargets = NextCharacter.Then(next => next == '-' ? ArrowTarget.XMany() : NoTargets);
+
+    private static readonly Parser<AttributeSyntax?> NoLabel = Parse.Return<AttributeSyntax?>(null);
+
+    private static readonly Parser<AttributeSyntax?> OptionalLabel = NextCharacter.Then(next => next == '[' ? EdgeLabel : NoLabel);
+
     /// <summary><c>[.node][.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c> after an edge's first word; a chain has more arrows.</summary>
     private static readonly Parser<AfterFirstWord> AfterEdgeStart =
         from tail in DottedTail.XOptional()
-        from targets in ArrowTarget.XAtLeastOnce()
-        from label in EdgeLabel.XOptional()
-        select new EdgeRest(tail.GetOrDefault(), [.. targets], label.GetOrDefault());
+        from first in ArrowTarget
+        from more in MoreTargets
+        from label in OptionalLabel
+        select new EdgeRest(tail.GetOrDefault(), [first, .. more], label);
 
-    // What may follow a statement's first word, tried in this order: after a word followed by none of ':', '{' or
-    // '->', each fails at the same place, so the error lists them all. Only the word 'loop' can start a loop.
-    private static readonly Parser<AfterFirstWord> AfterWord = AfterNodeId.Or(AfterLaneId).Or(AfterEdgeStart);
+    // What may follow a statement's first word. After a word followed by none of ':', '{' or '->' each alternative
+    // fails at the same place, so the error lists them all; the next character picks the one alternative whose first
+    // token matches there, which fails (if it does) further on, as it would among the others. Only 'loop' starts a loop.
+    private static readonly Parser<AfterFirstWord> AnyAfterWord = AfterNodeId.Or(AfterLaneId).Or(AfterEdgeStart);
 
-    private static readonly Parser<AfterFirstWord> AfterLoop = AfterNodeId.Or(AfterLaneId).Or(AfterLoopKeyword).Or(AfterEdgeStart);
+    private static readonly Parser<AfterFirstWord> AnyAfterLoop = AfterNodeId.Or(AfterLaneId).Or(AfterLoopKeyword).Or(AfterEdgeStart);
+
+    private static readonly Parser<AfterFirstWord> EdgeAfterWord = Arrow.Preview().Then(arrow => arrow.IsDefined ? AfterEdgeStart : AnyAfterWord);
+
+    private static readonly Parser<AfterFirstWord> AfterWord = NextCharacter.Then(next => next switch
+    {
+        ':' => AfterNodeId,
+        '{' => AfterLaneId,
+        '.' => AfterEdgeStart,
+        '-' => EdgeAfterWord,
+        _ => AnyAfterWord,
+    });
+
+    private static readonly Parser<AfterFirstWord> AfterLoop = NextCharacter.Then(next => next switch
+    {
+        '[' => AfterLoopKeyword,
+        ':' or '{' or '.' => AfterWord,
+        _ => AnyAfterLoop,
+    });
 
     /// <summary>A node, lane header, loop or edge: the statements that begin with a word.</summary>
     private static readonly Parser<StatementSyntax> WordStatement =
@@ -135,19 +168,44 @@ internal static class FlowGrammar
 
     private static readonly Parser<CommentSyntax?> TrailingComment = Comment.Optional().Select(comment => (CommentSyntax?)comment.GetOrDefault());
 
-    // A lane header's label runs to the end of its line; other statements may end with a comment.
-    private static readonly Parser<StatementSyntax> StatementWithComment =
-        from statement in CloseLine.Or(WordStatement)
-        from trailing in statement is LaneOpenLine ? NoComment : TrailingComment
-        select trailing is null ? statement : statement with { TrailingComment = trailing };
-
-    /// <summary>One whole line after its indentation: blank, a comment, or a statement.</summary>
-    public static readonly Parser<StatementSyntax> Line =
-        from statement in EndOfLine.Return<int, StatementSyntax>(new BlankLineSyntax())
-            .Or(Comment)
-            .Or(StatementWithComment)
+    // After a statement: the end of the line (most lines), or an optional comment and then the end.
+    private static readonly Parser<CommentSyntax?> CommentThenEnd =
+        from comment in TrailingComment
         from end in EndOfLine
-        select statement;
+        select comment;
+
+    private static readonly Parser<CommentSyntax?> TrailingCommentAndEnd = NextCharacter.Then(next => next == -1 ? NoComment : CommentThenEnd);
+
+    // A lane header's label runs to the end of its line.
+    private static readonly Parser<CommentSyntax?> EndAfterLaneHeader = EndOfLine.Return<int, CommentSyntax?>(null);
+
+    private static readonly Parser<StatementSyntax> Blank = EndOfLine.Return<int, StatementSyntax>(new BlankLineSyntax());
+
+    /// <summary>A statement (not a comment) to the end of its line, with its trailing comment if any.</summary>
+    private static Parser<StatementSyntax> WholeLine(Parser<StatementSyntax> statement) =>
+        from first in statement
+        from trailing in first is LaneOpenLine ? EndAfterLaneHeader : TrailingCommentAndEnd
+        select trailing is null ? first : first with { TrailingComment = trailing };
+
+    private static readonly Parser<StatementSyntax> WordLine = WholeLine(WordStatement);
+
+    private static readonly Parser<StatementSyntax> CloseBraceLine = WholeLine(CloseLine);
+
+    // A comment always runs to the end of its line.
+    private static readonly Parser<StatementSyntax> AnyLine = Blank.Or(Comment).Or(WholeLine(CloseLine.Or(WordStatement)));
+
+    /// <summary>
+    /// One whole line after its indentation: blank, a comment, or a statement. The first character picks the one kind
+    /// that can start there; any other character tries them all, so the error lists everything that could have come.
+    /// </summary>
+    public static readonly Parser<StatementSyntax> Line = NextCharacter.Then(first => first switch
+    {
+        -1 => Blank,
+        '#' => Comment,
+        '}' => CloseBraceLine,
+        _ when char.IsLetter((char)first) || first == '_' => WordLine,
+        _ => AnyLine,
+    });
 
     /// <summary>Reads a lane label; a text ending in <c>}</c> closes the lane (reference §2).</summary>
     public static LaneLabelSyntax LaneLabel(TextSpan hash, SyntaxToken text, bool isOnOwnLine)
@@ -160,12 +218,6 @@ internal static class FlowGrammar
         }
 
         return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, text.Span.End), isOnOwnLine, closes);
-    }
-
-    /// <summary>What <c>(dir)</c> gives before the keyword it belongs to is known.</summary>
-    private sealed record HandleArguments(SyntaxToken Direction, int End)
-    {
-        public HandleSyntax With(SyntaxToken keyword) => new(keyword, Direction, TextSpan.FromBounds(keyword.Span.Start, End));
     }
 
     /// <summary>What follows a second word: its own arguments (it is the handle keyword), or the node's handle.</summary>

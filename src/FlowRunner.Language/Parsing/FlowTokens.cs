@@ -18,6 +18,8 @@ internal static class FlowTokens
     private static readonly string[] SeparatorExpected = ["':' or '='"];
     private static readonly string[] StringExpected = ["string in double quotes"];
     private static readonly string[] CommentExpected = ["comment"];
+    private static readonly string[] OpenParenExpected = ["'('"];
+    private static readonly string[] CloseParenExpected = ["')'"];
 
     public static readonly Parser<TextSpan> Arrow = Symbol("->");
 
@@ -94,6 +96,35 @@ internal static class FlowTokens
         return Result.Success(new StringLiteral(value, TextSpan.FromBounds(line.Position, end), terminated, escaped is not null), line.SkipSpacesFrom(end));
     };
 
+    /// <summary>
+    /// <c>(direction)</c> after a handle's keyword: a word, or nothing, between parentheses, spaces allowed inside.
+    /// An empty direction is an empty token just after <c>(</c>, so the binder can say which direction is missing.
+    /// </summary>
+    public static readonly Parser<HandleArguments> ParenthesizedDirection = input =>
+    {
+        var line = (LineInput)input;
+        if (line.AtEnd || line.Current != '(')
+        {
+            return Result.Failure<HandleArguments>(line, Unexpected, OpenParenExpected);
+        }
+
+        LineInput inside = line.SkipSpacesFrom(line.Position + 1);
+        int end = inside.Position;
+        if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
+        {
+            while (end < line.End && IsIdentifierPart(line.Source[end]))
+            {
+                end++;
+            }
+        }
+
+        SyntaxToken direction = end > inside.Position ? inside.TokenTo(end) : new SyntaxToken(string.Empty, new TextSpan(line.Position + 1, 0));
+        LineInput close = inside.SkipSpacesFrom(end);
+        return close.AtEnd || close.Current != ')'
+            ? Result.Failure<HandleArguments>(close, Unexpected, CloseParenExpected)
+            : Result.Success(new HandleArguments(direction, close.Position + 1), close.SkipSpacesFrom(close.Position + 1));
+    };
+
     /// <summary>The text of a loop's condition, up to (not including) its <c>]</c>.</summary>
     public static readonly Parser<SyntaxToken> ConditionText = input =>
     {
@@ -108,6 +139,12 @@ internal static class FlowTokens
         var line = (LineInput)input;
         return Result.Success(line.TokenTo(line.End), line.At(line.End));
     };
+
+    /// <summary>
+    /// The next character, not taken (-1 at the end of the line): a rule uses it to pick the one alternative whose
+    /// first token can match there, so the others are not tried and fail for nothing (docs/performance.md).
+    /// </summary>
+    public static readonly Parser<int> NextCharacter = input => Result.Success(input.AtEnd ? -1 : input.Current, input);
 
     /// <summary>Succeeds only at the end of the line.</summary>
     public static readonly Parser<int> EndOfLine = input =>
@@ -153,4 +190,11 @@ internal static class FlowTokens
                 : Result.Failure<TextSpan>(line, Unexpected, expected);
         };
     }
+}
+
+/// <summary>What <c>(dir)</c> gives before the keyword it belongs to is known: the direction and where <c>)</c> ends.</summary>
+internal sealed record HandleArguments(SyntaxToken Direction, int End)
+{
+    /// <summary>The handle, once its keyword is known.</summary>
+    public HandleSyntax With(SyntaxToken keyword) => new(keyword, Direction, TextSpan.FromBounds(keyword.Span.Start, End));
 }
