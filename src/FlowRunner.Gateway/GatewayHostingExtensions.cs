@@ -105,7 +105,7 @@ public static class GatewayHostingExtensions
         return uri.Uri;
     }
 
-    /// <summary>Every minute: expired request-id reservations and buckets full again go.</summary>
+    /// <summary>Every minute: expired request-id reservations go (the runtime's retention sweep prunes the buckets).</summary>
     private sealed class GatewayPruning(IInstanceStore store, TimeProvider time) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -114,7 +114,7 @@ public static class GatewayHostingExtensions
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await using IUnitOfWork work = await store.BeginWorkAsync(stoppingToken).ConfigureAwait(false);
-                await work.Store<IGatewayStore>().PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), (long)Activities.Bucket.LongestRefill.TotalMilliseconds).ConfigureAwait(false);
+                await work.Store<IGatewayStore>().PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
                 await work.CommitAsync(stoppingToken).ConfigureAwait(false);
             }
         }

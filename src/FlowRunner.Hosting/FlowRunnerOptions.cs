@@ -12,7 +12,7 @@ public sealed class FlowRunnerOptions
     /// <summary>The largest request body FlowRunner's endpoints accept, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Requests per minute a client IP may make to public routes.</summary>
+    /// <summary>Requests per minute a client IP may make to public routes, counted across every node on the database (a token bucket: this many at once, then one every 60/N seconds).</summary>
     public int PublicRequestsPerMinute { get; set; } = 120;
 
     /// <summary>Requests per window one account (a route's "limit" key, e.g. a login's email) may make.</summary>
@@ -24,7 +24,7 @@ public sealed class FlowRunnerOptions
     /// </summary>
     public IList<System.Net.IPNetwork> TrustedProxies { get; } = [];
 
-    /// <summary>The per-account window.</summary>
+    /// <summary>The per-account window: the bucket of <see cref="AccountAttemptsPerWindow"/> fills up in this time; at most an hour.</summary>
     public TimeSpan AccountWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often due timers are looked for.</summary>

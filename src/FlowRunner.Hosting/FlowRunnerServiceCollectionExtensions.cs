@@ -31,6 +31,12 @@ public static class FlowRunnerServiceCollectionExtensions
     public static FlowRunnerBuilder AddFlowRunner(this IServiceCollection services, Action<FlowRunnerOptions>? configure = null)
     {
         services.Configure(configure ?? (_ => { }));
+        // The limits are shared token buckets, which must fill up within RateBuckets.LongestRefill.
+        services.AddOptions<FlowRunnerOptions>()
+            .Validate(o => o.PublicRequestsPerMinute >= 1 && o.AccountAttemptsPerWindow >= 1, "PublicRequestsPerMinute and AccountAttemptsPerWindow must be at least 1")
+            .Validate(o => o.AccountWindow > TimeSpan.Zero && o.AccountWindow <= RateBuckets.LongestRefill,
+                $"AccountWindow must be longer than zero and at most {RateBuckets.LongestRefill.TotalMinutes} minutes")
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlowRunnerOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IInstanceStore>(_ => throw new InvalidOperationException(

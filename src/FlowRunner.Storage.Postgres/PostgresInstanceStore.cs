@@ -146,6 +146,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
             await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
             var unit = (RelationalUnitOfWork)work;
             int instances = await RelationalQueries.PruneBatchAsync(unit.Connection, unit.Transaction!, finishedBefore).ConfigureAwait(false);
+            await RelationalQueries.PruneBucketsAsync(unit.Connection, unit.Transaction!, _time.GetUtcNow()).ConfigureAwait(false);
             await work.CommitAsync(cancellationToken).ConfigureAwait(false);
             deleted += instances;
             if (instances < 500)
@@ -153,6 +154,16 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
                 return deleted;
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken)
+    {
+        await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
+        var unit = (RelationalUnitOfWork)work;
+        TimeSpan? wait = await RelationalQueries.TakeTokenAsync(unit.Connection, unit.Transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return wait;
     }
 
     /// <inheritdoc/>

@@ -107,6 +107,40 @@ internal static class RelationalQueries
         return ids.Length;
     }
 
+    /// <summary>Takes one token from a shared bucket: null when taken, else how long until a token is there.</summary>
+    public static async Task<TimeSpan?> TakeTokenAsync(DbConnection connection, DbTransaction? transaction, string key, double capacity, double perSecond, long nowMs)
+    {
+        double perMs = perSecond / 1000;
+        // Refill by the time since the last use (never negative, whatever another node's clock said), up to the
+        // capacity, then take one; a bucket with less than one token is left alone. One statement: atomic under
+        // SQLite's write lock and PostgreSQL's row lock alike.
+        const string Refilled = "(CASE WHEN b.tokens + (CASE WHEN @nowMs > b.updated_ms THEN @nowMs - b.updated_ms ELSE 0 END) * @perMs > @capacity THEN @capacity "
+            + "ELSE b.tokens + (CASE WHEN @nowMs > b.updated_ms THEN @nowMs - b.updated_ms ELSE 0 END) * @perMs END)";
+        int taken = await connection.ExecuteAsync(
+            $"""
+            INSERT INTO rate_buckets AS b (key, tokens, updated_ms) VALUES (@key, @capacity - 1, @nowMs)
+            ON CONFLICT (key) DO UPDATE SET
+                tokens = {Refilled} - 1,
+                updated_ms = CASE WHEN @nowMs > b.updated_ms THEN @nowMs ELSE b.updated_ms END
+            WHERE {Refilled} >= 1;
+            """,
+            new { key, capacity, perMs, nowMs }, transaction).ConfigureAwait(false);
+        if (taken == 1)
+        {
+            return null;
+        }
+
+        (double tokens, long updated) = await connection.QuerySingleAsync<(double, long)>(
+            "SELECT tokens, updated_ms FROM rate_buckets WHERE key = @key;", new { key }, transaction).ConfigureAwait(false);
+        double now = Math.Min(capacity, tokens + (Math.Max(0, nowMs - updated) * perMs));
+        return TimeSpan.FromMilliseconds(Math.Ceiling((1 - now) / perMs));
+    }
+
+    /// <summary>Deletes buckets idle for <see cref="RateBuckets.LongestRefill"/>: they are full again.</summary>
+    public static Task PruneBucketsAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
+        connection.ExecuteAsync("DELETE FROM rate_buckets WHERE updated_ms < @idleBefore;",
+            new { idleBefore = (now - RateBuckets.LongestRefill).ToUnixTimeMilliseconds() }, transaction);
+
     public static Task MarkOutboxSentAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, DateTimeOffset sentAt)
     {
         if (ids.Count == 0)

@@ -181,6 +181,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
             (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
             await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
             int instances = await RelationalQueries.PruneBatchAsync(connection, transaction, finishedBefore).ConfigureAwait(false);
+            await RelationalQueries.PruneBucketsAsync(connection, transaction, _time.GetUtcNow()).ConfigureAwait(false);
             await work.CommitAsync(cancellationToken).ConfigureAwait(false);
             deleted += instances;
             if (instances < 500)
@@ -188,6 +189,16 @@ public sealed class SqliteInstanceStore : IInstanceStore
                 return deleted;
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken)
+    {
+        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        TimeSpan? wait = await RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return wait;
     }
 
     /// <inheritdoc/>

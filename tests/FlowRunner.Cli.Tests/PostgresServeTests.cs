@@ -77,6 +77,39 @@ public sealed class PostgresServeTests
         }
     }
 
+    [Fact]
+    public async Task A_client_address_gets_its_public_limit_once_whichever_node_it_asks()
+    {
+        await using PostgresCluster cluster = await PostgresCluster.StartAsync();
+        string database = cluster.CreateDatabase();
+        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
+            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        ServeProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ServeProcess.StartAsync(database, keys, "--public-requests-per-minute", "4")));
+        try
+        {
+            var statuses = new List<int>();
+            for (int i = 0; i < 6; i++)
+            {
+                // A public route with a body the route refuses (400): cheap, and counted before the body is read.
+                HttpResponseMessage response = await nodes[i % 2].Client.PostAsync("/api/auth/2fa/validate", new StringContent("[]", System.Text.Encoding.UTF8, "application/json"));
+                statuses.Add((int)response.StatusCode);
+                if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
+                }
+            }
+
+            Assert.Equal([400, 400, 400, 400, 429, 429], statuses); // per node it would take 8
+        }
+        finally
+        {
+            foreach (ServeProcess node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     // The built flowrunner as a child process, with these variables and standard input: its exit code and everything it wrote.
     private static async Task<(int ExitCode, string Output)> FlowRunnerAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
     {

@@ -48,12 +48,25 @@ internal static class ServeCommand
         {
             Description = "The backend the gateway calls (its session lookup and user routes, with FLOWRUNNER_SERVICE_TOKEN); this server by default.",
         };
+        var publicRate = new Option<int>("--public-requests-per-minute")
+        {
+            Description = "Requests a client address may make to public routes per minute, counted across every node on the database.",
+            DefaultValueFactory = _ => new FlowRunnerOptions().PublicRequestsPerMinute,
+        };
+        publicRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--public-requests-per-minute must be at least 1");
+            }
+        });
         var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default), and the API gateway over gRPC.")
         {
-            folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded,
+            folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded, publicRate,
         };
         command.SetAction((r, ct) => RunAsync(console, new ServeSettings(r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl),
-            r.GetValue(forwarded) ?? [], r.GetValue(grpcUrls), r.GetValue(backend)), ct));
+            r.GetValue(forwarded) ?? [], r.GetValue(grpcUrls), r.GetValue(backend))
+        { PublicRequestsPerMinute = r.GetValue(publicRate) }, ct));
         return command;
     }
 
@@ -93,6 +106,7 @@ internal static class ServeCommand
         FlowRunnerBuilder flowRunner = builder.Services.AddFlowRunner(o =>
             {
                 o.FlowsFolder = folder;
+                o.PublicRequestsPerMinute = settings.PublicRequestsPerMinute;
                 foreach (System.Net.IPNetwork proxy in proxies)
                 {
                     o.TrustedProxies.Add(proxy);
@@ -220,7 +234,11 @@ internal static class ServeCommand
 /// <param name="TrustedProxies">Proxies whose X-Forwarded-For is believed.</param>
 /// <param name="GrpcUrls">Where the gateway's gRPC service listens; null listens nowhere.</param>
 /// <param name="GatewayBackend">The backend the gateway calls; null is this server.</param>
-internal sealed record ServeSettings(string Folder, string Database, string Urls, string? Certificate, string? PublicUrl, string[] TrustedProxies, string? GrpcUrls, string? GatewayBackend);
+internal sealed record ServeSettings(string Folder, string Database, string Urls, string? Certificate, string? PublicUrl, string[] TrustedProxies, string? GrpcUrls, string? GatewayBackend)
+{
+    /// <summary>The per-address limit of public routes (<see cref="FlowRunnerOptions.PublicRequestsPerMinute"/>).</summary>
+    public int PublicRequestsPerMinute { get; init; } = new FlowRunnerOptions().PublicRequestsPerMinute;
+}
 
 /// <summary>The store <c>--db</c> names.</summary>
 internal static class DatabaseChoice

@@ -56,6 +56,14 @@ public interface IInstanceStore
     /// <returns>How many instances were deleted.</returns>
     Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes one token from the bucket <paramref name="key"/> that every node on this database shares (created full),
+    /// refilled at <paramref name="perSecond"/> up to <paramref name="capacity"/>, in a short transaction of its own.
+    /// A bucket must fill up within <see cref="RateBuckets.LongestRefill"/>: one idle that long is full and is pruned.
+    /// </summary>
+    /// <returns>Null when a token was taken; otherwise how long until one is there.</returns>
+    Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken);
+
     /// <summary>A relay sent these outbox messages: their bodies (addresses, links, codes) are dropped, the rows kept until pruned.</summary>
     Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken);
 

@@ -5,8 +5,7 @@ namespace FlowRunner.Gateway.Activities;
 /// <summary>A token bucket's policy, as a node's options give it: <c>{"capacity": N, "per_minute": R}</c>.</summary>
 internal sealed record Bucket(double Capacity, double PerSecond)
 {
-    /// <summary>Buckets untouched this long are full again and pruned: no bucket may take longer to refill.</summary>
-    public static readonly TimeSpan LongestRefill = TimeSpan.FromHours(1);
+    private static readonly TimeSpan LongestRefill = Engine.Persistence.RateBuckets.LongestRefill;
 
     /// <exception cref="FormatException">The value is no bucket; the message names it.</exception>
     public static Bucket Parse(JsonElement value, string name)

@@ -11,11 +11,11 @@ internal interface IGatewayStore
     Task<bool> ReserveAsync(string deviceSessionId, string requestId, long expiresMs);
 
     /// <summary>
-    /// Takes one token from a bucket (created full), refilled at <paramref name="perSecond"/> up to
-    /// <paramref name="capacity"/>: null when taken, else how long until a token is there.
+    /// Takes one token from a bucket (created full; the runtime's rate_buckets, which the store prunes), refilled at
+    /// <paramref name="perSecond"/> up to <paramref name="capacity"/>: null when taken, else how long until a token is there.
     /// </summary>
     Task<TimeSpan?> TakeAsync(string key, double capacity, double perSecond, long nowMs);
 
-    /// <summary>Deletes reservations that expired before <paramref name="nowMs"/>, and buckets full again by then; returns how many rows went.</summary>
-    Task<int> PruneAsync(long nowMs, long idleMs);
+    /// <summary>Deletes reservations that expired before <paramref name="nowMs"/>; returns how many rows went.</summary>
+    Task<int> PruneAsync(long nowMs);
 }

@@ -59,7 +59,7 @@ internal static class RouteEndpoints
         RouteLimits limits = services.GetRequiredService<RouteLimits>();
         string client = ClientAddress.Partition(http.Connection.RemoteIpAddress, http.Request.Headers["X-Forwarded-For"].ToString(),
             services.GetRequiredService<FlowRunnerOptions>().TrustedProxies);
-        if (route.IsPublic && limits.TryIp(client) is { } ipWait)
+        if (route.IsPublic && await limits.TryIpAsync(client, http.RequestAborted).ConfigureAwait(false) is { } ipWait)
         {
             return TooMany(http, ipWait);
         }
@@ -89,7 +89,7 @@ internal static class RouteEndpoints
         }
 
         var scope = new Scope(http, body, services.GetServices<IRouteFunction>());
-        if (route.Limit is { } limitExpression && scope.Text(limitExpression) is { Length: > 0 } account && limits.TryAccount(route.Path + "|" + account) is { } accountWait)
+        if (route.Limit is { } limitExpression && scope.Text(limitExpression) is { Length: > 0 } account && await limits.TryAccountAsync(route.Path + "|" + account, http.RequestAborted).ConfigureAwait(false) is { } accountWait)
         {
             return TooMany(http, accountWait);
         }

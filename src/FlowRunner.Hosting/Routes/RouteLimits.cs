@@ -1,51 +1,19 @@
-using System.Threading.RateLimiting;
+using FlowRunner.Engine.Persistence;
 
 namespace FlowRunner.Hosting.Routes;
 
 /// <summary>
-/// Rate limits of the mapped routes: per client IP on public routes, and per account (the route's "limit" key, e.g. the
-/// email of a login) whether or not the account exists, so the limit itself tells nothing (ENUM-01).
+/// The per-IP limit of public routes and the per-account limit of a route's <c>limit</c> key, as token buckets in the
+/// database: every node on one database counts against the same buckets, so a client gets its limit once, not once a node.
 /// </summary>
-internal sealed class RouteLimits(FlowRunnerOptions options) : IDisposable
+internal sealed class RouteLimits(IInstanceStore store, FlowRunnerOptions options)
 {
-    private readonly PartitionedRateLimiter<string> _perIp = PartitionedRateLimiter.Create<string, string>(ip =>
-        RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.PublicRequestsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-
-    private readonly PartitionedRateLimiter<string> _perAccount = PartitionedRateLimiter.Create<string, string>(account =>
-        RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.AccountAttemptsPerWindow,
-            Window = options.AccountWindow,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    /// <summary>Null when allowed; otherwise how long to wait.</summary>
+    public Task<TimeSpan?> TryIpAsync(string ip, CancellationToken cancellationToken) =>
+        store.TakeTokenAsync("route-ip:" + ip, options.PublicRequestsPerMinute, options.PublicRequestsPerMinute / 60.0, cancellationToken);
 
     /// <summary>Null when allowed; otherwise how long to wait.</summary>
-    public TimeSpan? TryIp(string ip) => Try(_perIp, ip, TimeSpan.FromMinutes(1));
-
-    /// <summary>Null when allowed; otherwise how long to wait.</summary>
-    public TimeSpan? TryAccount(string account) => Try(_perAccount, account.Trim().ToLowerInvariant(), options.AccountWindow);
-
-    public void Dispose()
-    {
-        _perIp.Dispose();
-        _perAccount.Dispose();
-    }
-
-    private static TimeSpan? Try(PartitionedRateLimiter<string> limiter, string key, TimeSpan window)
-    {
-        using RateLimitLease lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? retry : window;
-    }
+    public Task<TimeSpan?> TryAccountAsync(string account, CancellationToken cancellationToken) =>
+        store.TakeTokenAsync("route-account:" + account.Trim().ToLowerInvariant(), options.AccountAttemptsPerWindow,
+            options.AccountAttemptsPerWindow / options.AccountWindow.TotalSeconds, cancellationToken);
 }

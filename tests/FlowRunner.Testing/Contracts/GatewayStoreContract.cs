@@ -5,7 +5,7 @@ using FlowRunner.Gateway.Data;
 namespace FlowRunner.Testing.Contracts;
 
 /// <summary>
-/// What every gateway store must do (the replay store and the budgets), written once: a database's test class
+/// What every gateway store must do (the replay store, and budgets in the shared buckets), written once: a database's test class
 /// derives from this and creates a fresh, migrated store with the gateway pack registered. Races run for real.
 /// </summary>
 public abstract class GatewayStoreContract
@@ -34,43 +34,30 @@ public abstract class GatewayStoreContract
     }
 
     [Fact]
-    public async Task A_bucket_gives_its_capacity_then_refills_at_its_rate_and_says_when()
+    public async Task Budgets_take_from_the_shared_buckets_in_the_steps_transaction()
     {
         IInstanceStore store = await CreateStoreAsync();
-        var taken = new List<TimeSpan?>();
-        for (int i = 0; i < 4; i++)
+        Assert.Null(await InUnitAsync(store, g => g.TakeAsync("user:u", capacity: 1, perSecond: 0.001, Now)));
+        Assert.NotNull(await InUnitAsync(store, g => g.TakeAsync("user:u", 1, 0.001, Now)));
+
+        await using (IUnitOfWork rolledBack = await store.BeginWorkAsync(CancellationToken.None))
         {
-            taken.Add(await InUnitAsync(store, g => g.TakeAsync("ip:1", capacity: 3, perSecond: 0.5, Now)));
+            Assert.Null(await rolledBack.Store<IGatewayStore>().TakeAsync("user:v", 1, 0.001, Now)); // not committed
         }
 
-        Assert.Equal([null, null, null], taken.Take(3));
-        Assert.Equal(TimeSpan.FromSeconds(2), taken[3]);
-        Assert.Equal(TimeSpan.FromSeconds(1), await InUnitAsync(store, g => g.TakeAsync("ip:1", 3, 0.5, Now + 1_000)));
-        Assert.Null(await InUnitAsync(store, g => g.TakeAsync("ip:1", 3, 0.5, Now + 2_000)));
-        Assert.Null(await InUnitAsync(store, g => g.TakeAsync("ip:2", 3, 0.5, Now)));
+        Assert.Null(await InUnitAsync(store, g => g.TakeAsync("user:v", 1, 0.001, Now)));
     }
 
     [Fact]
-    public async Task Racing_takes_never_get_more_than_the_bucket_holds()
-    {
-        IInstanceStore store = await CreateStoreAsync();
-        TimeSpan?[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => InUnitAsync(store, g => g.TakeAsync("user:u", 5, 0.001, Now)))));
-        Assert.Equal(5, results.Count(r => r is null));
-    }
-
-    [Fact]
-    public async Task Pruning_drops_expired_reservations_and_idle_buckets_only()
+    public async Task Pruning_drops_expired_reservations_only()
     {
         IInstanceStore store = await CreateStoreAsync();
         await InUnitAsync(store, g => g.ReserveAsync("s", "old", Now - 1));
         await InUnitAsync(store, g => g.ReserveAsync("s", "live", Now + 1_000));
-        await InUnitAsync(store, g => g.TakeAsync("idle", 1, 1, Now - 7_200_000));
-        await InUnitAsync(store, g => g.TakeAsync("busy", 1, 0.001, Now));
 
-        Assert.Equal(2, await InUnitAsync(store, g => g.PruneAsync(Now, idleMs: 3_600_000)));
+        Assert.Equal(1, await InUnitAsync(store, g => g.PruneAsync(Now)));
         Assert.True(await InUnitAsync(store, g => g.ReserveAsync("s", "old", Now + 1_000)));
         Assert.False(await InUnitAsync(store, g => g.ReserveAsync("s", "live", Now + 1_000)));
-        Assert.NotNull(await InUnitAsync(store, g => g.TakeAsync("busy", 1, 0.001, Now)));
     }
 
     private static async Task<T> InUnitAsync<T>(IInstanceStore store, Func<IGatewayStore, Task<T>> action)

@@ -29,6 +29,56 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
+    public async Task A_bucket_gives_its_capacity_then_refills_at_its_rate_and_says_when()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        var taken = new List<TimeSpan?>();
+        for (int i = 0; i < 4; i++)
+        {
+            taken.Add(await store.TakeTokenAsync("ip:1", capacity: 3, perSecond: 0.5, None));
+        }
+
+        Assert.Equal([null, null, null], taken.Take(3));
+        Assert.Equal(TimeSpan.FromSeconds(2), taken[3]);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(1), await store.TakeTokenAsync("ip:1", 3, 0.5, None));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await store.TakeTokenAsync("ip:1", 3, 0.5, None));
+        Assert.Null(await store.TakeTokenAsync("ip:2", 3, 0.5, None));
+    }
+
+    [Fact]
+    public async Task Racing_takes_never_get_more_than_the_bucket_holds()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        TimeSpan?[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => store.TakeTokenAsync("user:u", 5, 0.001, None))));
+        Assert.Equal(5, results.Count(r => r is null));
+    }
+
+    [Fact]
+    public async Task A_clock_behind_the_last_use_refills_nothing()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        Assert.Null(await store.TakeTokenAsync("ip:1", 1, 1, None));
+        Time.Advance(TimeSpan.FromSeconds(-30)); // another node's clock, half a minute behind
+        Assert.NotNull(await store.TakeTokenAsync("ip:1", 1, 1, None));
+    }
+
+    [Fact]
+    public async Task Pruning_drops_buckets_idle_for_the_longest_refill_only()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await store.TakeTokenAsync("idle", 1, 1.0 / 3600, None);
+        Time.Advance(RateBuckets.LongestRefill + TimeSpan.FromMinutes(1));
+        await store.TakeTokenAsync("busy", 1, 1.0 / 3600, None);
+
+        await store.PruneAsync(Time.GetUtcNow().AddDays(-30), None);
+
+        Assert.Null(await store.TakeTokenAsync("idle", 1, 1.0 / 3600, None)); // gone, so full again
+        Assert.NotNull(await store.TakeTokenAsync("busy", 1, 1.0 / 3600, None));
+    }
+
+    [Fact]
     public async Task A_flow_version_is_stored_once_and_found_by_its_hash()
     {
         IInstanceStore store = await CreateStoreAsync();
