@@ -27,6 +27,9 @@ internal sealed class GatewayCall(ReadOnlyMemory<byte> envelopeBytes, ReadOnlyMe
     /// <summary>The device session, once looked up.</summary>
     public Backend.DeviceSession? Session { get; set; }
 
+    /// <summary>When the session lookup was sent (a <see cref="TimeProvider.GetTimestamp"/>): a revocation the hub saw after it closes the stream.</summary>
+    public long SessionAskedAt { get; set; }
+
     /// <summary>The backend's answer, once called.</summary>
     public Backend.BackendAnswer? Answer { get; set; }
 

@@ -79,7 +79,7 @@ public static class GatewayHostingExtensions
     }
 
     /// <summary>The handlers with throwaway keys: enough to bind and validate flows, which never sign or call anything.</summary>
-    public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation(), new Push.PushHub());
+    public static IEnumerable<IActivityHandler> HandlersForValidation() => GatewayActivities.Handlers(Validation(), new Push.PushHub(TimeProvider.System));
 
     private static int HandlerCount { get; } = HandlersForValidation().Count();
 

@@ -34,7 +34,7 @@ internal sealed class RegisterStreamActivity(GatewayServices services, PushHub h
 
     protected override ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)
     {
-        call.Subscription = hub.Register(call.ValidSession.UserId, call.ValidEnvelope.DeviceSessionId);
+        call.Subscription = hub.Register(call.ValidSession.UserId, call.ValidEnvelope.DeviceSessionId, call.SessionAskedAt);
         return ValueTask.FromResult(ActivityResult.Done());
     }
 }

@@ -15,6 +15,7 @@ internal sealed class LookUpSessionActivity(GatewayServices services) : GatewayA
     protected override async ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)
     {
         DeviceSession? session;
+        call.SessionAskedAt = Services.Time.GetTimestamp();
         try
         {
             session = await Services.Backend.GetSessionAsync(call.ValidEnvelope.DeviceSessionId, cancellationToken).ConfigureAwait(false);
