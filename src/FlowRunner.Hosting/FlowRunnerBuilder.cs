@@ -26,7 +26,10 @@ public sealed class FlowRunnerBuilder
     public FlowRunnerBuilder UseSqlite(string path)
     {
         Services.RemoveAll<IInstanceStore>();
-        Services.AddSingleton<IInstanceStore>(sp => new SqliteInstanceStore(path, sp.GetRequiredService<TimeProvider>(), sp.GetServices<SqlitePackStore>()));
+        Services.AddSingleton<IInstanceStore>(sp => new SqliteInstanceStore(path, sp.GetRequiredService<TimeProvider>(), sp.GetServices<SqlitePackStore>())
+        {
+            Lease = Lease(sp),
+        });
         return this;
     }
 
@@ -38,8 +41,17 @@ public sealed class FlowRunnerBuilder
     {
         Services.RemoveAll<IInstanceStore>();
         Services.AddSingleton<IInstanceStore>(sp => new Storage.Postgres.PostgresInstanceStore(connectionString, sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<Storage.Postgres.PostgresPackStore>()));
+            sp.GetServices<Storage.Postgres.PostgresPackStore>())
+        {
+            Lease = Lease(sp),
+        });
         return this;
+    }
+
+    private static NodeLease Lease(IServiceProvider services)
+    {
+        FlowRunnerOptions options = services.GetRequiredService<FlowRunnerOptions>();
+        return new NodeLease(options.NodeId, options.LeaseDuration);
     }
 
     /// <summary>Registers a pack's SQLite tables with the SQLite store.</summary>

@@ -57,12 +57,20 @@ internal sealed partial class FlowRunnerHostedService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Task heartbeat = RenewLeasesAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.TimerInterval);
         DateTimeOffset nextPrune = time.GetUtcNow(); // at start-up, then every PruneInterval
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
+                // Instances a stopped node left running, once their lease ran out; then due timers.
+                int taken = await runtime.SweepAsync(stoppingToken).ConfigureAwait(false);
+                if (taken > 0)
+                {
+                    LogTakenOver(logger, taken);
+                }
+
                 await runtime.FireDueTimersAsync(stoppingToken).ConfigureAwait(false);
                 if (options.Retention is { } retention && time.GetUtcNow() >= nextPrune)
                 {
@@ -81,6 +89,31 @@ internal sealed partial class FlowRunnerHostedService(
             {
                 LogTimerError(logger, e.Message);
             }
+        }
+
+        await heartbeat.ConfigureAwait(false);
+    }
+
+    /// <summary>Renews the leases of the instances this node is running, a third of a lease apart, however long a handler takes.</summary>
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(store.Lease.Duration / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await runtime.RenewLeasesAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogTimerError(logger, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -141,6 +174,9 @@ internal sealed partial class FlowRunnerHostedService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} finished instances older than {Days} days")]
     private static partial void LogPruned(ILogger logger, int count, double days);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Firing timers or pruning failed: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took over {Count} running instances whose node stopped renewing their leases")]
+    private static partial void LogTakenOver(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firing timers, taking over instances, renewing leases or pruning failed: {Reason}")]
     private static partial void LogTimerError(ILogger logger, string reason);
 }

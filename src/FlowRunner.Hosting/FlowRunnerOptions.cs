@@ -6,6 +6,12 @@ public sealed class FlowRunnerOptions
     /// <summary>This node's name among the nodes sharing a database, shown by <c>/health</c>: the host name and process id by default.</summary>
     public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// How long this node's claim on a running instance lasts unless renewed (every third of it): a node that stops is
+    /// taken over by another within this plus a second or two. At least a second.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = Engine.Persistence.NodeLease.DefaultDuration;
+
     /// <summary>The folder whose *.flow and *.fz files are served.</summary>
     public string FlowsFolder { get; set; } = "flows";
 

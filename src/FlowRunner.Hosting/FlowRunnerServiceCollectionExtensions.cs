@@ -36,6 +36,7 @@ public static class FlowRunnerServiceCollectionExtensions
             .Validate(o => o.PublicRequestsPerMinute >= 1 && o.AccountAttemptsPerWindow >= 1, "PublicRequestsPerMinute and AccountAttemptsPerWindow must be at least 1")
             .Validate(o => o.AccountWindow > TimeSpan.Zero && o.AccountWindow <= RateBuckets.LongestRefill,
                 $"AccountWindow must be longer than zero and at most {RateBuckets.LongestRefill.TotalMinutes} minutes")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "LeaseDuration must be at least a second")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlowRunnerOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);

@@ -77,7 +77,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time);
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease);
     }
 
     /// <inheritdoc/>
@@ -95,11 +95,19 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindRunnableAsync(connection).ConfigureAwait(false);
-    }
+    public NodeLease Lease { get; init; } = NodeLease.ForThisProcess();
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> ClaimRunnableAsync(int limit, bool includeOwn, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.ClaimRunnableAsync(connection, transaction, Database, Lease, limit, includeOwn), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
+        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -157,13 +165,17 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken)
+    public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+
+    // One short transaction of its own around a statement or two.
+    private async Task<T> InWriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
-        var unit = (RelationalUnitOfWork)work;
-        TimeSpan? wait = await RelationalQueries.TakeTokenAsync(unit.Connection, unit.Transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return wait;
+        (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database);
+        T result = await work(connection, transaction).ConfigureAwait(false);
+        await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <inheritdoc/>

@@ -23,8 +23,57 @@ internal static class RelationalQueries
         return row is { } r ? new StoredFlowVersion(r.Name, r.SourcePath, r.Source) : null;
     }
 
-    public static async Task<IReadOnlyList<string>> FindRunnableAsync(DbConnection connection) =>
-        [.. await connection.QueryAsync<string>("SELECT id FROM instances WHERE status = 'Running' ORDER BY created_at;").ConfigureAwait(false)];
+    /// <summary>The database's clock in Unix milliseconds, as SQL: leases are never judged by a node's own clock.</summary>
+    public static string NowMs(string database) => database == "PostgreSQL"
+        ? "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
+        : "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
+    /// <summary>Claims running instances whose lease ran out (or this node's own, when asked), oldest first; returns their ids.</summary>
+    public static async Task<IReadOnlyList<string>> ClaimRunnableAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, int limit, bool includeOwn)
+    {
+        string now = NowMs(database);
+        // PostgreSQL: rows another node is claiming at this moment are skipped, not waited for. SQLite has one writer.
+        string skipLocked = database == "PostgreSQL" ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        string own = includeOwn ? " OR lease_owner = @owner" : string.Empty;
+        return [.. await connection.QueryAsync<string>(
+            $"""
+            UPDATE instances SET version = version + 1, lease_owner = @owner, lease_expires_ms = {now} + @leaseMs
+            WHERE id IN (
+                SELECT id FROM instances
+                WHERE status = 'Running' AND (lease_owner IS NULL OR lease_expires_ms < {now}{own})
+                ORDER BY created_at LIMIT @limit{skipLocked})
+            RETURNING id;
+            """,
+            new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, limit }, transaction).ConfigureAwait(false)];
+    }
+
+    /// <summary>Claims one instance (running, or at a version) unless another node's lease on it is still good.</summary>
+    public static async Task<bool> ClaimAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, string instanceId, int? atVersion)
+    {
+        string now = NowMs(database);
+        string which = atVersion is null ? "status = 'Running'" : "version = @atVersion";
+        return await connection.ExecuteAsync(
+            $"""
+            UPDATE instances SET version = version + 1, lease_owner = @owner, lease_expires_ms = {now} + @leaseMs
+            WHERE id = @instanceId AND {which} AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_ms < {now});
+            """,
+            new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, instanceId, atVersion = (long?)atVersion }, transaction).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Extends this node's leases on the instances (those still leased to it).</summary>
+    public static Task RenewLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
+    {
+        if (instanceIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        (string list, DynamicParameters parameters) = InList(instanceIds);
+        parameters.Add("owner", lease.Owner);
+        parameters.Add("leaseMs", (long)lease.Duration.TotalMilliseconds);
+        return connection.ExecuteAsync(
+            $"UPDATE instances SET lease_expires_ms = {NowMs(database)} + @leaseMs WHERE lease_owner = @owner AND id IN ({list});", parameters, transaction);
+    }
 
     public static async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DbConnection connection, DateTimeOffset now)
     {

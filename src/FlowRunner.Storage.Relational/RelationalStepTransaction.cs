@@ -8,11 +8,18 @@ using FlowRunner.Engine.State;
 
 namespace FlowRunner.Storage.Relational;
 
-/// <summary>One step's transaction: the instance saved with a version check, its journal, outbox and timers.</summary>
-internal sealed class RelationalStepTransaction(DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time)
+/// <summary>
+/// One step's transaction: the instance saved with a version check, its journal, outbox and timers. An instance left
+/// running is leased to this node (<paramref name="lease"/>) until the database's clock passes the lease; any other
+/// status frees it.
+/// </summary>
+internal sealed class RelationalStepTransaction(DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time, NodeLease lease)
     : RelationalUnitOfWork(connection, transaction, createStore, database), IStepTransaction
 {
     private readonly DbTransaction _transaction = transaction;
+
+    private readonly string _leaseOwner = $"CASE WHEN @Status = 'Running' THEN @LeaseOwner ELSE NULL END";
+    private readonly string _leaseExpires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
 
     // Journal rows are written together, in one statement, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
@@ -20,11 +27,11 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
         await Connection.ExecuteAsync(
-            """
-            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent)
-            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent);
+            $"""
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, lease_owner, lease_expires_ms)
+            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, {_leaseOwner}, {_leaseExpires});
             """,
-            StoredInstance.Row(state), _transaction).ConfigureAwait(false);
+            WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
         await WriteChildrenAsync(state).ConfigureAwait(false);
         await FlushJournalAsync().ConfigureAwait(false);
     }
@@ -33,13 +40,13 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
         int updated = await Connection.ExecuteAsync(
-            """
+            $"""
             UPDATE instances
             SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
-                incident = @Incident, updated_at = @UpdatedAt
+                incident = @Incident, updated_at = @UpdatedAt, lease_owner = {_leaseOwner}, lease_expires_ms = {_leaseExpires}
             WHERE id = @Id AND version = @Expected;
             """,
-            new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion },
+            WithLease(new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion }),
             _transaction).ConfigureAwait(false);
         if (updated == 0)
         {
@@ -83,6 +90,14 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     {
         await FlushJournalAsync().ConfigureAwait(false);
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private DynamicParameters WithLease(object row)
+    {
+        var parameters = new DynamicParameters(row);
+        parameters.Add("LeaseOwner", lease.Owner);
+        parameters.Add("LeaseMs", (long)lease.Duration.TotalMilliseconds);
+        return parameters;
     }
 
     private async Task FlushJournalAsync()

@@ -112,7 +112,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time) { Released = () => _writer.Release() };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = () => _writer.Release() };
     }
 
     /// <inheritdoc/>
@@ -130,11 +130,19 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindRunnableAsync(connection).ConfigureAwait(false);
-    }
+    public NodeLease Lease { get; init; } = NodeLease.ForThisProcess();
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> ClaimRunnableAsync(int limit, bool includeOwn, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.ClaimRunnableAsync(connection, transaction, Database, Lease, limit, includeOwn), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
+        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -192,13 +200,17 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public async Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken)
+    public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
+        InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+
+    // One short write transaction of its own around a statement or two.
+    private async Task<T> InWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
-        TimeSpan? wait = await RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return wait;
+        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        T result = await work(connection, transaction).ConfigureAwait(false);
+        await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <inheritdoc/>

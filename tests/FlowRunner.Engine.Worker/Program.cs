@@ -24,7 +24,8 @@ var spans = new List<System.Diagnostics.Activity>();
 using TracerProvider? tracing = Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_SPANS") is null ? null
     : Sdk.CreateTracerProviderBuilder().AddSource(FlowRunner.Engine.Telemetry.FlowTelemetry.Name).AddInMemoryExporter(spans).Build();
 
-var store = new SqliteInstanceStore(database, TimeProvider.System, [EffectStore.Pack]);
+// One node under one name: a worker started again after a kill takes its instances back at once, leases or not.
+var store = new SqliteInstanceStore(database, TimeProvider.System, [EffectStore.Pack]) { Lease = new FlowRunner.Engine.Persistence.NodeLease("worker", FlowRunner.Engine.Persistence.NodeLease.DefaultDuration) };
 await store.MigrateAsync(CancellationToken.None);
 
 var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity()).Add(new HangActivity(Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_HANG") == "1")), store);

@@ -7,6 +7,14 @@ namespace FlowRunner.Storage.Postgres.Tests;
 [Collection(PostgresTests.Name)]
 public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : InstanceStoreContract
 {
+    protected override async Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second)
+    {
+        string database = postgres.Cluster.CreateDatabase();
+        var a = new PostgresInstanceStore(database, Time) { Lease = first };
+        await a.MigrateAsync(CancellationToken.None);
+        return (a, new PostgresInstanceStore(database, Time) { Lease = second });
+    }
+
     protected override async Task<IInstanceStore> CreateStoreAsync()
     {
         var store = new PostgresInstanceStore(postgres.Cluster.CreateDatabase(), Time);

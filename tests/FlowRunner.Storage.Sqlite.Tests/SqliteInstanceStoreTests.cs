@@ -23,6 +23,14 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
         Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
     }
 
+    protected override async Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second)
+    {
+        string path = _folder.File(Guid.NewGuid().ToString("N") + ".db");
+        var a = new SqliteInstanceStore(path, Time) { Lease = first };
+        await a.MigrateAsync(CancellationToken.None);
+        return (a, new SqliteInstanceStore(path, Time) { Lease = second });
+    }
+
     protected override async Task<IInstanceStore> CreateStoreAsync()
     {
         var store = new SqliteInstanceStore(_folder.File(Guid.NewGuid().ToString("N") + ".db"), Time);

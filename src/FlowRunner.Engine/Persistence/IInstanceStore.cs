@@ -31,8 +31,27 @@ public interface IInstanceStore
     /// <summary>Starts a write transaction for pack stores outside any step (an operator creating a user).</summary>
     Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken);
 
-    /// <summary>Instances with branches ready to run: interrupted mid-run, to recover at start-up.</summary>
-    Task<IReadOnlyList<string>> FindRunnableAsync(CancellationToken cancellationToken);
+    /// <summary>This node's name and lease length: every step that leaves an instance running leases it to this node.</summary>
+    NodeLease Lease { get; }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> running instances whose lease ran out (by the database's clock), oldest
+    /// first, and, when <paramref name="includeOwn"/>, those leased to this node (a node starting again under its own
+    /// name): each gets this node's lease and a new version, so the node it was taken from cannot commit on it.
+    /// </summary>
+    /// <returns>The claimed instances' ids.</returns>
+    Task<IReadOnlyList<string>> ClaimRunnableAsync(int limit, bool includeOwn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims one instance unless another node's lease on it is still good: a running one when
+    /// <paramref name="atVersion"/> is null, else one still at that version. The claim sets this node's lease and
+    /// moves the version on by one.
+    /// </summary>
+    /// <returns>True when claimed.</returns>
+    Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken);
+
+    /// <summary>Extends this node's leases on these instances (those still leased to it) by <see cref="NodeLease.Duration"/> from now.</summary>
+    Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
 
     /// <summary>Timers due at <paramref name="now"/> that have not fired.</summary>
     Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken);

@@ -88,6 +88,22 @@ public sealed partial class FlowRuntime
     /// <returns>The instance after the last step this run took, or null when it took none.</returns>
     private async Task<InstanceState?> ContinueAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
     {
+        _running.AddOrUpdate(instanceId, 1, (_, runs) => runs + 1);
+        try
+        {
+            return await ContinueLeasedAsync(batch, instanceId, saved, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_running.AddOrUpdate(instanceId, 0, (_, runs) => runs - 1) == 0)
+            {
+                _running.TryRemove(new KeyValuePair<string, int>(instanceId, 0));
+            }
+        }
+    }
+
+    private async Task<InstanceState?> ContinueLeasedAsync(StepBatch batch, string instanceId, InstanceState? saved, CancellationToken cancellationToken)
+    {
         InstanceState? carried = saved;
         InstanceStatus status = saved?.Status ?? InstanceStatus.Running;
         int conflicts = 0;
@@ -119,6 +135,11 @@ public sealed partial class FlowRuntime
                 await batch.AbandonAsync().ConfigureAwait(false);
                 carried = null; // read what the other caller saved, and run what is ready now
                 status = InstanceStatus.Running;
+                if (!await store.ClaimAsync(instanceId, atVersion: null, cancellationToken).ConfigureAwait(false))
+                {
+                    // Nothing is ready, or another node holds the lease (it took the instance over): that node runs it.
+                    return null;
+                }
             }
         }
 

@@ -23,6 +23,12 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 {
     // How often one call re-runs a step that lost a race before giving up with the ConcurrencyException.
     private const int MaxAttempts = 8;
+
+    // Instances one claim takes over at a time.
+    private const int ClaimBatch = 50;
+
+    // The instances this node is running now (with how many runs of each), whose leases it renews.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly RuntimeOptions _options = options ?? new RuntimeOptions();
 
     // Flow versions this runtime has stored: a start writes its version once, not on every start.
@@ -229,18 +235,45 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         }
     }
 
-    /// <summary>Start-up recovery: runs every instance that was interrupted, then fires due timers.</summary>
+    /// <summary>
+    /// Start-up recovery: claims and runs every interrupted instance whose lease ran out, and those leased to this
+    /// node's name (its previous run), then fires due timers.
+    /// </summary>
     /// <returns>How many instances were resumed.</returns>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> runnable = await store.FindRunnableAsync(cancellationToken).ConfigureAwait(false);
-        foreach (string id in runnable)
-        {
-            await RunAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-
+        int recovered = await TakeOverAsync(includeOwn: true, cancellationToken).ConfigureAwait(false);
         await FireDueTimersAsync(cancellationToken).ConfigureAwait(false);
-        return runnable.Count;
+        return recovered;
+    }
+
+    /// <summary>
+    /// Takes over the work of nodes that stopped: claims and runs running instances whose lease ran out (by the
+    /// database's clock). A node runs this every few seconds; its own live instances are not touched.
+    /// </summary>
+    /// <returns>How many instances were taken over.</returns>
+    public Task<int> SweepAsync(CancellationToken cancellationToken) => TakeOverAsync(includeOwn: false, cancellationToken);
+
+    /// <summary>Renews this node's leases on the instances it is running now, so no other node takes them over.</summary>
+    public Task RenewLeasesAsync(CancellationToken cancellationToken) => store.RenewLeasesAsync([.. _running.Keys], cancellationToken);
+
+    private async Task<int> TakeOverAsync(bool includeOwn, CancellationToken cancellationToken)
+    {
+        int taken = 0;
+        while (true)
+        {
+            IReadOnlyList<string> claimed = await store.ClaimRunnableAsync(ClaimBatch, includeOwn, cancellationToken).ConfigureAwait(false);
+            foreach (string id in claimed)
+            {
+                await RunAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+
+            taken += claimed.Count;
+            if (claimed.Count < ClaimBatch)
+            {
+                return taken;
+            }
+        }
     }
 
     /// <summary>Fires every timer that is due: the waiting node times out and the instance runs on.</summary>
@@ -253,6 +286,17 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         {
             InstanceState? state = await store.GetAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
             Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
+            if (state is not null && branch is not null)
+            {
+                // Of the nodes that see the timer due, the one that claims the instance at this version fires it.
+                if (!await store.ClaimAsync(state.Id, state.Version, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                state.Version++;
+            }
+
             await using var batch = new StepBatch(store, Secrets, delivered: null);
             batch.Write((tx, ct) => tx.ClearTimerAsync(timer.InstanceId, timer.BranchId, ct));
             if (state is null || branch is null)

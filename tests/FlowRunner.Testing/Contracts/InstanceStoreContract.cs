@@ -19,6 +19,9 @@ public abstract class InstanceStoreContract
     /// <summary>A fresh, migrated store on an empty database of its own, using <see cref="Time"/>.</summary>
     protected abstract Task<IInstanceStore> CreateStoreAsync();
 
+    /// <summary>Two nodes on one fresh, migrated database: a store for each, with these leases, using <see cref="Time"/>.</summary>
+    protected abstract Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second);
+
     [Fact]
     public async Task Migrating_again_keeps_what_is_stored()
     {
@@ -260,16 +263,98 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
-    public async Task Running_instances_are_found_for_recovery_oldest_first()
+    public async Task A_node_starting_again_under_its_name_claims_its_running_instances_oldest_first()
     {
-        IInstanceStore store = await CreateStoreAsync();
+        (IInstanceStore store, _) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromMinutes(1)), new NodeLease("b", TimeSpan.FromMinutes(1)));
         InstanceState first = await InsertAsync(store, "flow", InstanceStatus.Running);
         Time.Advance(TimeSpan.FromSeconds(1));
         await InsertAsync(store, "flow", InstanceStatus.Waiting);
         await InsertAsync(store, "flow", InstanceStatus.Completed);
         Time.Advance(TimeSpan.FromSeconds(1));
         InstanceState last = await InsertAsync(store, "flow", InstanceStatus.Running);
-        Assert.Equal([first.Id, last.Id], await store.FindRunnableAsync(None));
+
+        Assert.Empty(await store.ClaimRunnableAsync(10, includeOwn: false, None)); // its own live leases: a sweep leaves them
+        Assert.Equal([first.Id, last.Id], await store.ClaimRunnableAsync(10, includeOwn: true, None));
+        Assert.Equal(first.Version + 1, (await store.GetAsync(first.Id, None))!.Version);
+    }
+
+    [Fact]
+    public async Task A_running_instance_is_leased_to_its_node_until_the_lease_runs_out_by_the_databases_clock()
+    {
+        (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromSeconds(1)), new NodeLease("b", TimeSpan.FromSeconds(1)));
+        InstanceState state = await InsertAsync(a, "flow", InstanceStatus.Running);
+
+        Time.Advance(TimeSpan.FromHours(1)); // the nodes' own clocks do not count
+        Assert.Empty(await b.ClaimRunnableAsync(10, includeOwn: true, None));
+        Assert.False(await b.ClaimAsync(state.Id, atVersion: null, None));
+        await Task.Delay(TimeSpan.FromMilliseconds(1_300));
+
+        Assert.Equal([state.Id], await b.ClaimRunnableAsync(10, includeOwn: false, None));
+        Assert.False(await a.ClaimAsync(state.Id, atVersion: null, None)); // now b's
+    }
+
+    [Fact]
+    public async Task A_node_whose_instance_was_taken_over_can_commit_nothing_on_it()
+    {
+        (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromMilliseconds(300)), new NodeLease("b", TimeSpan.FromSeconds(30)));
+        InstanceState inserted = await InsertAsync(a, "flow", InstanceStatus.Running);
+        InstanceState stale = (await a.GetAsync(inserted.Id, None))!;
+        await Task.Delay(TimeSpan.FromMilliseconds(600)); // a froze past its lease
+        Assert.Equal([inserted.Id], await b.ClaimRunnableAsync(10, includeOwn: false, None));
+
+        stale.Visits["n1"] = 1;
+        stale.Version++;
+        await using (IStepTransaction tx = await a.BeginStepAsync(None))
+        {
+            await Assert.ThrowsAsync<ConcurrencyException>(() => tx.SaveAsync(stale, inserted.Version, None));
+        }
+
+        InstanceState current = (await b.GetAsync(inserted.Id, None))!;
+        int claimed = current.Version;
+        current.Status = InstanceStatus.Completed;
+        current.Version++;
+        await using (IStepTransaction tx = await b.BeginStepAsync(None))
+        {
+            await tx.SaveAsync(current, claimed, None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Equal(InstanceStatus.Completed, (await a.GetAsync(inserted.Id, None))!.Status);
+        Assert.False((await a.GetAsync(inserted.Id, None))!.Visits.ContainsKey("n1"));
+    }
+
+    [Fact]
+    public async Task Renewing_a_lease_keeps_the_instance_and_a_finished_step_frees_it()
+    {
+        (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromSeconds(1)), new NodeLease("b", TimeSpan.FromSeconds(1)));
+        InstanceState state = await InsertAsync(a, "flow", InstanceStatus.Running);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await a.RenewLeasesAsync([state.Id], None);
+        await b.RenewLeasesAsync([state.Id], None); // not b's: changes nothing
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        Assert.Empty(await b.ClaimRunnableAsync(10, includeOwn: false, None)); // 1.2 s after the insert, 0.6 after the renewal
+
+        InstanceState waiting = (await a.GetAsync(state.Id, None))!;
+        int loaded = waiting.Version;
+        waiting.Status = InstanceStatus.Waiting;
+        waiting.Version++;
+        await using (IStepTransaction tx = await a.BeginStepAsync(None))
+        {
+            await tx.SaveAsync(waiting, loaded, None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.True(await b.ClaimAsync(state.Id, atVersion: waiting.Version, None)); // a waiting instance is no one's
+    }
+
+    [Fact]
+    public async Task Of_nodes_claiming_an_instance_at_one_version_exactly_one_wins()
+    {
+        (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromSeconds(30)), new NodeLease("b", TimeSpan.FromSeconds(30)));
+        InstanceState state = await InsertAsync(a, "flow", InstanceStatus.Waiting);
+        bool[] won = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).ClaimAsync(state.Id, state.Version, None))));
+        Assert.Single(won, w => w);
+        Assert.Equal(state.Version + 1, (await a.GetAsync(state.Id, None))!.Version);
     }
 
     [Fact]
