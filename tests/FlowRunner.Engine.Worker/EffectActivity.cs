@@ -3,7 +3,7 @@ using FlowRunner.Engine.Activities;
 namespace FlowRunner.Engine.Worker;
 
 /// <summary>Writes one effect row per run of a node, in the step's commit: a duplicate would show a step done twice.</summary>
-internal sealed class EffectActivity : IActivityHandler
+internal sealed class EffectActivity(string worker) : IActivityHandler
 {
     public string Type => "worker.effect";
 
@@ -19,7 +19,7 @@ internal sealed class EffectActivity : IActivityHandler
         await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         return ActivityResult.InCommit(async (data, _) =>
         {
-            await data.Store<EffectStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
+            await data.Store<EffectStore>().RecordAsync(context.InstanceId, context.Node.Id, worker).ConfigureAwait(false);
             return ActivityResult.Done();
         });
     }

@@ -2,8 +2,11 @@ using FlowRunner.Engine.Activities;
 
 namespace FlowRunner.Engine.Worker;
 
-/// <summary>A node that never finishes while <c>hang</c> is set: the worker is killed inside it, mid-instance.</summary>
-internal sealed class HangActivity(bool hang) : IActivityHandler
+/// <summary>
+/// A node that takes <c>hang</c> long (for ever when null, zero when not hanging): the worker is killed or frozen inside
+/// it, mid-instance.
+/// </summary>
+internal sealed class HangActivity(TimeSpan? hang) : IActivityHandler
 {
     public string Type => "worker.hang";
 
@@ -13,9 +16,9 @@ internal sealed class HangActivity(bool hang) : IActivityHandler
 
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        if (hang)
+        if (hang != TimeSpan.Zero)
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(hang ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
 
         return ActivityResult.Done();

@@ -1,34 +1,54 @@
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
+using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.Worker;
+using FlowRunner.Storage.Postgres;
 using FlowRunner.Storage.Sqlite;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-// Usage: worker <database> <flow file> <instance count>
-// Recovers whatever a previous (killed) run left, then starts instances until <count> exist, each run to its end.
+// Usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N]
+// Recovers whatever a previous (killed) run of this node left, then starts instances until <count> exist, each run to
+// its end. <database> is a SQLite file or a PostgreSQL connection string (Host=...). --until-done: then takes over
+// other nodes' instances whose lease ran out, until every instance has ended. --clock-offset-s: the node's clock is
+// wrong by that much (leases go by the database's clock).
 // FLOWRUNNER_WORKER_SPANS=<file>: traces with OpenTelemetry's in-memory exporter and writes the spans to the file at exit
-// (a killed worker writes none). FLOWRUNNER_WORKER_HANG=1: the "Hang" node blocks until the worker is killed.
-if (args.Length != 3)
+// (a killed worker writes none). FLOWRUNNER_WORKER_HANG=1: the "Hang" node blocks until the worker is killed;
+// FLOWRUNNER_WORKER_HANG=<ms> (more than 1): it takes that long.
+if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: worker <database> <flow file> <instance count>");
+    Console.Error.WriteLine("usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N]");
     return 2;
 }
 
 string database = args[0];
 string flowFile = args[1];
 int count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+string node = Option("--node") ?? "worker";
+TimeSpan leaseDuration = Option("--lease-ms") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : NodeLease.DefaultDuration;
+bool untilDone = args.Contains("--until-done");
+TimeProvider time = Option("--clock-offset-s") is { } offset
+    ? new OffsetTimeProvider(TimeSpan.FromSeconds(int.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))) : TimeProvider.System;
 
 var spans = new List<System.Diagnostics.Activity>();
 using TracerProvider? tracing = Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_SPANS") is null ? null
     : Sdk.CreateTracerProviderBuilder().AddSource(FlowRunner.Engine.Telemetry.FlowTelemetry.Name).AddInMemoryExporter(spans).Build();
 
-// One node under one name: a worker started again after a kill takes its instances back at once, leases or not.
-var store = new SqliteInstanceStore(database, TimeProvider.System, [EffectStore.Pack]) { Lease = new FlowRunner.Engine.Persistence.NodeLease("worker", FlowRunner.Engine.Persistence.NodeLease.DefaultDuration) };
+// One node under one name: a worker started again after a kill takes its own instances back at once, leases or not.
+var lease = new NodeLease(node, leaseDuration);
+IInstanceStore store = database.StartsWith("Host=", StringComparison.Ordinal)
+    ? new PostgresInstanceStore(database, time, [EffectStore.PostgresPack]) { Lease = lease }
+    : new SqliteInstanceStore(database, time, [EffectStore.SqlitePack]) { Lease = lease };
 await store.MigrateAsync(CancellationToken.None);
 
-var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity()).Add(new HangActivity(Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_HANG") == "1")), store);
+TimeSpan? hang = Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_HANG") switch
+{
+    null or "0" => TimeSpan.Zero,
+    "1" => null,
+    string hangMs => TimeSpan.FromMilliseconds(int.Parse(hangMs, System.Globalization.CultureInfo.InvariantCulture)),
+};
+var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity(node)).Add(new HangActivity(hang)), store);
 LoadedFlow loaded = catalog.Load(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, flowFile);
 if (loaded.Flow is null)
 {
@@ -36,15 +56,27 @@ if (loaded.Flow is null)
     return 1;
 }
 
-var runtime = new FlowRuntime(store, catalog, TimeProvider.System);
+var runtime = new FlowRuntime(store, catalog, time);
+using var stop = new CancellationTokenSource();
+Task heartbeat = RenewLeasesAsync(runtime, leaseDuration / 3, stop.Token);
 int recovered = await runtime.RecoverAsync(CancellationToken.None);
-int existing = (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count;
-for (int i = existing; i < count; i++)
+int started = 0;
+while ((await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count < count) // other nodes may be starting them too
 {
     await runtime.StartAsync(loaded.Flow, loaded.Source, CancellationToken.None);
+    started++;
 }
 
-Console.WriteLine($"recovered {recovered}, started {Math.Max(0, count - existing)}");
+int takenOver = 0;
+while (untilDone && (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Any(i => i.Status == FlowRunner.Engine.State.InstanceStatus.Running))
+{
+    takenOver += await runtime.SweepAsync(CancellationToken.None);
+    await Task.Delay(200);
+}
+
+await stop.CancelAsync();
+await heartbeat;
+Console.WriteLine($"recovered {recovered}, started {started}, took over {takenOver}");
 if (Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_SPANS") is { } spanFile)
 {
     tracing!.ForceFlush();
@@ -60,3 +92,26 @@ if (Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_SPANS") is { } spanFil
 }
 
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is int at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+
+static async Task RenewLeasesAsync(FlowRuntime runtime, TimeSpan every, CancellationToken stop)
+{
+    using var timer = new PeriodicTimer(every);
+    try
+    {
+        while (await timer.WaitForNextTickAsync(stop))
+        {
+            await runtime.RenewLeasesAsync(stop);
+        }
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+    }
+}
+
+/// <summary>A clock that is wrong by a fixed offset.</summary>
+internal sealed class OffsetTimeProvider(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + offset;
+}

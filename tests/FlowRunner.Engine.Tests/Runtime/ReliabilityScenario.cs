@@ -137,14 +137,15 @@ public sealed class ReliabilityScenario
         }
     }
 
-    private static Process StartWorker(string database, string flow, int instances = Instances, Dictionary<string, string>? environment = null)
+    /// <summary>Starts the worker process (tests/FlowRunner.Engine.Worker) with its arguments and environment.</summary>
+    internal static Process StartWorker(string database, string flow, int instances = Instances, Dictionary<string, string>? environment = null, params string[] options)
     {
         // The worker is built beside this test assembly's configuration: tests/FlowRunner.Engine.Worker/bin/<config>/net10.0.
         string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         string worker = Path.Combine(RepoPaths.Root, "tests", "FlowRunner.Engine.Worker", "bin", configuration, "net10.0", "FlowRunner.Engine.Worker.dll");
         Assert.True(File.Exists(worker), $"worker not built at {worker}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in new[] { worker, database, flow, instances.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { worker, database, flow, instances.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(options))
         {
             start.ArgumentList.Add(argument);
         }
