@@ -1,6 +1,6 @@
 using FlowRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | cold]
+// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [instances per node] | cold]
 // With no argument: the parser at 1k, 10k and 100k nodes, then the cold start of flowrunner validate.
 return args.FirstOrDefault() switch
 {
@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "identity" => await IdentityBenchmark.RunAsync([.. args.Skip(1)]),
     "gateway" => await GatewayBenchmark.RunAsync([.. args.Skip(1)]),
     "parser" => ParserBenchmark.Run([.. args.Skip(1)]),
+    "postgres" => await PostgresBenchmark.RunAsync([.. args.Skip(1)]),
     "cold" => ColdStartBenchmark.Run(),
     null => ParserBenchmark.Run([]) is int failed and not 0 ? failed : ColdStartBenchmark.Run(),
     _ => Usage(),
@@ -15,7 +16,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | cold]");
+    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [instances per node] | cold]");
     return 2;
 }
 

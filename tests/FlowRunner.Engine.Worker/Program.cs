@@ -8,14 +8,15 @@ using FlowRunner.Storage.Sqlite;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-// Usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N]
-// Recovers whatever a previous (killed) run of this node left, then starts instances until <count> exist, each run to
-// its end. <database> is a SQLite file or a PostgreSQL connection string (Host=...). --until-done: then takes over
+// Usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N] [--quota]
+// Recovers whatever a previous (killed) run of this node left, then starts instances until <count> exist (with
+// --quota: starts <count> more), each run to its end, and prints what it did and how long the starts took. <database> is a SQLite file or a PostgreSQL connection string (Host=...). --until-done: then takes over
 // other nodes' instances whose lease ran out, until every instance has ended. --clock-offset-s: the node's clock is
 // wrong by that much (leases go by the database's clock).
 // FLOWRUNNER_WORKER_SPANS=<file>: traces with OpenTelemetry's in-memory exporter and writes the spans to the file at exit
 // (a killed worker writes none). FLOWRUNNER_WORKER_HANG=1: the "Hang" node blocks until the worker is killed;
-// FLOWRUNNER_WORKER_HANG=<ms> (more than 1): it takes that long.
+// FLOWRUNNER_WORKER_HANG=<ms> (more than 1): it takes that long. FLOWRUNNER_WORKER_EFFECT_MS: how long an "Effect"
+// node works before its write (5 ms by default; 0 for the benchmark).
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N]");
@@ -28,6 +29,8 @@ int count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture
 string node = Option("--node") ?? "worker";
 TimeSpan leaseDuration = Option("--lease-ms") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : NodeLease.DefaultDuration;
 bool untilDone = args.Contains("--until-done");
+bool quota = args.Contains("--quota");
+TimeSpan effectWork = TimeSpan.FromMilliseconds(int.Parse(Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_EFFECT_MS") ?? "5", System.Globalization.CultureInfo.InvariantCulture));
 TimeProvider time = Option("--clock-offset-s") is { } offset
     ? new OffsetTimeProvider(TimeSpan.FromSeconds(int.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))) : TimeProvider.System;
 
@@ -48,7 +51,7 @@ TimeSpan? hang = Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_HANG") sw
     "1" => null,
     string hangMs => TimeSpan.FromMilliseconds(int.Parse(hangMs, System.Globalization.CultureInfo.InvariantCulture)),
 };
-var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity(node)).Add(new HangActivity(hang)), store);
+var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity(node, effectWork)).Add(new HangActivity(hang)), store);
 LoadedFlow loaded = catalog.Load(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, flowFile);
 if (loaded.Flow is null)
 {
@@ -61,11 +64,14 @@ using var stop = new CancellationTokenSource();
 Task heartbeat = RenewLeasesAsync(runtime, leaseDuration / 3, stop.Token);
 int recovered = await runtime.RecoverAsync(CancellationToken.None);
 int started = 0;
-while ((await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count < count) // other nodes may be starting them too
+var starting = System.Diagnostics.Stopwatch.StartNew();
+while (quota ? started < count : (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count < count) // other nodes may be starting them too
 {
     await runtime.StartAsync(loaded.Flow, loaded.Source, CancellationToken.None);
     started++;
 }
+
+starting.Stop();
 
 int takenOver = 0;
 while (untilDone && (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Any(i => i.Status == FlowRunner.Engine.State.InstanceStatus.Running))
@@ -76,7 +82,7 @@ while (untilDone && (await store.ListAsync(null, int.MaxValue, CancellationToken
 
 await stop.CancelAsync();
 await heartbeat;
-Console.WriteLine($"recovered {recovered}, started {started}, took over {takenOver}");
+Console.WriteLine($"recovered {recovered}, started {started} in {starting.Elapsed.TotalMilliseconds:F0} ms, took over {takenOver}");
 if (Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_SPANS") is { } spanFile)
 {
     tracing!.ForceFlush();
