@@ -35,16 +35,17 @@ internal static class RelationalQueries
         // PostgreSQL: rows another node is claiming at this moment are skipped, not waited for. SQLite has one writer.
         string skipLocked = database == "PostgreSQL" ? " FOR UPDATE SKIP LOCKED" : string.Empty;
         string own = includeOwn ? " OR lease_owner = @owner" : string.Empty;
-        return [.. await connection.QueryAsync<string>(
+        var claimed = await connection.QueryAsync<(string Id, string CreatedAt)>(
             $"""
             UPDATE instances SET version = version + 1, lease_owner = @owner, lease_expires_ms = {now} + @leaseMs
             WHERE id IN (
                 SELECT id FROM instances
                 WHERE status = 'Running' AND (lease_owner IS NULL OR lease_expires_ms < {now}{own})
                 ORDER BY created_at LIMIT @limit{skipLocked})
-            RETURNING id;
+            RETURNING id, created_at;
             """,
-            new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, limit }, transaction).ConfigureAwait(false)];
+            new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, limit }, transaction).ConfigureAwait(false);
+        return [.. claimed.OrderBy(c => c.CreatedAt, StringComparer.Ordinal).Select(c => c.Id)]; // RETURNING keeps no order
     }
 
     /// <summary>Claims one instance (running, or at a version) unless another node's lease on it is still good.</summary>

@@ -32,8 +32,7 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, {_leaseOwner}, {_leaseExpires});
             """,
             WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state).ConfigureAwait(false);
-        await FlushJournalAsync().ConfigureAwait(false);
+        await WriteRowsAsync(state, replace: false).ConfigureAwait(false);
     }
 
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
@@ -53,10 +52,7 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
         }
 
-        await Connection.ExecuteAsync(
-            "DELETE FROM branches WHERE instance_id = @Id; DELETE FROM variables WHERE instance_id = @Id;", new { state.Id }, _transaction).ConfigureAwait(false);
-        await WriteChildrenAsync(state).ConfigureAwait(false);
-        await FlushJournalAsync().ConfigureAwait(false);
+        await WriteRowsAsync(state, replace: true).ConfigureAwait(false);
     }
 
     public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken)
@@ -88,7 +84,7 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await FlushJournalAsync().ConfigureAwait(false);
+        await WriteRowsAsync(state: null, replace: false).ConfigureAwait(false);
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -100,45 +96,56 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         return parameters;
     }
 
-    private async Task FlushJournalAsync()
+    // The instance's branches and variables (replacing the stored ones) and the journal so far, in one command: one
+    // round trip to the database, whatever the number of rows.
+    private async Task WriteRowsAsync(InstanceState? state, bool replace)
     {
-        if (_journal.Count == 0)
-        {
-            return;
-        }
-
+        var sql = new StringBuilder();
         var parameters = new DynamicParameters();
-        var values = new StringBuilder();
-        for (int i = 0; i < _journal.Count; i++)
+        if (state is not null)
         {
-            JournalEntry entry = _journal[i];
-            values.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @n{i}, @l{i}, @e{i}, @o{i}, @d{i}, @a{i})");
-            parameters.Add("i" + i, entry.InstanceId);
-            parameters.Add("n" + i, entry.NodeId);
-            parameters.Add("l" + i, entry.Lane);
-            parameters.Add("e" + i, entry.Event);
-            parameters.Add("o" + i, entry.Outcome);
-            parameters.Add("d" + i, entry.Detail);
-            parameters.Add("a" + i, StoredTime.Format(entry.At));
+            if (replace)
+            {
+                sql.Append("DELETE FROM branches WHERE instance_id = @instance; DELETE FROM variables WHERE instance_id = @instance; ");
+                parameters.Add("instance", state.Id);
+            }
+
+            AppendInsert(sql, parameters, "branches (instance_id, id, position, node_id, status, previous_outcome, wait, timed_out)", "b", StoredInstance.Branches(state),
+                b => [b.InstanceId, b.Id, b.Position, b.NodeId, b.Status, b.PreviousOutcome, b.Wait, b.TimedOut]);
+            AppendInsert(sql, parameters, "variables (instance_id, name, value)", "v", StoredInstance.Variables(state), v => [v.InstanceId, v.Name, v.Value]);
         }
 
+        AppendInsert(sql, parameters, "journal (instance_id, node_id, lane, event, outcome, detail, at)", "j", _journal,
+            e => [e.InstanceId, e.NodeId, e.Lane, e.Event, e.Outcome, e.Detail, StoredTime.Format(e.At)]);
         _journal.Clear();
-        await Connection.ExecuteAsync("INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES " + values + ";", parameters, _transaction).ConfigureAwait(false);
+        if (sql.Length > 0)
+        {
+            await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
+        }
     }
 
-    private async Task WriteChildrenAsync(InstanceState state)
+    // INSERT INTO table VALUES (@p0_0, ...), (@p1_0, ...); for the rows, if there are any.
+    private static void AppendInsert<T>(StringBuilder sql, DynamicParameters parameters, string table, string prefix, IEnumerable<T> rows, Func<T, object?[]> values)
     {
-        foreach (StoredInstance.BranchRow branch in StoredInstance.Branches(state))
+        int row = 0;
+        foreach (T item in rows)
         {
-            await Connection.ExecuteAsync(
-                "INSERT INTO branches (instance_id, id, position, node_id, status, previous_outcome, wait, timed_out) VALUES (@InstanceId, @Id, @Position, @NodeId, @Status, @PreviousOutcome, @Wait, @TimedOut);",
-                branch, _transaction).ConfigureAwait(false);
+            sql.Append(row == 0 ? $"INSERT INTO {table} VALUES " : ", ").Append('(');
+            object?[] columns = values(item);
+            for (int column = 0; column < columns.Length; column++)
+            {
+                string name = string.Create(CultureInfo.InvariantCulture, $"{prefix}{row}_{column}");
+                sql.Append(column == 0 ? "@" : ", @").Append(name);
+                parameters.Add(name, columns[column]);
+            }
+
+            sql.Append(')');
+            row++;
         }
 
-        foreach (StoredInstance.VariableRow variable in StoredInstance.Variables(state))
+        if (row > 0)
         {
-            await Connection.ExecuteAsync(
-                "INSERT INTO variables (instance_id, name, value) VALUES (@InstanceId, @Name, @Value);", variable, _transaction).ConfigureAwait(false);
+            sql.Append("; ");
         }
     }
 }
