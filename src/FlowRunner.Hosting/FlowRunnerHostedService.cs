@@ -39,6 +39,21 @@ internal sealed partial class FlowRunnerHostedService(
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // What this node was running when it stopped goes to the other nodes at their next sweep, not after its lease.
+        IReadOnlyCollection<string> running = runtime.Running;
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await store.ReleaseLeasesAsync(running, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogTimerError(logger, e.Message);
+        }
+    }
+
     public override void Dispose()
     {
         _watcher?.Dispose();
@@ -58,10 +73,11 @@ internal sealed partial class FlowRunnerHostedService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Task heartbeat = RenewLeasesAsync(stoppingToken);
-        using var timer = new PeriodicTimer(options.TimerInterval);
         DateTimeOffset nextPrune = time.GetUtcNow(); // at start-up, then every PruneInterval
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Every TimerInterval, or at once when another node gives work up (PostgreSQL LISTEN/NOTIFY).
+            await store.WaitForWorkAsync(options.TimerInterval, stoppingToken).ConfigureAwait(false);
             try
             {
                 // Instances a stopped node left running, once their lease ran out; then due timers.

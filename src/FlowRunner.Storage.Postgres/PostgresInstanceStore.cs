@@ -24,6 +24,12 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, PostgresPackStore> _packs;
 
+    // Released by the listener for each notification; a wait takes one (or times out).
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly CancellationTokenSource _stopListening = new();
+    private readonly Lock _listenGate = new();
+    private Task? _listening;
+
     /// <summary>Connects with <paramref name="connectionString"/> (<c>Host=...;Database=...</c>), with the stores of activity packs.</summary>
     public PostgresInstanceStore(string connectionString, TimeProvider time, IEnumerable<PostgresPackStore>? packs = null)
     {
@@ -104,6 +110,44 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     /// <inheritdoc/>
     public Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken) =>
         InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
+        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        lock (_listenGate)
+        {
+            _listening ??= ListenAsync(_stopListening.Token);
+        }
+
+        await _work.WaitAsync(atMost, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A connection of its own LISTENs for nodes giving work up, and wakes WaitForWorkAsync; when it fails it connects
+    // again after a second, and meanwhile the waits time out: polling.
+    private async Task ListenAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using NpgsqlConnection connection = await _data.OpenConnectionAsync(stop).ConfigureAwait(false);
+                connection.Notification += (_, _) => _work.Release();
+                await connection.ExecuteAsync($"LISTEN {RelationalQueries.WorkChannel};").ConfigureAwait(false);
+                while (!stop.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stop).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
@@ -195,6 +239,20 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        if (_listening is not null)
+        {
+            try
+            {
+                await _listening.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _stopListening.Dispose();
+        _work.Dispose();
         await _data.DisposeAsync().ConfigureAwait(false);
         await _readOnly.DisposeAsync().ConfigureAwait(false);
     }

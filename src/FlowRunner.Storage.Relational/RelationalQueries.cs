@@ -61,6 +61,19 @@ internal static class RelationalQueries
             new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, instanceId, atVersion = (long?)atVersion }, transaction).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>The channel nodes are woken on when another gives work up.</summary>
+    public const string WorkChannel = "flowrunner_work";
+
+    /// <summary>Gives up this node's leases on the instances; on PostgreSQL the other nodes are notified when it commits.</summary>
+    public static Task ReleaseLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
+    {
+        (string list, DynamicParameters parameters) = InList(instanceIds);
+        parameters.Add("owner", lease.Owner);
+        string notify = database == "PostgreSQL" ? $" SELECT pg_notify('{WorkChannel}', @owner);" : string.Empty;
+        return connection.ExecuteAsync(
+            $"UPDATE instances SET lease_owner = NULL, lease_expires_ms = NULL WHERE lease_owner = @owner AND id IN ({list});{notify}", parameters, transaction);
+    }
+
     /// <summary>Extends this node's leases on the instances (those still leased to it).</summary>
     public static Task RenewLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
     {

@@ -141,6 +141,14 @@ public sealed class SqliteInstanceStore : IInstanceStore
         InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
 
     /// <inheritdoc/>
+    public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
+        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>One machine: nothing to listen to, so this waits <paramref name="atMost"/>.</remarks>
+    public Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken) => Task.Delay(atMost, cancellationToken);
+
+    /// <inheritdoc/>
     public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
         : InWriteAsync(async (connection, transaction) => { await RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
 

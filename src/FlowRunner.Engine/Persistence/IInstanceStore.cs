@@ -50,6 +50,18 @@ public interface IInstanceStore
     /// <returns>True when claimed.</returns>
     Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives up this node's leases on these instances (a node stopping), so another node takes them over at its next
+    /// sweep instead of after the lease, and wakes the other nodes (PostgreSQL: NOTIFY).
+    /// </summary>
+    Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits until another node says there is work to take over (PostgreSQL: LISTEN), or <paramref name="atMost"/> has
+    /// passed: the pace of a node's sweep, with polling as the fallback.
+    /// </summary>
+    Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken);
+
     /// <summary>Extends this node's leases on these instances (those still leased to it) by <see cref="NodeLease.Duration"/> from now.</summary>
     Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
 

@@ -254,8 +254,11 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     /// <returns>How many instances were taken over.</returns>
     public Task<int> SweepAsync(CancellationToken cancellationToken) => TakeOverAsync(includeOwn: false, cancellationToken);
 
+    /// <summary>The instances this node is running now.</summary>
+    public IReadOnlyCollection<string> Running => [.. _running.Keys];
+
     /// <summary>Renews this node's leases on the instances it is running now, so no other node takes them over.</summary>
-    public Task RenewLeasesAsync(CancellationToken cancellationToken) => store.RenewLeasesAsync([.. _running.Keys], cancellationToken);
+    public Task RenewLeasesAsync(CancellationToken cancellationToken) => store.RenewLeasesAsync(Running, cancellationToken);
 
     private async Task<int> TakeOverAsync(bool includeOwn, CancellationToken cancellationToken)
     {

@@ -348,6 +348,27 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
+    public async Task A_node_giving_its_instances_up_lets_another_claim_them_at_once()
+    {
+        (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromMinutes(1)), new NodeLease("b", TimeSpan.FromMinutes(1)));
+        InstanceState state = await InsertAsync(a, "flow", InstanceStatus.Running);
+        await b.ReleaseLeasesAsync([state.Id], None); // not b's to give
+        Assert.Empty(await b.ClaimRunnableAsync(10, includeOwn: false, None));
+
+        await a.ReleaseLeasesAsync([state.Id], None);
+        Assert.Equal([state.Id], await b.ClaimRunnableAsync(10, includeOwn: false, None));
+    }
+
+    [Fact]
+    public async Task Waiting_for_work_with_none_given_up_returns_after_the_time_given()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await store.WaitForWorkAsync(TimeSpan.FromMilliseconds(300), None);
+        Assert.InRange(waited.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Of_nodes_claiming_an_instance_at_one_version_exactly_one_wins()
     {
         (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromSeconds(30)), new NodeLease("b", TimeSpan.FromSeconds(30)));
