@@ -16,22 +16,19 @@ namespace FlowRunner.Storage.Relational;
 internal sealed class RelationalStepTransaction(DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time, NodeLease lease)
     : RelationalUnitOfWork(connection, transaction, createStore, database), IStepTransaction
 {
+    private static readonly (string Insert, string Update) SqliteSql = InstanceStatements("SQLite");
+    private static readonly (string Insert, string Update) PostgresSql = InstanceStatements("PostgreSQL");
+
     private readonly DbTransaction _transaction = transaction;
 
-    private readonly string _leaseOwner = $"CASE WHEN @Status = 'Running' THEN @LeaseOwner ELSE NULL END";
-    private readonly string _leaseExpires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
+    private readonly (string Insert, string Update) _sql = database == "PostgreSQL" ? PostgresSql : SqliteSql;
 
-    // Journal rows are written together, in one statement, when the step saves or commits.
+    // Journal, branch and variable rows are written together, in one command, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
 
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
-        await Connection.ExecuteAsync(
-            $"""
-            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, lease_owner, lease_expires_ms)
-            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, {_leaseOwner}, {_leaseExpires});
-            """,
-            WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
+        await Connection.ExecuteAsync(_sql.Insert, WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
         await WriteRowsAsync(state, replace: false).ConfigureAwait(false);
     }
 
@@ -39,12 +36,7 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
         int updated = await Connection.ExecuteAsync(
-            $"""
-            UPDATE instances
-            SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
-                incident = @Incident, updated_at = @UpdatedAt, lease_owner = {_leaseOwner}, lease_expires_ms = {_leaseExpires}
-            WHERE id = @Id AND version = @Expected;
-            """,
+            _sql.Update,
             WithLease(new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion }),
             _transaction).ConfigureAwait(false);
         if (updated == 0)
@@ -86,6 +78,24 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     {
         await WriteRowsAsync(state: null, replace: false).ConfigureAwait(false);
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The instance row's insert and its version-guarded update; a running instance is leased to this node.
+    private static (string Insert, string Update) InstanceStatements(string database)
+    {
+        const string Owner = "CASE WHEN @Status = 'Running' THEN @LeaseOwner ELSE NULL END";
+        string expires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
+        return (
+            $"""
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, lease_owner, lease_expires_ms)
+            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, {Owner}, {expires});
+            """,
+            $"""
+            UPDATE instances
+            SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
+                incident = @Incident, updated_at = @UpdatedAt, lease_owner = {Owner}, lease_expires_ms = {expires}
+            WHERE id = @Id AND version = @Expected;
+            """);
     }
 
     private DynamicParameters WithLease(object row)

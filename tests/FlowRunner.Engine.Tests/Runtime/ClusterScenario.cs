@@ -17,17 +17,9 @@ namespace FlowRunner.Engine.Tests.Runtime;
 /// </summary>
 public sealed class ClusterScenario
 {
-    //  (n1) -> [n2 Effect] -> [n3 Effect] -> [n5 Effect] -> [n6 Effect] -> (n7)
-    //                      -> [n4 Effect] ->
-    private const string Flow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Effect\"\n  n4: rectangle label:\"Effect\"\n"
-        + "  n5: rectangle label:\"Effect\"\n  n6: rectangle label:\"Effect\"\n  n7: circle label:\"End\"\n"
-        + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n2.handle(bottom) -> n4.handle(top)\n"
-        + "  n3.handle(right) -> n5.handle(left)\n  n4.handle(right) -> n5.handle(bottom)\n  n5.handle(right) -> n6.handle(left)\n  n6.handle(right) -> n7.handle(left)\n}\n";
-
-    //  (n1) -> [n2 Effect] -> [n3 Hang] -> [n4 Effect] -> (n5)
-    private const string HangingFlow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Hang\"\n"
-        + "  n4: rectangle label:\"Effect\"\n  n5: circle label:\"End\"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n"
-        + "  n3.handle(right) -> n4.handle(left)\n  n4.handle(right) -> n5.handle(left)\n}\n";
+    // The flows of the single-node crash tests: five effect nodes with a fork and a join; and one that hangs in n3.
+    private const string Flow = ReliabilityScenario.Flow;
+    private const string HangingFlow = ReliabilityScenario.HangingFlow;
 
     private const int Instances = 300;
 

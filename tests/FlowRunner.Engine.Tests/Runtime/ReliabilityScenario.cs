@@ -14,7 +14,7 @@ public sealed class ReliabilityScenario
 {
     //  (n1) -> [n2 Effect] -> [n3 Effect] -> [n5 Effect] -> [n6 Effect] -> (n7)
     //                      -> [n4 Effect] ->
-    private const string Flow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Effect\"\n  n4: rectangle label:\"Effect\"\n"
+    internal const string Flow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Effect\"\n  n4: rectangle label:\"Effect\"\n"
         + "  n5: rectangle label:\"Effect\"\n  n6: rectangle label:\"Effect\"\n  n7: circle label:\"End\"\n"
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n2.handle(bottom) -> n4.handle(top)\n"
         + "  n3.handle(right) -> n5.handle(left)\n  n4.handle(right) -> n5.handle(bottom)\n  n5.handle(right) -> n6.handle(left)\n  n6.handle(right) -> n7.handle(left)\n}\n";
@@ -72,7 +72,7 @@ public sealed class ReliabilityScenario
     }
 
     //  (n1) -> [n2 Effect] -> [n3 Hang] -> [n4 Effect] -> (n5)
-    private const string HangingFlow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Hang\"\n"
+    internal const string HangingFlow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Hang\"\n"
         + "  n4: rectangle label:\"Effect\"\n  n5: circle label:\"End\"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n"
         + "  n3.handle(right) -> n4.handle(left)\n  n4.handle(right) -> n5.handle(left)\n}\n";
 
