@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
@@ -113,7 +114,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
 
     /// <inheritdoc/>
     public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+        : InWriteAsync((connection, transaction) => RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
     public async Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken)
@@ -151,7 +152,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
 
     /// <inheritdoc/>
     public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+        : InWriteAsync((connection, transaction) => RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -189,31 +190,15 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
-    {
-        // 500 instances per transaction: no lock is held for long, whatever the backlog.
-        int deleted = 0;
-        while (true)
-        {
-            await using IUnitOfWork work = await BeginWorkAsync(cancellationToken).ConfigureAwait(false);
-            var unit = (RelationalUnitOfWork)work;
-            int instances = await RelationalQueries.PruneBatchAsync(unit.Connection, unit.Transaction!, finishedBefore).ConfigureAwait(false);
-            await RelationalQueries.PruneBucketsAsync(unit.Connection, unit.Transaction!, _time.GetUtcNow()).ConfigureAwait(false);
-            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-            deleted += instances;
-            if (instances < 500)
-            {
-                return deleted;
-            }
-        }
-    }
+    public Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
+        RelationalQueries.PruneAsync(InWriteAsync, finishedBefore, _time.GetUtcNow(), cancellationToken);
 
     /// <inheritdoc/>
     public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
         InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
 
     // One short transaction of its own around a statement or two.
-    private async Task<T> InWriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database);

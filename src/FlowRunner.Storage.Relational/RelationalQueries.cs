@@ -65,7 +65,7 @@ internal static class RelationalQueries
     public const string WorkChannel = "flowrunner_work";
 
     /// <summary>Gives up this node's leases on the instances; on PostgreSQL the other nodes are notified when it commits.</summary>
-    public static Task ReleaseLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
+    public static Task<int> ReleaseLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
     {
         (string list, DynamicParameters parameters) = InList(instanceIds);
         parameters.Add("owner", lease.Owner);
@@ -75,11 +75,11 @@ internal static class RelationalQueries
     }
 
     /// <summary>Extends this node's leases on the instances (those still leased to it).</summary>
-    public static Task RenewLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
+    public static Task<int> RenewLeasesAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, IReadOnlyCollection<string> instanceIds)
     {
         if (instanceIds.Count == 0)
         {
-            return Task.CompletedTask;
+            return Task.FromResult(0);
         }
 
         (string list, DynamicParameters parameters) = InList(instanceIds);
@@ -145,6 +145,26 @@ internal static class RelationalQueries
             """,
             new { flowName, nodeId, variable, value = value.GetRawText() });
 
+    /// <summary>
+    /// Deletes finished instances changed before <paramref name="finishedBefore"/> in transactions of 500 (no lock is held
+    /// for long, whatever the backlog), then idle buckets; <paramref name="inWrite"/> runs one write transaction.
+    /// </summary>
+    /// <returns>How many instances went.</returns>
+    public static async Task<int> PruneAsync(Func<Func<DbConnection, DbTransaction, Task<int>>, CancellationToken, Task<int>> inWrite, DateTimeOffset finishedBefore, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int deleted = 0;
+        int batch;
+        do
+        {
+            batch = await inWrite((connection, transaction) => PruneBatchAsync(connection, transaction, finishedBefore), cancellationToken).ConfigureAwait(false);
+            deleted += batch;
+        }
+        while (batch == 500);
+
+        await inWrite((connection, transaction) => PruneBucketsAsync(connection, transaction, now), cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     /// <summary>Deletes up to 500 finished instances changed before the time, with their rows, and sent outbox messages; returns how many instances went.</summary>
     public static async Task<int> PruneBatchAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset finishedBefore)
     {
@@ -200,7 +220,7 @@ internal static class RelationalQueries
     }
 
     /// <summary>Deletes buckets idle for <see cref="RateBuckets.LongestRefill"/>: they are full again.</summary>
-    public static Task PruneBucketsAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
+    public static Task<int> PruneBucketsAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
         connection.ExecuteAsync("DELETE FROM rate_buckets WHERE updated_ms < @idleBefore;",
             new { idleBefore = (now - RateBuckets.LongestRefill).ToUnixTimeMilliseconds() }, transaction);
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
@@ -142,7 +143,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
 
     /// <inheritdoc/>
     public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+        : InWriteAsync((connection, transaction) => RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>One machine: nothing to listen to, so this waits <paramref name="atMost"/>.</remarks>
@@ -150,7 +151,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
 
     /// <inheritdoc/>
     public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync(async (connection, transaction) => { await RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds).ConfigureAwait(false); return true; }, cancellationToken);
+        : InWriteAsync((connection, transaction) => RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -188,31 +189,15 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public async Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
-    {
-        // 500 instances per transaction: the write lock is never held for long, whatever the backlog.
-        int deleted = 0;
-        while (true)
-        {
-            (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-            await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
-            int instances = await RelationalQueries.PruneBatchAsync(connection, transaction, finishedBefore).ConfigureAwait(false);
-            await RelationalQueries.PruneBucketsAsync(connection, transaction, _time.GetUtcNow()).ConfigureAwait(false);
-            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-            deleted += instances;
-            if (instances < 500)
-            {
-                return deleted;
-            }
-        }
-    }
+    public Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
+        RelationalQueries.PruneAsync(InWriteAsync, finishedBefore, _time.GetUtcNow(), cancellationToken);
 
     /// <inheritdoc/>
     public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
         InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
 
     // One short write transaction of its own around a statement or two.
-    private async Task<T> InWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
