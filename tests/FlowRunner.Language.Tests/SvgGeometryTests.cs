@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Xml.Linq;
+using FlowRunner.Language.Graph;
 using FlowRunner.Language.Rendering;
 using FlowRunner.Language.Tests.Support;
 using FlowRunner.Testing;
@@ -8,7 +11,7 @@ namespace FlowRunner.Language.Tests;
 /// <summary>
 /// Pictures that read right (issue 15), checked on the SVG itself over every shipped flow, corpus file and valid golden:
 /// no edge through a node other than its ends, no edge on top of an unrelated one, every label on its own edge and on
-/// nothing else. The crossing count is printed (and the total kept in Golden/svg/geometry.txt, so a change shows).
+/// nothing else. Crossings and sizes are kept in Golden/svg/geometry.txt, so a change shows.
 /// </summary>
 public sealed class SvgGeometryTests
 {
@@ -26,7 +29,8 @@ public sealed class SvgGeometryTests
             string svg = SvgRenderer.Render(FlowAnalysis.Analyze(File.ReadAllText(file), file).Graph, Path.GetFileName(file));
             (List<string> found, int crossed) = SvgGeometry.Read(svg).Check();
             defects.AddRange(found.Select(d => $"{name}: {d}"));
-            report.Append(name).Append(": ").Append(crossed).Append(" crossings\n");
+            XElement root = XDocument.Parse(svg).Root!;
+            report.Append(CultureInfo.InvariantCulture, $"{name}: {crossed} crossings, {(int)root.Attribute("width")!} x {(int)root.Attribute("height")!} px\n");
             crossings += crossed;
             files++;
         }
@@ -41,6 +45,46 @@ public sealed class SvgGeometryTests
         Console.WriteLine(report.ToString().Split('\n')[^2]);
         Assert.True(defects.Count == 0, $"{defects.Count} defects:\n{string.Join('\n', defects)}");
         Assert.Equal(File.ReadAllText(recorded).ReplaceLineEndings("\n"), report.ToString());
+    }
+
+    [Fact]
+    public void The_login_picture_is_about_half_as_wide_as_the_first_renderer_drew_it()
+    {
+        // The first renderer drew login.flow 3,550 px wide: a web page showed a third of it.
+        string path = Path.Combine(RepoPaths.Flows, "auth", "login.flow");
+        FlowGraph graph = FlowAnalysis.Analyze(File.ReadAllText(path), path).Graph;
+        int width = (int)XDocument.Parse(SvgRenderer.Render(graph, "login")).Root!.Attribute("width")!;
+        Assert.True(width <= 3550 * 0.6, $"login is {width} px wide");
+
+        // Drawn straight down, a hand-off to another lane and a branch below its diamond keep their source's column.
+        SvgLayout layout = SvgRenderer.Arrange(graph).Layout;
+        int Column(string id) => layout.Columns[graph.FindNode(id)!.Index];
+        Assert.Equal(Column("n3"), Column("n7"));
+        Assert.Equal(Column("n9"), Column("n11"));
+        Assert.Equal(Column("n13"), Column("n16"));
+        Assert.True(layout.Nodes[graph.FindNode("n11")!.Index].Y > layout.Nodes[graph.FindNode("n9")!.Index].Bottom);
+    }
+
+    [Fact]
+    public void Each_column_is_as_wide_as_its_widest_node_and_text_decides_a_node_s_width()
+    {
+        const string flow = """
+            A { # A
+              n1: rectangle label:"Go"
+              n2: rectangle label:"A much longer label that wraps"
+              n3: diamond label:"Ok?"
+              n1.handle(right) -> n2.handle(left)
+              n2.handle(right) -> n3.handle(left)
+            }
+            """;
+        FlowGraph graph = FlowAnalysis.Analyze(flow, "widths.flow").Graph;
+        SvgLayout layout = SvgLayout.Of(graph);
+        Box go = layout.Nodes[0], longer = layout.Nodes[1], ok = layout.Nodes[2];
+        Assert.True(go.Width < longer.Width, $"{go} should be narrower than {longer}");
+        Assert.True(longer.Width <= SvgLayout.NodeWidth);
+        Assert.Equal(SvgLayout.ColumnGap, longer.X - go.Right);
+        Assert.Equal(SvgLayout.ColumnGap, ok.X - longer.Right);
+        Assert.All(SvgLayout.TextLines(graph.Nodes[1]), line => Assert.True(line.Length * SvgLayout.CharWidth <= longer.Width - 16, line));
     }
 
     [Fact]

@@ -16,12 +16,13 @@ internal sealed record EdgeRoute(ImmutableArray<(int X, int Y)> Points, Box? Lab
 /// </summary>
 internal static class EdgeRouter
 {
-    internal const int Stub = 18;
+    internal const int Stub = 14;
     private const int Margin = 10;
     private const int BendCost = 40;
     private const int SharedLineCost = 400;
     private const int RelatedSharedLineCost = 120;
-    private const int CrossingCost = 30;
+    private const int LabelledBundleCost = 15;
+    private const int CrossingCost = 80;
     private const int Window = 240; // how far beyond the two ends a route may wander
     private const int MaxExpansions = 200_000;
 
@@ -55,6 +56,33 @@ internal static class EdgeRouter
         return result.MoveToImmutable();
     }
 
+    /// <summary>How many times one route's segment crosses another's at a right angle (away from their ends).</summary>
+    internal static int Crossings(ImmutableArray<EdgeRoute> routes)
+    {
+        int crossings = 0;
+        for (int i = 0; i < routes.Length; i++)
+        {
+            for (int j = i + 1; j < routes.Length; j++)
+            {
+                ImmutableArray<(int X, int Y)> a = routes[i].Points, b = routes[j].Points;
+                for (int s = 0; s + 1 < a.Length; s++)
+                {
+                    for (int t = 0; t + 1 < b.Length; t++)
+                    {
+                        crossings += Cross(a[s], a[s + 1], b[t], b[t + 1]) || Cross(b[t], b[t + 1], a[s], a[s + 1]) ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        return crossings;
+
+        // A horizontal segment p-q and a vertical one u-v crossing strictly inside both.
+        static bool Cross((int X, int Y) p, (int X, int Y) q, (int X, int Y) u, (int X, int Y) v) =>
+            p.Y == q.Y && u.X == v.X && p.X != q.X && u.Y != v.Y
+            && u.X > Math.Min(p.X, q.X) && u.X < Math.Max(p.X, q.X) && p.Y > Math.Min(u.Y, v.Y) && p.Y < Math.Max(u.Y, v.Y);
+    }
+
     /// <summary>The label text as drawn (at most 30 characters) and the width of its box.</summary>
     internal static string LabelText(string label) => label.Length <= 30 ? label : label[..29] + "\u2026";
 
@@ -65,7 +93,7 @@ internal static class EdgeRouter
     // What a node occupies on the picture: its shape, and a circle's label below it.
     private static Box Occupied(FlowNode node, Box box) =>
         node.Shape == NodeShape.Circle
-            ? new Box(Math.Min(box.X, box.CenterX - 62), box.Y, Math.Max(box.Width, 124), box.Height + SvgLayout.CircleLabelHeight - 4)
+            ? new Box(box.CenterX - (SvgLayout.OccupiedWidth(node) / 2), box.Y, SvgLayout.OccupiedWidth(node), box.Height + SvgLayout.CircleLabelHeight - 4)
             : box;
 
     private static Box Inflate(Box box, int by) => new(box.X - by, box.Y - by, box.Width + (2 * by), box.Height + (2 * by));
@@ -245,7 +273,7 @@ internal static class EdgeRouter
                 lines.Add(sorted[i] + (gap / 2));
             }
 
-            if (gap >= 48)
+            if (gap >= 32)
             {
                 lines.Add(sorted[i] + (gap / 4));
                 lines.Add(sorted[i] + (3 * gap / 4));
@@ -339,7 +367,8 @@ internal static class EdgeRouter
                 {
                     if (Math.Min(high, to) - Math.Max(low, from) > 0)
                     {
-                        penalty += Bundled(edge, other) ? 0 : Related(edge, other) ? RelatedSharedLineCost : SharedLineCost;
+                        penalty += Bundled(edge, other) ? (edge.Label is null || other.Label is null ? 0 : LabelledBundleCost)
+                            : Related(edge, other) ? RelatedSharedLineCost : SharedLineCost;
                     }
                 }
             }
@@ -360,7 +389,8 @@ internal static class EdgeRouter
             return penalty;
         }
 
-        // Edges out of one handle, or into one, run together as a bundle (a fork, a merge): FlowZap draws them so.
+        // Edges out of one handle, or into one, run together as a bundle (a fork, a merge): FlowZap draws them so. Two
+        // labelled edges run together only where they must, so each keeps a stretch of its own for its label.
         private static bool Bundled(FlowEdge a, FlowEdge b) =>
             (a.FromIndex == b.FromIndex && a.FromHandle == b.FromHandle) || (a.ToIndex == b.ToIndex && a.ToHandle == b.ToHandle);
 

@@ -32,46 +32,51 @@ internal readonly record struct Box(int X, int Y, int Width, int Height)
     };
 }
 
+/// <summary>Which edges drawn straight down or up keep their target in their source's column.</summary>
+internal enum Compaction
+{
+    /// <summary>Every edge from a bottom to a top handle into the same or a lower lane, or from a top to a bottom handle into a higher lane.</summary>
+    Vertical,
+
+    /// <summary>Only plain hand-offs between lanes: the only edge out of its source and into its target.</summary>
+    HandOffs,
+
+    /// <summary>None: every edge moves right a column.</summary>
+    None,
+}
+
 /// <summary>Where everything of a diagram goes: lanes as rows, nodes in columns by their distance from a start.</summary>
 /// <param name="Width">The drawing's width.</param>
 /// <param name="Height">The drawing's height.</param>
+/// <param name="LaneHeaderWidth">The width of the lane titles' column at the left.</param>
 /// <param name="Lanes">One band per lane, in declaration order.</param>
 /// <param name="Nodes">One box per node, by node index (the shape's own box; a circle's label sits below it).</param>
 /// <param name="Columns">The column of every node, by node index.</param>
-internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lanes, ImmutableArray<Box> Nodes, ImmutableArray<int> Columns)
+internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, ImmutableArray<Box> Lanes, ImmutableArray<Box> Nodes, ImmutableArray<int> Columns)
 {
-    internal const int LaneHeaderWidth = 150;
-    internal const int ColumnWidth = 210;
     internal const int Margin = 20;
     internal const int RowGap = 46;
+    internal const int ColumnGap = 48;
     internal const int NodeWidth = 150;
     internal const int NodeHeight = 56;
-    internal const int DiamondSize = 84;
+    internal const int DiamondHeight = 84;
     internal const int CircleSize = 40;
     internal const int CircleLabelHeight = 34;
     internal const int TaskHeaderHeight = 30;
     internal const int TaskItemHeight = 18;
+    internal const double CharWidth = 6.6; // a generous average for 13 px Helvetica, so text stays inside its shape
+    internal const int LineHeight = 16;
 
     /// <summary>
     /// Lays out a graph. Columns are longest paths from the starts over the graph without its back edges (found
     /// by a depth-first search in declaration order), so every forward edge points right; nodes of one lane that
-    /// share a column stack in sub-rows of that lane, so no two nodes ever overlap. Deterministic: only
-    /// declaration order decides ties. With <paramref name="compact"/>, a plain hand-off between lanes drawn with top and
-    /// bottom handles does not move right a column.
+    /// share a column stack in sub-rows of that lane, so no two nodes ever overlap. Each column is as wide as its
+    /// widest node, each gap as wide as the labels running straight across it. Deterministic: only declaration order
+    /// decides ties. <paramref name="compaction"/> says which edges drawn straight down or up keep their column.
     /// </summary>
-    public static SvgLayout Of(FlowGraph graph, bool compact = true)
+    public static SvgLayout Of(FlowGraph graph, Compaction compaction = Compaction.Vertical)
     {
         int count = graph.Nodes.Length;
-        // A plain hand-off drawn downwards or upwards to another lane (bottom or top handles at both ends, the only edge
-        // out of its source and into its target) keeps its column, as FlowZap draws it: the picture does not spread
-        // right at every hand-off between lanes.
-        int[] column = Layering.Columns(graph.Digraph, graph.Starts.Select(n => n.Index), edge =>
-        {
-            FlowEdge e = graph.Edges[edge];
-            FlowNode from = graph.Nodes[e.FromIndex], to = graph.Nodes[e.ToIndex];
-            bool vertical = e.FromHandle is HandleDirection.Top or HandleDirection.Bottom && e.ToHandle is HandleDirection.Top or HandleDirection.Bottom;
-            return compact && vertical && from.Lane != to.Lane && from.Outgoing.Length == 1 && to.Incoming.Length == 1 ? 0 : 1;
-        });
         string?[] laneOf = [.. graph.Nodes.Select(n => n.Lane is { } lane && graph.FindLane(lane) is not null ? lane : null)];
         var laneIds = graph.Lanes.Select(l => (string?)l.Id).ToList();
         if (laneOf.Any(l => l is null))
@@ -79,45 +84,68 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
             laneIds.Add(null); // nodes outside any lane get a band of their own at the bottom
         }
 
-        // Sub-row of each node inside its lane: the first free row in its column, in declaration order.
+        int[] laneIndex = [.. laneOf.Select(l => laneIds.IndexOf(l))];
+        int[] column = Layering.Columns(graph.Digraph, graph.Starts.Select(n => n.Index), edge => KeepsColumn(graph, graph.Edges[edge], laneIndex, compaction) ? 0 : 1);
+
+        // Sub-row of each node inside its lane: the first free row in its column, in declaration order, below the
+        // source of an edge drawn straight down to it inside the lane.
         int[] row = new int[count];
-        var used = new Dictionary<(int Lane, int Column), int>();
+        var used = new HashSet<(int Lane, int Column, int Row)>();
         int[] laneRows = new int[laneIds.Count];
         int[] laneRowHeight = new int[laneIds.Count];
-        int[] laneIndex = new int[count];
         for (int i = 0; i < count; i++)
         {
-            int lane = laneIds.IndexOf(laneOf[i]);
-            laneIndex[i] = lane;
-            int next = used.GetValueOrDefault((lane, column[i]));
+            int lane = laneIndex[i];
+            int next = 0;
+            foreach (FlowEdge edge in graph.Nodes[i].Incoming)
+            {
+                if (edge.FromIndex < i && laneIndex[edge.FromIndex] == lane && column[edge.FromIndex] == column[i] && Vertical(edge, laneIndex))
+                {
+                    next = Math.Max(next, row[edge.FromIndex] + 1);
+                }
+            }
+
+            while (!used.Add((lane, column[i], next)))
+            {
+                next++;
+            }
+
             row[i] = next;
-            used[(lane, column[i])] = next + 1;
             laneRows[lane] = Math.Max(laneRows[lane], next + 1);
             laneRowHeight[lane] = Math.Max(laneRowHeight[lane], CellHeight(graph.Nodes[i]));
         }
 
         int columns = count == 0 ? 1 : column.Max() + 1;
+        int[] columnWidth = new int[columns];
+        for (int i = 0; i < count; i++)
+        {
+            columnWidth[column[i]] = Math.Max(columnWidth[column[i]], OccupiedWidth(graph.Nodes[i]));
+        }
 
         // Each gap between two columns is wide enough for the labels of the edges that run straight across it.
-        int[] gap = [.. Enumerable.Repeat(ColumnWidth - NodeWidth, columns)];
+        int[] gap = [.. Enumerable.Repeat(ColumnGap, columns)];
         foreach (FlowEdge edge in graph.Edges)
         {
             int from = column[edge.FromIndex], to = column[edge.ToIndex];
             if (edge.Label is { } label && Math.Abs(from - to) == 1)
             {
                 int g = Math.Min(from, to);
-                gap[g] = Math.Max(gap[g], EdgeRouter.LabelWidth(label) + (2 * EdgeRouter.Stub) + 24);
+                gap[g] = Math.Max(gap[g], EdgeRouter.LabelWidth(label) + 32); // clear of the arrowhead at one end
             }
         }
 
-        int[] columnX = new int[columns + 1];
-        columnX[0] = Margin + LaneHeaderWidth + (gap[0] / 2);
-        for (int c = 1; c <= columns; c++)
+        int header = graph.Lanes.Select(l => LaneTitle(l.Label)).Append(LaneTitle("(outside any lane)"))
+            .Max(lines => TextWidth(lines)) + 32;
+        header = Math.Clamp(header, 80, 150);
+        int[] columnX = new int[columns]; // the left of each column
+        int x = Margin + header + (ColumnGap / 2);
+        for (int c = 0; c < columns; c++)
         {
-            columnX[c] = columnX[c - 1] + NodeWidth + gap[c - 1];
+            columnX[c] = x;
+            x += Math.Max(columnWidth[c], CircleSize) + gap[c];
         }
 
-        int width = columnX[columns] - (gap[columns - 1] / 2) + Margin;
+        int width = x - (gap[columns - 1] / 2) + Margin;
         var lanes = ImmutableArray.CreateBuilder<Box>(laneIds.Count);
         int[] laneTop = new int[laneIds.Count];
         int y = Margin;
@@ -140,20 +168,110 @@ internal sealed record SvgLayout(int Width, int Height, ImmutableArray<Box> Lane
             int cellY = laneTop[laneIndex[i]] + RowGap + (row[i] * laneRowHeight[laneIndex[i]]);
             int cellHeight = laneRowHeight[laneIndex[i]] - RowGap;
             int top = node.Shape == NodeShape.Circle ? cellY + ((cellHeight - h - CircleLabelHeight) / 2) : cellY + ((cellHeight - h) / 2);
-            nodes.Add(new Box(columnX[column[i]] + ((NodeWidth - w) / 2), top, w, h));
+            int columnCentre = columnX[column[i]] + (Math.Max(columnWidth[column[i]], CircleSize) / 2);
+            nodes.Add(new Box(columnCentre - (w / 2), top, w, h));
         }
 
-        return new SvgLayout(width, y + Margin, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column]);
+        return new SvgLayout(width, y + Margin, header, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column]);
     }
 
-    /// <summary>The size of a node's shape.</summary>
-    internal static (int Width, int Height) ShapeSize(FlowNode node) => node.Shape switch
+    /// <summary>A lane title's lines.</summary>
+    internal static List<string> LaneTitle(string label) => SvgRenderer.Wrap(label, 16, 3);
+
+    /// <summary>The lines of text drawn in (or, for a circle, under) a node's shape; they decide its width.</summary>
+    internal static List<string> TextLines(FlowNode node) => node.Shape switch
     {
-        NodeShape.Circle => (CircleSize, CircleSize),
-        NodeShape.Diamond => (NodeWidth, DiamondSize),
-        NodeShape.Taskbox => (NodeWidth, TaskHeaderHeight + (Math.Max(1, node.SubItems.Length) * TaskItemHeight) + 8),
-        _ => (NodeWidth, NodeHeight),
+        NodeShape.Circle => Fit(node.DisplayText, 14, 2),
+        NodeShape.Diamond => DiamondText(node.DisplayText).Lines,
+        _ => Fit(node.DisplayText, 14, 3),
     };
+
+    /// <summary>The size of a node's shape: as wide as its text needs, between a floor and <see cref="NodeWidth"/>.</summary>
+    internal static (int Width, int Height) ShapeSize(FlowNode node)
+    {
+        switch (node.Shape)
+        {
+            case NodeShape.Circle:
+                return (CircleSize, CircleSize);
+            case NodeShape.Taskbox:
+                return (NodeWidth, TaskHeaderHeight + (Math.Max(1, node.SubItems.Length) * TaskItemHeight) + 8);
+            case NodeShape.Diamond:
+                return (DiamondText(node.DisplayText).Width, DiamondHeight);
+            default:
+                return (Math.Clamp(TextWidth(TextLines(node)) + 20, 90, NodeWidth), NodeHeight);
+        }
+    }
+
+    /// <summary>The width a node takes on the picture: its shape, or a circle's label under it when wider.</summary>
+    internal static int OccupiedWidth(FlowNode node) =>
+        node.Shape == NodeShape.Circle ? Math.Max(CircleSize, TextWidth(TextLines(node)) + 8) : ShapeSize(node).Width;
+
+    // A diamond narrows away from its middle, so each line must fit the width at its height: of the ways to break the
+    // text into at most three uncut lines, the one that needs the narrowest diamond.
+    private static (List<string> Lines, int Width) DiamondText(string text)
+    {
+        (List<string> Lines, int Width)? best = null;
+        for (int w = 8; w <= 20; w++)
+        {
+            List<string> lines = SvgRenderer.Wrap(text, w, 3);
+            if (lines.Any(l => l.Contains('\u2026', StringComparison.Ordinal)) && w < 20)
+            {
+                continue;
+            }
+
+            double needed = 0;
+            for (int i = 0; i < lines.Count; i++)
+            {
+                double offset = Math.Abs((i - ((lines.Count - 1) / 2.0)) * LineHeight) + 6;
+                needed = Math.Max(needed, lines[i].Length * CharWidth / (1 - (2 * offset / DiamondHeight)));
+            }
+
+            int width = Math.Max(90, (int)Math.Ceiling(needed) + 12);
+            if (best is null || width < best.Value.Width)
+            {
+                best = (lines, width);
+            }
+        }
+
+        return best!.Value;
+    }
+
+    private static int TextWidth(List<string> lines) => (int)Math.Ceiling(lines.Max(l => l.Length) * CharWidth);
+
+    /// <summary>Widened to <paramref name="width"/> (when an edge or label reaches beyond the columns).</summary>
+    internal SvgLayout Widen(int width) => width <= Width ? this
+        : this with { Width = width, Lanes = [.. Lanes.Select(l => l with { Width = width - (2 * Margin) })] };
+
+    private static bool KeepsColumn(FlowGraph graph, FlowEdge edge, int[] laneIndex, Compaction compaction) => compaction switch
+    {
+        Compaction.Vertical => Vertical(edge, laneIndex),
+        Compaction.HandOffs => Vertical(edge, laneIndex) && laneIndex[edge.FromIndex] != laneIndex[edge.ToIndex]
+            && graph.Nodes[edge.FromIndex].Outgoing.Length == 1 && graph.Nodes[edge.ToIndex].Incoming.Length == 1,
+        _ => false,
+    };
+
+    // Drawn straight down or up: the target can keep the source's column.
+    private static bool Vertical(FlowEdge edge, int[] laneIndex)
+    {
+        int from = laneIndex[edge.FromIndex], to = laneIndex[edge.ToIndex];
+        return (edge.FromHandle == HandleDirection.Bottom && edge.ToHandle == HandleDirection.Top && to >= from)
+            || (edge.FromHandle == HandleDirection.Top && edge.ToHandle == HandleDirection.Bottom && to < from);
+    }
+
+    // Lines of at most `width` characters, wider (up to 20) when the text would otherwise be cut.
+    private static List<string> Fit(string text, int width, int maxLines)
+    {
+        for (int w = width; w < 20; w++)
+        {
+            List<string> lines = SvgRenderer.Wrap(text, w, maxLines);
+            if (!lines.Any(l => l.Contains('\u2026', StringComparison.Ordinal)))
+            {
+                return lines;
+            }
+        }
+
+        return SvgRenderer.Wrap(text, 20, maxLines);
+    }
 
     private static int CellHeight(FlowNode node)
     {

@@ -46,15 +46,7 @@ public static class SvgRenderer
     /// <summary>The SVG document for <paramref name="graph"/>, with <paramref name="overlay"/> drawn on it when given.</summary>
     public static string Render(FlowGraph graph, string title, SvgOverlay? overlay = null)
     {
-        // Hand-offs between lanes keep their column, unless that leaves a label no clear spot: then the picture spreads.
-        SvgLayout layout = SvgLayout.Of(graph);
-        ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
-        if (routes.Any(r => !r.LabelClear))
-        {
-            layout = SvgLayout.Of(graph, compact: false);
-            routes = EdgeRouter.Route(graph, layout);
-        }
-
+        (SvgLayout layout, ImmutableArray<EdgeRoute> routes) = Arrange(graph);
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{layout.Width}\" height=\"{layout.Height}\" viewBox=\"0 0 {layout.Width} {layout.Height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FontSize}\" role=\"img\" aria-label=\"{Escape(title)}\">\n");
@@ -80,6 +72,31 @@ public static class SvgRenderer
         return svg.ToString();
     }
 
+    /// <summary>
+    /// The layout and routes drawn: of the compactions tried (edges drawn straight down or up keep their column; only
+    /// plain hand-offs do; none does), the one where every label has a clear spot, then with the fewest crossings
+    /// weighed against the width. Large graphs take the first.
+    /// </summary>
+    internal static (SvgLayout Layout, ImmutableArray<EdgeRoute> Routes) Arrange(FlowGraph graph)
+    {
+        (SvgLayout Layout, ImmutableArray<EdgeRoute> Routes, long Score)? best = null;
+        Compaction[] tried = graph.Nodes.Length > 200 ? [Compaction.Vertical] : [Compaction.Vertical, Compaction.HandOffs, Compaction.None];
+        foreach (Compaction compaction in tried)
+        {
+            SvgLayout layout = SvgLayout.Of(graph, compaction);
+            ImmutableArray<EdgeRoute> routes = EdgeRouter.Route(graph, layout);
+            int right = routes.SelectMany(r => r.Points.Select(p => p.X).Append(r.Label?.Right ?? 0)).DefaultIfEmpty(0).Max();
+            layout = layout.Widen(right + SvgLayout.Margin + 4);
+            long score = (routes.Count(r => !r.LabelClear) * 1_000_000L) + (EdgeRouter.Crossings(routes) * 300L) + layout.Width;
+            if (best is null || score < best.Value.Score)
+            {
+                best = (layout, routes, score);
+            }
+        }
+
+        return (best!.Value.Layout, best.Value.Routes);
+    }
+
     private static void WriteLanes(StringBuilder svg, FlowGraph graph, SvgLayout layout)
     {
         for (int i = 0; i < layout.Lanes.Length; i++)
@@ -89,10 +106,10 @@ public static class SvgRenderer
             string id = i < graph.Lanes.Length ? graph.Lanes[i].Id : string.Empty;
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\" data-lane=\"{Escape(id)}\">")
                 .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-band{(i % 2 == 1 ? " odd" : string.Empty)}\" x=\"{band.X}\" y=\"{band.Y}\" width=\"{band.Width}\" height=\"{band.Height}\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<line x1=\"{band.X + SvgLayout.LaneHeaderWidth}\" y1=\"{band.Y}\" x2=\"{band.X + SvgLayout.LaneHeaderWidth}\" y2=\"{band.Bottom}\" stroke=\"#c9ced6\"/>");
-            List<string> lines = Wrap(label, 16, 3);
+                .Append(CultureInfo.InvariantCulture, $"<line x1=\"{band.X + layout.LaneHeaderWidth}\" y1=\"{band.Y}\" x2=\"{band.X + layout.LaneHeaderWidth}\" y2=\"{band.Bottom}\" stroke=\"#c9ced6\"/>");
+            List<string> lines = SvgLayout.LaneTitle(label);
             int top = band.CenterY - ((lines.Count - 1) * 8);
-            WriteText(svg, lines, band.X + (SvgLayout.LaneHeaderWidth / 2), top, 16, "lane-title");
+            WriteText(svg, lines, band.X + (layout.LaneHeaderWidth / 2), top, 16, "lane-title");
             svg.Append("</g>\n");
         }
     }
@@ -160,12 +177,12 @@ public static class SvgRenderer
         {
             case NodeShape.Circle:
                 svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"shape\" cx=\"{box.CenterX}\" cy=\"{box.CenterY}\" r=\"{box.Width / 2}\"/>");
-                WriteText(svg, Wrap(node.DisplayText, 24, 2), box.CenterX, box.Bottom + 16, 15, null);
+                WriteText(svg, SvgLayout.TextLines(node), box.CenterX, box.Bottom + 16, 15, null);
                 break;
             case NodeShape.Diamond:
                 svg.Append(CultureInfo.InvariantCulture,
                     $"<polygon class=\"shape\" points=\"{box.CenterX},{box.Y} {box.Right},{box.CenterY} {box.CenterX},{box.Bottom} {box.X},{box.CenterY}\"/>");
-                WriteCentered(svg, Wrap(node.DisplayText, 16, 3), box);
+                WriteCentered(svg, SvgLayout.TextLines(node), box);
                 break;
             case NodeShape.Taskbox:
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"shape\" x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"4\"/>")
@@ -182,7 +199,7 @@ public static class SvgRenderer
                 break;
             default:
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"shape\" x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"8\"/>");
-                WriteCentered(svg, Wrap(node.DisplayText, 20, 3), box);
+                WriteCentered(svg, SvgLayout.TextLines(node), box);
                 break;
         }
 
@@ -210,7 +227,7 @@ public static class SvgRenderer
 
     /// <summary>The box a node occupies with its label (a circle's label is below it).</summary>
     private static Box LabelledBox(FlowNode node, Box box) =>
-        node.Shape == NodeShape.Circle ? box with { X = box.CenterX - 80, Width = 160, Height = box.Height + SvgLayout.CircleLabelHeight } : box;
+        node.Shape == NodeShape.Circle ? box with { X = box.CenterX - (SvgLayout.OccupiedWidth(node) / 2), Width = SvgLayout.OccupiedWidth(node), Height = box.Height + SvgLayout.CircleLabelHeight } : box;
 
     /// <summary>Words in lines of at most <paramref name="width"/> characters, at most <paramref name="maxLines"/> lines (the last ends in an ellipsis when cut).</summary>
     internal static List<string> Wrap(string text, int width, int maxLines)
