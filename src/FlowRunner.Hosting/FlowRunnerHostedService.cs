@@ -70,16 +70,28 @@ internal sealed partial class FlowRunnerHostedService(
         base.Dispose();
     }
 
+    private static readonly TimeSpan OverdueRetry = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Task heartbeat = RenewLeasesAsync(stoppingToken);
         DateTimeOffset nextPrune = time.GetUtcNow(); // at start-up, then every PruneInterval
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Every TimerInterval, or at once when another node gives work up (PostgreSQL LISTEN/NOTIFY).
-            await store.WaitForWorkAsync(options.TimerInterval, stoppingToken).ConfigureAwait(false);
             try
             {
+                // Until the next timer is due, at most TimerInterval; at once when another node gives work up or a
+                // step sets a timer (PostgreSQL LISTEN/NOTIFY across nodes; SQLite within this process). A timer
+                // already overdue (its instance busy on another node) is retried after OverdueRetry, not in a spin.
+                TimeSpan wait = options.TimerInterval;
+                if (await store.NextTimerDueAsync(stoppingToken).ConfigureAwait(false) is { } due)
+                {
+                    TimeSpan until = due - time.GetUtcNow();
+                    wait = until > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(until.Ticks, wait.Ticks)) : TimeSpan.FromTicks(Math.Min(OverdueRetry.Ticks, wait.Ticks));
+                }
+
+                await store.WaitForWorkAsync(wait, stoppingToken).ConfigureAwait(false);
+
                 // Instances a stopped node left running, once their lease ran out; then due timers.
                 int taken = await runtime.SweepAsync(stoppingToken).ConfigureAwait(false);
                 if (taken > 0)

@@ -155,6 +155,13 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
         : InWriteAsync((connection, transaction) => RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await RelationalQueries.NextTimerDueAsync(connection).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -89,6 +89,9 @@ internal static class RelationalQueries
             $"UPDATE instances SET lease_expires_ms = {NowMs(database)} + @leaseMs WHERE lease_owner = @owner AND id IN ({list});", parameters, transaction);
     }
 
+    public static async Task<DateTimeOffset?> NextTimerDueAsync(DbConnection connection) =>
+        await connection.ExecuteScalarAsync<string?>("SELECT MIN(due_at) FROM timers;").ConfigureAwait(false) is { } due ? StoredTime.Parse(due) : null;
+
     public static async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DbConnection connection, DateTimeOffset now)
     {
         var rows = await connection.QueryAsync<(string InstanceId, string BranchId, string DueAt)>(

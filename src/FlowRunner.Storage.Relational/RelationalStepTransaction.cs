@@ -26,6 +26,10 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     // Journal, branch and variable rows are written together, in one command, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
 
+    private readonly bool _postgres = database == "PostgreSQL";
+
+    private bool _timerSet;
+
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
         await Connection.ExecuteAsync(_sql.Insert, WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
@@ -59,11 +63,16 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(time.GetUtcNow()) },
             _transaction);
 
-    public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        Connection.ExecuteAsync(
-            "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;",
+    // PostgreSQL tells every node when the step commits, so the one that sleeps longest wakes for the new timer.
+    public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        _timerSet = true;
+        return Connection.ExecuteAsync(
+            "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;"
+            + (_postgres ? $" SELECT pg_notify('{RelationalQueries.WorkChannel}', 'timer');" : string.Empty),
             new { instanceId, branchId, dueAt = StoredTime.Format(dueAt) },
             _transaction);
+    }
 
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
         Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, _transaction);
@@ -74,10 +83,17 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.ReleaseAsync(name, cancellationToken);
 
+    /// <summary>Called once a step that set a timer has committed.</summary>
+    public Action? TimerCommitted { get; init; }
+
     public override async Task CommitAsync(CancellationToken cancellationToken)
     {
         await WriteRowsAsync(state: null, replace: false).ConfigureAwait(false);
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (_timerSet)
+        {
+            TimerCommitted?.Invoke();
+        }
     }
 
     // The instance row's insert and its version-guarded update; a running instance is leased to this node.

@@ -23,6 +23,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     // Writers of this process queue here, asynchronously and in order, instead of blocking pool threads in SQLite's busy
     // handler (which sleeps up to 100 ms between tries and lets a newcomer win); other processes still meet the timeout.
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
@@ -113,7 +114,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = () => _writer.Release() };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = () => _writer.Release(), TimerCommitted = WakeForWork };
     }
 
     /// <inheritdoc/>
@@ -146,8 +147,27 @@ public sealed class SqliteInstanceStore : IInstanceStore
         : InWriteAsync((connection, transaction) => RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
 
     /// <inheritdoc/>
-    /// <remarks>One machine: nothing to listen to, so this waits <paramref name="atMost"/>.</remarks>
-    public Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken) => Task.Delay(atMost, cancellationToken);
+    /// <remarks>One machine: woken by this process's steps that set a timer.</remarks>
+    public Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken) => _work.WaitAsync(atMost, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await RelationalQueries.NextTimerDueAsync(connection).ConfigureAwait(false);
+    }
+
+    private void WakeForWork()
+    {
+        try
+        {
+            _work.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already woken
+        }
+    }
 
     /// <inheritdoc/>
     public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask

@@ -106,6 +106,37 @@ public sealed class GenericApiTests
     }
 
     [Fact]
+    public async Task A_wait_times_out_when_its_timer_is_due_not_at_the_next_poll()
+    {
+        // (n1) -> [n2 Approve, timeout 1 s] -Done-> (n3); -Timeout-> (n4). Timers are polled only every 30 s here.
+        await using KestrelHost host = await KestrelHost.StartAsync(configure: o => o.TimerInterval = TimeSpan.FromSeconds(30), editFlows: flows =>
+        {
+            string flow = Path.Combine(flows, "approve.flow");
+            File.WriteAllText(flow, "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: circle label:\"Done\"\n"
+                + "  n4: circle label:\"Expired\"\n  n1.handle(right) -> n2.handle(left)\n"
+                + "  n2.handle(right) -> n3.handle(left) [label=\"Done\"]\n  n2.handle(bottom) -> n4.handle(top) [label=\"Timeout\"]\n}\n");
+            File.WriteAllText(Path.ChangeExtension(flow, ".bindings.json"), "{ \"nodes\": { \"n2\": { \"timeout\": \"PT1S\" } } }");
+        });
+        using HttpClient admin = new() { BaseAddress = host.Client.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", host.AccessToken("admin"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage started = await admin.PostAsync("/flows/approve/instances", null);
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        string id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
+
+        JsonElement instance;
+        do
+        {
+            await Task.Delay(100);
+            instance = (await admin.GetFromJsonAsync<JsonElement>($"/instances/{id}")).GetProperty("instance");
+        }
+        while (instance.GetProperty("status").GetString() != "completed" && clock.Elapsed < TimeSpan.FromSeconds(20));
+
+        Assert.Equal("completed", instance.GetProperty("status").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"timed out after {clock.Elapsed}, not at its 1 s deadline");
+    }
+
+    [Fact]
     public async Task Two_answers_to_one_wait_at_once_one_wins_and_the_other_gets_409()
     {
         await using KestrelHost host = await KestrelHost.StartAsync();

@@ -48,6 +48,35 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
     }
 
     [Fact]
+    public async Task A_timer_set_on_one_node_wakes_the_others_at_once()
+    {
+        string database = postgres.Cluster.CreateDatabase();
+        await using var a = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("a", TimeSpan.FromMinutes(1)) };
+        await using var b = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("b", TimeSpan.FromMinutes(1)) };
+        await a.MigrateAsync(CancellationToken.None);
+        await a.SaveFlowVersionAsync("flow", "h", "flow.flow", "text", CancellationToken.None);
+        var state = new FlowRunner.Engine.State.InstanceState { Id = "i1", FlowName = "flow", FlowHash = "h", Status = FlowRunner.Engine.State.InstanceStatus.Waiting, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() };
+        await using (IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None))
+        {
+            await tx.InsertAsync(state, CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        await b.WaitForWorkAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None); // b is listening from here on
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Task woken = b.WaitForWorkAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        await using (IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None))
+        {
+            await tx.SetTimerAsync("i1", "b1", Time.GetUtcNow().AddSeconds(2), CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        await woken.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"woken after {waited.Elapsed}");
+        Assert.Equal(Time.GetUtcNow().AddSeconds(2), await b.NextTimerDueAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Nodes_migrating_at_once_apply_each_script_once()
     {
         string database = postgres.Cluster.CreateDatabase();

@@ -57,10 +57,14 @@ public interface IInstanceStore
     Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Waits until another node says there is work to take over (PostgreSQL: LISTEN), or <paramref name="atMost"/> has
-    /// passed: the pace of a node's sweep, with polling as the fallback.
+    /// Waits until there may be work: another node gave instances up or a step scheduled a timer (on any node with
+    /// PostgreSQL's LISTEN/NOTIFY; on this node with SQLite), or <paramref name="atMost"/> has passed: the pace of a
+    /// node's sweep, with polling as the fallback.
     /// </summary>
     Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken);
+
+    /// <summary>When the earliest timer not yet fired is due, or null when none is set: a node sleeps until then.</summary>
+    Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken);
 
     /// <summary>Extends this node's leases on these instances (those still leased to it) by <see cref="NodeLease.Duration"/> from now.</summary>
     Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);

@@ -369,6 +369,51 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
+    public async Task The_next_timer_due_is_the_earliest_set_and_none_once_all_are_cleared()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        Assert.Null(await store.NextTimerDueAsync(None));
+        InstanceState state = await InsertAsync(store, "flow");
+        DateTimeOffset due = Time.GetUtcNow().AddMinutes(5);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.SetTimerAsync(state.Id, "b1", due.AddMinutes(1), None);
+            await tx.SetTimerAsync(state.Id, "b2", due, None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Equal(due, await store.NextTimerDueAsync(None));
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.ClearTimerAsync(state.Id, "b1", None);
+            await tx.ClearTimerAsync(state.Id, "b2", None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Null(await store.NextTimerDueAsync(None));
+    }
+
+    [Fact]
+    public async Task A_step_that_sets_a_timer_wakes_the_node_waiting_for_work_once_it_commits()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        await store.WaitForWorkAsync(TimeSpan.FromMilliseconds(300), None); // listening from here on, where a store listens
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Task woken = store.WaitForWorkAsync(TimeSpan.FromMinutes(2), None);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.SetTimerAsync(state.Id, "b1", Time.GetUtcNow().AddMinutes(1), None);
+            await Task.Delay(200);
+            Assert.False(woken.IsCompleted, "woken before the timer was committed");
+            await tx.CommitAsync(None);
+        }
+
+        await woken.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"woken after {waited.Elapsed}");
+    }
+
+    [Fact]
     public async Task Of_nodes_claiming_an_instance_at_one_version_exactly_one_wins()
     {
         (IInstanceStore a, IInstanceStore b) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromSeconds(30)), new NodeLease("b", TimeSpan.FromSeconds(30)));
