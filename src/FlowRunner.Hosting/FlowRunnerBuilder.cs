@@ -88,6 +88,46 @@ public sealed class FlowRunnerBuilder
     }
 
     /// <summary>
+    /// Loads the activity assembly at <paramref name="assemblyPath"/> (with the dependencies beside it): adds its public
+    /// activity handlers, then lets each of its <see cref="IFlowRunnerExtension"/> types add what else it needs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is missing, is not a .NET assembly, or holds neither handlers nor extensions.</exception>
+    public FlowRunnerBuilder AddActivitiesFrom(string assemblyPath)
+    {
+        string path = Path.GetFullPath(assemblyPath);
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"the activity assembly '{assemblyPath}' could not be loaded: there is no such file. Give the path of the built .dll.");
+        }
+
+        Assembly assembly;
+        try
+        {
+            assembly = ActivityAssemblies.Load(path);
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException)
+        {
+            throw new ArgumentException($"the activity assembly '{assemblyPath}' could not be loaded: {e.Message} Give the path of a .NET assembly built against this FlowRunner.", e);
+        }
+
+        Type[] types = assembly.GetExportedTypes();
+        Type[] extensions = [.. types.Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFlowRunnerExtension).IsAssignableFrom(t))];
+        if (extensions.Length == 0 && !types.Any(t => t is { IsClass: true, IsAbstract: false } && typeof(IActivityHandler).IsAssignableFrom(t)))
+        {
+            throw new ArgumentException(
+                $"the activity assembly '{assemblyPath}' has no public activity handler (IActivityHandler) and no IFlowRunnerExtension: there is nothing to add.");
+        }
+
+        AddActivities(assembly);
+        foreach (Type extension in extensions)
+        {
+            ((IFlowRunnerExtension)Activator.CreateInstance(extension)!).Configure(this);
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Exports traces and metrics over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set (with
     /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c> and the other standard variables, read by OpenTelemetry);
     /// does nothing when it is not. Traces: the engine's runs and nodes and ASP.NET Core's requests. Metrics: the engine's

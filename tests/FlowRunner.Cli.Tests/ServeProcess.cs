@@ -11,6 +11,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new(); // drained as it comes, so a full pipe never blocks the server
+    private bool _disposed;
 
     private ServeProcess(Process process, int port, int grpcPort)
     {
@@ -40,12 +41,16 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Serves the repository's flows with <paramref name="database"/> (bcrypt cost 4), these extra variables and arguments.</summary>
-    public static async Task<ServeProcess> StartAsync(string database, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    public static Task<ServeProcess> StartAsync(string database, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        StartFolderAsync(RepoPaths.Flows, database, environment, arguments);
+
+    /// <summary>Serves the flows of <paramref name="flows"/> with <paramref name="database"/> (bcrypt cost 4), these extra variables and arguments.</summary>
+    public static async Task<ServeProcess> StartFolderAsync(string flows, string database, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
         int port = FreePort();
         int grpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "serve", RepoPaths.Flows, "--db", database, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}" }.Concat(arguments))
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "serve", flows, "--db", database, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -68,8 +73,19 @@ internal sealed class ServeProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>True once the process has ended (or was disposed).</summary>
+    public bool HasExited => Volatile.Read(ref _disposed) || _process.HasExited;
+
+    /// <summary>SIGKILL: no finally blocks run, no lease is given back.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, true);
         Client.Dispose();
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();

@@ -60,13 +60,17 @@ internal static class ServeCommand
                 result.AddError("--public-requests-per-minute must be at least 1");
             }
         });
+        var activities = new Option<string[]>("--activities")
+        {
+            Description = "Load activity handlers from this .NET assembly (and what its IFlowRunnerExtension types add); repeat for more.",
+        };
         var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default), and the API gateway over gRPC.")
         {
-            folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded, publicRate,
+            folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded, publicRate, activities,
         };
         command.SetAction((r, ct) => RunAsync(console, new ServeSettings(r.GetValue(folder)!, r.GetValue(database)!, r.GetValue(urls)!, r.GetValue(certificate), r.GetValue(publicUrl),
             r.GetValue(forwarded) ?? [], r.GetValue(grpcUrls), r.GetValue(backend))
-        { PublicRequestsPerMinute = r.GetValue(publicRate) }, ct));
+        { PublicRequestsPerMinute = r.GetValue(publicRate), Activities = r.GetValue(activities) ?? [] }, ct));
         return command;
     }
 
@@ -116,6 +120,18 @@ internal static class ServeCommand
             .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) })
             .AddGateway(IdentityConfiguration.GatewayForDatabase(database, backend))
             .AddOtlpExportFromEnvironment();
+        foreach (string assembly in settings.Activities)
+        {
+            try
+            {
+                flowRunner.AddActivitiesFrom(assembly);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationProblemException("--activities: " + e.Message);
+            }
+        }
+
         string routes = Path.Combine(folder, RouteFile.FileName);
         if (File.Exists(routes))
         {
@@ -238,6 +254,9 @@ internal sealed record ServeSettings(string Folder, string Database, string Urls
 {
     /// <summary>The per-address limit of public routes (<see cref="FlowRunnerOptions.PublicRequestsPerMinute"/>).</summary>
     public int PublicRequestsPerMinute { get; init; } = new FlowRunnerOptions().PublicRequestsPerMinute;
+
+    /// <summary>Activity assemblies to load (<see cref="FlowRunnerBuilder.AddActivitiesFrom"/>).</summary>
+    public IReadOnlyList<string> Activities { get; init; } = [];
 }
 
 /// <summary>The store <c>--db</c> names.</summary>

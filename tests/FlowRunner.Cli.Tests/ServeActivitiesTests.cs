@@ -1,0 +1,49 @@
+using FlowRunner.Cli.Commands;
+using FlowRunner.Engine.Activities;
+using FlowRunner.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowRunner.Cli.Tests;
+
+/// <summary><c>serve --activities</c>: activity handlers from an assembly of one's own, without writing a host.</summary>
+public sealed class ServeActivitiesTests
+{
+    [Fact]
+    public async Task An_activity_assembly_adds_its_handlers_and_what_its_extension_registers()
+    {
+        using var flows = new TempFlows();
+        flows.Write("flows/a.flow", TempFlows.Valid);
+        string worker = WorkerAssembly();
+        await using WebApplication app = ServeCommand.Build(new ServeSettings(Path.Combine(flows.Root, "flows"), Path.Combine(flows.Root, "f.db"), "http://127.0.0.1:0", null, null, [], null, null)
+        {
+            Activities = [worker],
+        });
+
+        Assert.Contains(app.Services.GetServices<IActivityHandler>(), h => h.Type == "worker.effect" && h.Labels.Contains("Effect"));
+        Assert.Contains(app.Services.GetServices<FlowRunner.Storage.Sqlite.SqlitePackStore>(), p => p.Migrations.Any(m => m.Source == "worker"));
+    }
+
+    [Theory]
+    [InlineData("missing.dll", "could not be loaded")]
+    [InlineData("FlowRunner.Language.dll", "has no public activity handler (IActivityHandler) and no IFlowRunnerExtension")]
+    public void An_assembly_that_cannot_be_loaded_or_adds_nothing_is_refused_and_nothing_is_served(string assembly, string reason)
+    {
+        using var flows = new TempFlows();
+        flows.Write("flows/a.flow", TempFlows.Valid);
+        string path = assembly == "missing.dll" ? Path.Combine(flows.Root, assembly) : Path.Combine(AppContext.BaseDirectory, assembly);
+        var (exit, _, error) = CliRunner.Run("serve", Path.Combine(flows.Root, "flows"), "--db", Path.Combine(flows.Root, "f.db"), "--urls", "http://127.0.0.1:0", "--activities", path);
+        Assert.Equal(2, exit);
+        Assert.Contains($"--activities: the activity assembly '{path}'", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    // The crash tests' worker, built beside this test assembly's configuration: its WorkerExtension adds the "Effect" activity.
+    internal static string WorkerAssembly()
+    {
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string worker = Path.Combine(RepoPaths.Root, "tests", "FlowRunner.Engine.Worker", "bin", configuration, "net10.0", "FlowRunner.Engine.Worker.dll");
+        Assert.True(File.Exists(worker), $"worker not built at {worker}");
+        return worker;
+    }
+}

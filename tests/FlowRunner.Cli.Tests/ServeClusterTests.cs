@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using FlowRunner.Testing;
+using Npgsql;
+
+namespace FlowRunner.Cli.Tests;
+
+/// <summary>
+/// Three <c>flowrunner serve</c> processes on one PostgreSQL (a throwaway cluster), one SIGKILLed at random moments and
+/// restarted while clients start instances through whichever nodes are up (issue 17). The flow's "Effect" steps come
+/// from the worker's activity assembly (<c>--activities</c>) and write one row each inside their step's commit.
+/// </summary>
+public sealed class ServeClusterTests
+{
+    //  (n1) -> [n2 Effect] -> [n3 Effect] -> [n5 Effect] -> [n6 Effect] -> (n7)
+    //                      -> [n4 Effect] ->
+    private const string WorkFlow = "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: rectangle label:\"Effect\"\n  n4: rectangle label:\"Effect\"\n"
+        + "  n5: rectangle label:\"Effect\"\n  n6: rectangle label:\"Effect\"\n  n7: circle label:\"End\"\n"
+        + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n2.handle(bottom) -> n4.handle(top)\n"
+        + "  n3.handle(right) -> n5.handle(left)\n  n4.handle(right) -> n5.handle(bottom)\n  n5.handle(right) -> n6.handle(left)\n  n6.handle(right) -> n7.handle(left)\n}\n";
+
+    private const int Instances = 300;
+
+    [Fact]
+    public async Task Three_serve_nodes_one_killed_at_random_and_restarted_complete_every_instance_with_each_effect_once()
+    {
+        await using PostgresCluster cluster = await PostgresCluster.StartAsync();
+        string database = cluster.CreateDatabase();
+        Dictionary<string, string> environment = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
+            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        environment["FLOWRUNNER_WORKER_EFFECT_MS"] = "15"; // a run takes about 75 ms: kills land in the middle of runs
+        using var temp = new TempFolder("flowrunner-serve-cluster-");
+        string flows = temp.Copy(RepoPaths.Flows, "flows");
+        await File.WriteAllTextAsync(Path.Combine(flows, "work.flow"), WorkFlow);
+        string worker = ServeActivitiesTests.WorkerAssembly();
+
+        var nodes = new ServeProcess?[3];
+        Task<ServeProcess> Launch() => ServeProcess.StartFolderAsync(flows, database, environment, "--activities", worker);
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            nodes[i] = await Launch(); // one after another: the first migrates, with the worker's table
+        }
+
+        var logs = new ConcurrentQueue<string>();
+        try
+        {
+            string token = await AdminTokenAsync(nodes[0]!, database, environment);
+            int started = 0, lost = 0, kills = 0;
+            var random = new Random(20261130);
+            var clock = Stopwatch.StartNew();
+            using var stop = new CancellationTokenSource();
+
+            // Clients start instances through whichever node is up; a request to a node that dies on it is lost, and
+            // the instance it may have created is the sweep's to finish.
+            async Task ClientAsync(int seed)
+            {
+                var pick = new Random(seed);
+                // At least Instances, and on until the third kill: a restarted serve takes seconds to come up.
+                while ((Volatile.Read(ref started) < Instances || Volatile.Read(ref kills) < 3) && clock.Elapsed < TimeSpan.FromMinutes(3))
+                {
+                    ServeProcess? node = nodes[pick.Next(nodes.Length)];
+                    if (node is null || node.HasExited)
+                    {
+                        await Task.Delay(20);
+                        continue;
+                    }
+
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/flows/work/instances");
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    try
+                    {
+                        using HttpResponseMessage response = await node.Client.SendAsync(request);
+                        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                        Interlocked.Increment(ref started);
+                    }
+                    catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException or ObjectDisposedException && node.HasExited))
+                    {
+                        // The node died under the request (its client is disposed with it).
+                        Interlocked.Increment(ref lost);
+                    }
+                }
+            }
+
+            async Task KillerAsync()
+            {
+                while (!stop.IsCancellationRequested && kills < 4)
+                {
+                    await Task.Delay(random.Next(300, 1000));
+                    int victim = random.Next(nodes.Length);
+                    if (nodes[victim] is not { } node || nodes.Count(n => n is { HasExited: false }) < 3)
+                    {
+                        continue;
+                    }
+
+                    nodes[victim] = null;
+                    await node.KillAsync();
+                    logs.Enqueue($"killed node {victim} at {clock.Elapsed}");
+                    Interlocked.Increment(ref kills);
+                    await node.DisposeAsync();
+                    await Task.Delay(random.Next(0, 500));
+                    nodes[victim] = await Launch();
+                }
+            }
+
+            Task killer = KillerAsync();
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(ClientAsync));
+            await stop.CancelAsync();
+            await killer;
+
+            // Every instance any node stored finishes: those a killed node left running are swept by the others.
+            await using var connection = new NpgsqlConnection(database);
+            var waiting = Stopwatch.StartNew();
+            while (await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work' AND status <> 'Completed'") > 0
+                && waiting.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(250);
+            }
+
+            int instances = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work'");
+            string story = $"started {started}, lost {lost}, kills {kills}, stored {instances}\n" + string.Join('\n', logs);
+            Console.WriteLine(story);
+            Assert.True(started >= Instances, story);
+            Assert.True(kills >= 3, story);
+            Assert.True(instances >= started && instances <= started + lost, story);
+            Assert.Equal(instances, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work' AND status = 'Completed'"));
+            Assert.Equal(instances * 5, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM effects"));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT 1 FROM effects GROUP BY instance_id, node_id HAVING COUNT(*) > 1) d"));
+            Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(DISTINCT worker) FROM effects") >= 4, "the restarted nodes did no work\n" + story);
+        }
+        finally
+        {
+            foreach (ServeProcess? node in nodes)
+            {
+                if (node is not null)
+                {
+                    await node.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    // An administrator (the generic API's role) created with the CLI, signed in through the seed's login route.
+    private static async Task<string> AdminTokenAsync(ServeProcess node, string database, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "users", "create", "--email", "admin@example.com", "--password-stdin", "--role", "admin", "--db", database })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["FLOWRUNNER_BCRYPT_COST"] = "4";
+        using (Process users = Process.Start(start)!)
+        {
+            await users.StandardInput.WriteAsync("correct horse battery staple\n");
+            users.StandardInput.Close();
+            string output = await users.StandardOutput.ReadToEndAsync() + await users.StandardError.ReadToEndAsync();
+            await users.WaitForExitAsync();
+            Assert.True(users.ExitCode == 0, output);
+        }
+
+        HttpResponseMessage login = await node.Client.PostAsJsonAsync("/api/auth/login", new { email = "admin@example.com", password = "correct horse battery staple" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+}
