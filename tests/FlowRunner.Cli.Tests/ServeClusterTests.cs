@@ -25,6 +25,11 @@ public sealed class ServeClusterTests
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n2.handle(bottom) -> n4.handle(top)\n"
         + "  n3.handle(right) -> n5.handle(left)\n  n4.handle(right) -> n5.handle(bottom)\n  n5.handle(right) -> n6.handle(left)\n  n6.handle(right) -> n7.handle(left)\n}\n";
 
+    //  (n1) -> [n2 Approve, timeout 1 s] -Done-> (n3); -Timeout-> [n4 Effect] -> (n5)
+    private const string TimedFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: circle label:\"Done\"\n"
+        + "  n4: rectangle label:\"Effect\"\n  n5: circle label:\"Expired\"\n  n1.handle(right) -> n2.handle(left)\n"
+        + "  n2.handle(right) -> n3.handle(left) [label=\"Done\"]\n  n2.handle(bottom) -> n4.handle(top) [label=\"Timeout\"]\n  n4.handle(right) -> n5.handle(left)\n}\n";
+
     private const int Instances = 300;
 
     [Fact]
@@ -38,6 +43,8 @@ public sealed class ServeClusterTests
         using var temp = new TempFolder("flowrunner-serve-cluster-");
         string flows = temp.Copy(RepoPaths.Flows, "flows");
         await File.WriteAllTextAsync(Path.Combine(flows, "work.flow"), WorkFlow);
+        await File.WriteAllTextAsync(Path.Combine(flows, "timed.flow"), TimedFlow);
+        await File.WriteAllTextAsync(Path.Combine(flows, "timed.bindings.json"), "{ \"nodes\": { \"n2\": { \"timeout\": \"PT1S\" } } }");
         string worker = ServeActivitiesTests.WorkerAssembly();
 
         var nodes = new ServeProcess?[3];
@@ -71,7 +78,8 @@ public sealed class ServeClusterTests
                         continue;
                     }
 
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/flows/work/instances");
+                    // One in ten waits for a 1-second timer, which whichever node claims it fires, kills or not.
+                    using var request = new HttpRequestMessage(HttpMethod.Post, pick.Next(10) == 0 ? "/flows/timed/instances" : "/flows/work/instances");
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                     try
                     {
@@ -113,23 +121,29 @@ public sealed class ServeClusterTests
             await stop.CancelAsync();
             await killer;
 
-            // Every instance any node stored finishes: those a killed node left running are swept by the others.
+            // Every instance any node stored finishes: those a killed node left running are swept by the others, and
+            // each timer is fired by one node.
             await using var connection = new NpgsqlConnection(database);
             var waiting = Stopwatch.StartNew();
-            while (await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work' AND status <> 'Completed'") > 0
+            while (await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name IN ('work', 'timed') AND status <> 'Completed'") > 0
                 && waiting.Elapsed < TimeSpan.FromMinutes(1))
             {
                 await Task.Delay(250);
             }
 
-            int instances = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work'");
-            string story = $"started {started}, lost {lost}, kills {kills}, stored {instances}\n" + string.Join('\n', logs);
+            int work = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work'");
+            int timed = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'timed'");
+            int instances = work + timed;
+            string story = $"started {started}, lost {lost}, kills {kills}, stored {work} + {timed} timed\n" + string.Join('\n', logs);
             Console.WriteLine(story);
             Assert.True(started >= Instances, story);
             Assert.True(kills >= 3, story);
+            Assert.True(timed > 0, story);
             Assert.True(instances >= started && instances <= started + lost, story);
-            Assert.Equal(instances, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name = 'work' AND status = 'Completed'"));
-            Assert.Equal(instances * 5, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM effects"));
+            Assert.Equal(instances, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE flow_name IN ('work', 'timed') AND status = 'Completed'"));
+            Assert.Equal(timed, await connection.ExecuteScalarAsync<int>(
+                "SELECT COUNT(*) FROM journal j JOIN instances i ON i.id = j.instance_id WHERE i.flow_name = 'timed' AND j.event = 'timeout'"));
+            Assert.Equal((work * 5) + timed, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM effects"));
             Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT 1 FROM effects GROUP BY instance_id, node_id HAVING COUNT(*) > 1) d"));
             Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(DISTINCT worker) FROM effects") >= 4, "the restarted nodes did no work\n" + story);
         }
