@@ -36,9 +36,11 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     {
         _time = time;
         _packs = (packs ?? []).ToDictionary(p => p.StoreType);
-        _data = NpgsqlDataSource.Create(connectionString);
+        // Nothing here leaves session state behind (locks are per transaction), so a pooled connection goes back without
+        // a DISCARD ALL: one round trip less each time a step, read or claim opens one.
+        _data = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true });
         // A handler's read-only view: the server itself refuses any write through it.
-        _readOnly = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c default_transaction_read_only=on" });
+        _readOnly = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c default_transaction_read_only=on", NoResetOnClose = true });
     }
 
     /// <inheritdoc/>

@@ -77,12 +77,6 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
         Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, _transaction);
 
-    public Task SavepointAsync(string name, CancellationToken cancellationToken) => _transaction.SaveAsync(name, cancellationToken);
-
-    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.RollbackAsync(name, cancellationToken);
-
-    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.ReleaseAsync(name, cancellationToken);
-
     /// <summary>Called once a step that set a timer has committed.</summary>
     public Action? TimerCommitted { get; init; }
 

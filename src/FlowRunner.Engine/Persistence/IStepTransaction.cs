@@ -28,13 +28,4 @@ public interface IStepTransaction : IUnitOfWork
 
     /// <summary>Removes a branch's timer (its wait was answered).</summary>
     Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken);
-
-    /// <summary>Marks a point the step can roll back to (around a handler's own writes).</summary>
-    Task SavepointAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>Undoes everything written since the savepoint, keeping the transaction open.</summary>
-    Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>Keeps what was written since the savepoint.</summary>
-    Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken);
 }

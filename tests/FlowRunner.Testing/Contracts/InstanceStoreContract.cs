@@ -175,29 +175,6 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
-    public async Task Rolling_back_to_a_savepoint_undoes_only_what_came_after_it()
-    {
-        IInstanceStore store = await CreateStoreAsync();
-        InstanceState state = NewState("flow");
-        await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, "f.flow", "text", None);
-        await using (IStepTransaction tx = await store.BeginStepAsync(None))
-        {
-            await tx.InsertAsync(state, None);
-            await tx.AddOutboxAsync(state.Id, "kept", Json("{}"), None);
-            await tx.SavepointAsync("handler", None);
-            await tx.AddOutboxAsync(state.Id, "undone", Json("{}"), None);
-            await tx.RollbackToSavepointAsync("handler", None);
-            await tx.SavepointAsync("handler", None);
-            await tx.AddOutboxAsync(state.Id, "released", Json("{}"), None);
-            await tx.ReleaseSavepointAsync("handler", None);
-            await tx.CommitAsync(None);
-        }
-
-        Assert.NotNull(await store.GetAsync(state.Id, None));
-        Assert.Equal(["kept", "released"], (await store.ReadOutboxAsync(0, 10, None)).Select(m => m.Kind));
-    }
-
-    [Fact]
     public async Task The_journal_keeps_each_instance_s_entries_in_order()
     {
         IInstanceStore store = await CreateStoreAsync();

@@ -22,7 +22,6 @@ internal sealed class Step(
     ImmutableDictionary<string, JsonElement>? answer,
     TimeProvider time)
 {
-    private const string HandlerSavepoint = "handler";
     private readonly List<JournalEntry> _journal = [];
     private readonly List<(string Kind, JsonElement Payload)> _outbox = [];
     private readonly List<(string BranchId, DateTimeOffset? DueAt)> _timers = [];
@@ -117,32 +116,29 @@ internal sealed class Step(
 
         if (result.Kind == ActivityResultKind.Commit)
         {
+            // The batch committed before the handler ran, so its work is the first in a fresh transaction: rolling that
+            // back undoes exactly the handler's writes, while the saved steps wait in memory for the next commit.
             IStepTransaction transaction = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.SavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
             try
             {
                 result = await result.Work!(transaction, cancellationToken).ConfigureAwait(false);
             }
             catch (ActivityBusyException e)
             {
-                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+                await batch.RollbackAsync().ConfigureAwait(false);
                 RefuseNow(handler, e);
                 return null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+                await batch.RollbackAsync().ConfigureAwait(false);
                 Fault(IncidentCode.ActivityError, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name} in its commit: {e.Message}");
                 return null;
             }
 
             if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit || OutboxRefused(context))
             {
-                await transaction.RollbackToSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await transaction.ReleaseSavepointAsync(HandlerSavepoint, cancellationToken).ConfigureAwait(false);
+                await batch.RollbackAsync().ConfigureAwait(false);
             }
         }
 

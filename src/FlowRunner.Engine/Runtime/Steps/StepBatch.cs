@@ -51,6 +51,16 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     public async Task<IStepTransaction> OpenAsync(CancellationToken cancellationToken) =>
         _transaction ??= await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Rolls back the open transaction (a handler's commit work that threw or failed); saved steps wait for the next commit.</summary>
+    public async Task RollbackAsync()
+    {
+        if (_transaction is { } transaction)
+        {
+            _transaction = null;
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A new instance: inserted by the commit.</summary>
     public void Insert(InstanceState state)
     {
@@ -181,11 +191,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         _state = null;
         _writes.Clear();
         Steps = 0;
-        if (_transaction is { } transaction)
-        {
-            _transaction = null;
-            await transaction.DisposeAsync().ConfigureAwait(false);
-        }
+        await RollbackAsync().ConfigureAwait(false);
     }
 
     private sealed class HandOut
