@@ -100,15 +100,23 @@ internal sealed partial class FlowRunnerHostedService(
                 }
 
                 await runtime.FireDueTimersAsync(stoppingToken).ConfigureAwait(false);
-                if (options.Retention is { } retention && time.GetUtcNow() >= nextPrune)
+                if (time.GetUtcNow() >= nextPrune)
                 {
-                    nextPrune = time.GetUtcNow() + options.PruneInterval;
-                    int pruned = await store.PruneAsync(time.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
-                    LogPruned(logger, pruned, retention.TotalDays);
+                    // Finished instances and old events go only with a retention; rate buckets idle for an hour and
+                    // expired codes have no use left and always go (else every new client address would add a row for good).
+                    DateTimeOffset now = time.GetUtcNow();
+                    nextPrune = now + options.PruneInterval;
+                    DateTimeOffset before = options.Retention is { } retention ? now - retention : DateTimeOffset.MinValue;
+                    int pruned = await store.PruneAsync(before, stoppingToken).ConfigureAwait(false);
+                    if (options.Retention is { } kept)
+                    {
+                        LogPruned(logger, pruned, kept.TotalDays);
+                    }
+
                     if (services.GetService(typeof(FlowRunner.Activities.Identity.IdentityServices)) is not null)
                     {
                         await using FlowRunner.Engine.Activities.IUnitOfWork work = await store.BeginWorkAsync(stoppingToken).ConfigureAwait(false);
-                        await work.Store<FlowRunner.Activities.Identity.Data.IIdentityStore>().PruneAsync(time.GetUtcNow(), time.GetUtcNow() - retention).ConfigureAwait(false);
+                        await work.Store<FlowRunner.Activities.Identity.Data.IIdentityStore>().PruneAsync(now, before).ConfigureAwait(false);
                         await work.CommitAsync(stoppingToken).ConfigureAwait(false);
                     }
                 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
 using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -186,6 +187,32 @@ public sealed class SeedAuthApiTests
         while (left.Any(i => i.Status == FlowRunner.Engine.State.InstanceStatus.Completed) && stopwatch.Elapsed < TimeSpan.FromSeconds(30));
 
         Assert.Equal([FlowRunner.Engine.State.InstanceStatus.Waiting], left.Select(i => i.Status)); // the completed login went; the waiting one stays
+    }
+
+    [Fact]
+    public async Task Without_a_retention_finished_instances_stay_but_rate_buckets_idle_for_an_hour_go()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync(configure: o =>
+        {
+            o.Retention = null;
+            o.PruneInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await host.CreateUserAsync("ann@example.com", "correct horse battery");
+        await PostOkAsync(host.Client, "/api/auth/login", new { email = "ann@example.com", password = "correct horse battery" });
+        using var connection = new SqliteConnection("Data Source=" + host.Database);
+        await connection.OpenAsync();
+        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rate_buckets") > 0, "the login took no tokens");
+        long twoHoursAgo = DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds();
+        await connection.ExecuteAsync("UPDATE rate_buckets SET updated_ms = @twoHoursAgo", new { twoHoursAgo }); // as if idle since
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        while (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rate_buckets") > 0 && stopwatch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rate_buckets"));
+        Assert.Equal([FlowRunner.Engine.State.InstanceStatus.Completed], (await host.Store.ListAsync(null, 10, CancellationToken.None)).Select(i => i.Status)); // kept
     }
 
     [Fact]
