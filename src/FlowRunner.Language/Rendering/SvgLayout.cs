@@ -134,9 +134,7 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
             }
         }
 
-        int header = graph.Lanes.Select(l => LaneTitle(l.Label)).Append(LaneTitle("(outside any lane)"))
-            .Max(lines => TextWidth(lines)) + 32;
-        header = Math.Clamp(header, 80, 150);
+        int header = Math.Clamp(laneIds.Select(id => LaneTitle(id is null ? OutsideLanes : graph.FindLane(id)!.Label)).DefaultIfEmpty([string.Empty]).Max(TextWidth) + 32, 80, 150);
         int[] columnX = new int[columns]; // the left of each column
         int x = Margin + header + (ColumnGap / 2);
         for (int c = 0; c < columns; c++)
@@ -174,6 +172,9 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
 
         return new SvgLayout(width, y + Margin, header, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column]);
     }
+
+    /// <summary>The title of the band for nodes outside any lane.</summary>
+    internal const string OutsideLanes = "(outside any lane)";
 
     /// <summary>A lane title's lines.</summary>
     internal static List<string> LaneTitle(string label) => SvgRenderer.Wrap(label, 16, 3);

@@ -102,7 +102,7 @@ public static class SvgRenderer
         for (int i = 0; i < layout.Lanes.Length; i++)
         {
             Box band = layout.Lanes[i];
-            string label = i < graph.Lanes.Length ? graph.Lanes[i].Label : "(outside any lane)";
+            string label = i < graph.Lanes.Length ? graph.Lanes[i].Label : SvgLayout.OutsideLanes;
             string id = i < graph.Lanes.Length ? graph.Lanes[i].Id : string.Empty;
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\" data-lane=\"{Escape(id)}\">")
                 .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-band{(i % 2 == 1 ? " odd" : string.Empty)}\" x=\"{band.X}\" y=\"{band.Y}\" width=\"{band.Width}\" height=\"{band.Height}\"/>")
