@@ -121,6 +121,11 @@ public sealed class FlowRunnerBuilder
         AddActivities(assembly);
         foreach (Type extension in extensions)
         {
+            if (extension.GetConstructor(Type.EmptyTypes) is null)
+            {
+                throw new ArgumentException($"{extension.FullName} in '{assemblyPath}' has no public parameterless constructor: FlowRunner creates extensions itself.");
+            }
+
             ((IFlowRunnerExtension)Activator.CreateInstance(extension)!).Configure(this);
         }
 
