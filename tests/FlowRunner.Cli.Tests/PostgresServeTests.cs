@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FlowRunner.Testing;
 
@@ -18,13 +16,11 @@ public sealed class PostgresServeTests
         await using PostgresCluster cluster = await PostgresCluster.StartAsync();
         string database = cluster.CreateDatabase();
         string url = $"postgres://postgres@127.0.0.1:{cluster.Port}/{database.Split("Database=")[1]}";
-        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
-            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        keys["FLOWRUNNER_BCRYPT_COST"] = "4";
+        Dictionary<string, string> keys = ServeProcess.Keys();
 
-        (int noKeys, string refused) = await FlowRunnerAsync(new Dictionary<string, string>(), null, "db", "migrate", "--db", url);
-        (int migrated, string migratedOutput) = await FlowRunnerAsync(keys, null, "db", "migrate", "--db", url);
-        (int created, string createdOutput) = await FlowRunnerAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
+        (int noKeys, string refused) = await ServeProcess.RunCliAsync(new Dictionary<string, string>(), null, "db", "migrate", "--db", url);
+        (int migrated, string migratedOutput) = await ServeProcess.RunCliAsync(keys, null, "db", "migrate", "--db", url);
+        (int created, string createdOutput) = await ServeProcess.RunCliAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
         await using ServeProcess serve = await ServeProcess.StartAsync(database, keys);
         HttpResponseMessage login = await serve.Client.PostAsJsonAsync("/api/auth/login", new { email = "ann@example.com", password = "correct horse battery staple" });
         JsonElement health = await serve.Client.GetFromJsonAsync<JsonElement>("/health");
@@ -46,10 +42,8 @@ public sealed class PostgresServeTests
     {
         await using PostgresCluster cluster = await PostgresCluster.StartAsync();
         string database = cluster.CreateDatabase();
-        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
-            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        keys["FLOWRUNNER_BCRYPT_COST"] = "4";
-        (int created, string createdOutput) = await FlowRunnerAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
+        Dictionary<string, string> keys = ServeProcess.Keys();
+        (int created, string createdOutput) = await ServeProcess.RunCliAsync(keys, "correct horse battery staple\n", "users", "create", "--email", "ann@example.com", "--password-stdin", "--db", database);
         Assert.True(created == 0, createdOutput);
         ServeProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServeProcess.StartAsync(database, keys)));
         try
@@ -82,8 +76,7 @@ public sealed class PostgresServeTests
     {
         await using PostgresCluster cluster = await PostgresCluster.StartAsync();
         string database = cluster.CreateDatabase();
-        Dictionary<string, string> keys = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
-            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        Dictionary<string, string> keys = ServeProcess.Keys();
         ServeProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ServeProcess.StartAsync(database, keys, "--public-requests-per-minute", "4")));
         try
         {
@@ -108,34 +101,5 @@ public sealed class PostgresServeTests
                 await node.DisposeAsync();
             }
         }
-    }
-
-    // The built flowrunner as a child process, with these variables and standard input: its exit code and everything it wrote.
-    private static async Task<(int ExitCode, string Output)> FlowRunnerAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (string name in new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach ((string name, string value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using Process process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input ?? string.Empty);
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
     }
 }

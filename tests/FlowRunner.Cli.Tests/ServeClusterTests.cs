@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using FlowRunner.Testing;
@@ -37,8 +36,7 @@ public sealed class ServeClusterTests
     {
         await using PostgresCluster cluster = await PostgresCluster.StartAsync();
         string database = cluster.CreateDatabase();
-        Dictionary<string, string> environment = new[] { "FLOWRUNNER_JWT_KEY", "FLOWRUNNER_SECRET_KEY", "FLOWRUNNER_PEPPER", "FLOWRUNNER_GATEWAY_KEY", "FLOWRUNNER_SERVICE_TOKEN" }
-            .ToDictionary(k => k, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        Dictionary<string, string> environment = ServeProcess.Keys();
         environment["FLOWRUNNER_WORKER_EFFECT_MS"] = "15"; // a run takes about 75 ms: kills land in the middle of runs
         using var temp = new TempFolder("flowrunner-serve-cluster-");
         string flows = temp.Copy(RepoPaths.Flows, "flows");
@@ -162,27 +160,8 @@ public sealed class ServeClusterTests
     // An administrator (the generic API's role) created with the CLI, signed in through the seed's login route.
     private static async Task<string> AdminTokenAsync(ServeProcess node, string database, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "flowrunner.dll"), "users", "create", "--email", "admin@example.com", "--password-stdin", "--role", "admin", "--db", database })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach ((string name, string value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment["FLOWRUNNER_BCRYPT_COST"] = "4";
-        using (Process users = Process.Start(start)!)
-        {
-            await users.StandardInput.WriteAsync("correct horse battery staple\n");
-            users.StandardInput.Close();
-            string output = await users.StandardOutput.ReadToEndAsync() + await users.StandardError.ReadToEndAsync();
-            await users.WaitForExitAsync();
-            Assert.True(users.ExitCode == 0, output);
-        }
-
+        (int created, string output) = await ServeProcess.RunCliAsync(environment, "correct horse battery staple\n", "users", "create", "--email", "admin@example.com", "--password-stdin", "--role", "admin", "--db", database);
+        Assert.True(created == 0, output);
         HttpResponseMessage login = await node.Client.PostAsJsonAsync("/api/auth/login", new { email = "admin@example.com", password = "correct horse battery staple" });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;

@@ -25,55 +25,56 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
     [Fact]
     public async Task A_node_giving_work_up_wakes_the_other_nodes_at_once()
     {
-        string database = postgres.Cluster.CreateDatabase();
-        await using var a = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("a", TimeSpan.FromMinutes(1)) };
-        await using var b = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("b", TimeSpan.FromMinutes(1)) };
-        await a.MigrateAsync(CancellationToken.None);
-        await a.SaveFlowVersionAsync("flow", "h", "flow.flow", "text", CancellationToken.None);
-        var state = new FlowRunner.Engine.State.InstanceState { Id = "i1", FlowName = "flow", FlowHash = "h", Status = FlowRunner.Engine.State.InstanceStatus.Running, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() };
-        await using (IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None))
+        (PostgresInstanceStore a, PostgresInstanceStore b) = await TwoNodesWithAnInstanceAsync(FlowRunner.Engine.State.InstanceStatus.Running);
+        await using (a)
+        await using (b)
         {
-            await tx.InsertAsync(state, CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
+            await WokenByAsync(b, () => a.ReleaseLeasesAsync(["i1"], CancellationToken.None));
+            Assert.Equal(["i1"], await b.ClaimRunnableAsync(10, includeOwn: false, CancellationToken.None));
         }
-
-        await b.WaitForWorkAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None); // b is listening from here on
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        Task woken = b.WaitForWorkAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-        await a.ReleaseLeasesAsync(["i1"], CancellationToken.None);
-        await woken.WaitAsync(TimeSpan.FromSeconds(20));
-
-        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"woken after {waited.Elapsed}");
-        Assert.Equal(["i1"], await b.ClaimRunnableAsync(10, includeOwn: false, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_timer_set_on_one_node_wakes_the_others_at_once()
     {
+        (PostgresInstanceStore a, PostgresInstanceStore b) = await TwoNodesWithAnInstanceAsync(FlowRunner.Engine.State.InstanceStatus.Waiting);
+        await using (a)
+        await using (b)
+        {
+            await WokenByAsync(b, async () =>
+            {
+                await using IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None);
+                await tx.SetTimerAsync("i1", "b1", Time.GetUtcNow().AddSeconds(2), CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+            });
+            Assert.Equal(Time.GetUtcNow().AddSeconds(2), await b.NextTimerDueAsync(CancellationToken.None));
+        }
+    }
+
+    // Nodes a and b on one fresh database, with instance i1 stored by a in this status.
+    private async Task<(PostgresInstanceStore A, PostgresInstanceStore B)> TwoNodesWithAnInstanceAsync(FlowRunner.Engine.State.InstanceStatus status)
+    {
         string database = postgres.Cluster.CreateDatabase();
-        await using var a = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("a", TimeSpan.FromMinutes(1)) };
-        await using var b = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("b", TimeSpan.FromMinutes(1)) };
+        var a = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("a", TimeSpan.FromMinutes(1)) };
+        var b = new PostgresInstanceStore(database, Time) { Lease = new NodeLease("b", TimeSpan.FromMinutes(1)) };
         await a.MigrateAsync(CancellationToken.None);
         await a.SaveFlowVersionAsync("flow", "h", "flow.flow", "text", CancellationToken.None);
-        var state = new FlowRunner.Engine.State.InstanceState { Id = "i1", FlowName = "flow", FlowHash = "h", Status = FlowRunner.Engine.State.InstanceStatus.Waiting, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() };
-        await using (IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None))
-        {
-            await tx.InsertAsync(state, CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-        }
+        var state = new FlowRunner.Engine.State.InstanceState { Id = "i1", FlowName = "flow", FlowHash = "h", Status = status, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() };
+        await using IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None);
+        await tx.InsertAsync(state, CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        return (a, b);
+    }
 
-        await b.WaitForWorkAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None); // b is listening from here on
+    // The listener, waiting for work for a minute, is woken within seconds of what the other node does.
+    private static async Task WokenByAsync(PostgresInstanceStore listener, Func<Task> act)
+    {
+        await listener.WaitForWorkAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None); // listening from here on
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        Task woken = b.WaitForWorkAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-        await using (IStepTransaction tx = await a.BeginStepAsync(CancellationToken.None))
-        {
-            await tx.SetTimerAsync("i1", "b1", Time.GetUtcNow().AddSeconds(2), CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-        }
-
+        Task woken = listener.WaitForWorkAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        await act();
         await woken.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"woken after {waited.Elapsed}");
-        Assert.Equal(Time.GetUtcNow().AddSeconds(2), await b.NextTimerDueAsync(CancellationToken.None));
     }
 
     [Fact]
