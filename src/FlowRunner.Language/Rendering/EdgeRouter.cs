@@ -28,7 +28,7 @@ internal static class EdgeRouter
 
     public static ImmutableArray<EdgeRoute> Route(FlowGraph graph, SvgLayout layout)
     {
-        Box[] obstacles = [.. graph.Nodes.Select(n => Inflate(Occupied(n, layout.Nodes[n.Index]), Margin))];
+        Box[] obstacles = [.. graph.Nodes.Select(n => Inflate(SvgLayout.Occupied(n, layout.Nodes[n.Index]), Margin))];
         var used = new Used();
         var routes = new List<ImmutableArray<(int X, int Y)>>(graph.Edges.Length);
         foreach (FlowEdge edge in graph.Edges)
@@ -40,7 +40,7 @@ internal static class EdgeRouter
 
         // Labels after every route is known, so none is put where a later edge runs.
         var placed = new List<Box>();
-        Box[] nodeAreas = [.. graph.Nodes.Select(n => Occupied(n, layout.Nodes[n.Index]))];
+        Box[] nodeAreas = [.. graph.Nodes.Select(n => SvgLayout.Occupied(n, layout.Nodes[n.Index]))];
         var result = ImmutableArray.CreateBuilder<EdgeRoute>(graph.Edges.Length);
         for (int i = 0; i < graph.Edges.Length; i++)
         {
@@ -89,12 +89,6 @@ internal static class EdgeRouter
     internal static int LabelWidth(string label) => (LabelText(label).Length * 7) + 8;
 
     private const int LabelHeight = 17;
-
-    // What a node occupies on the picture: its shape, and a circle's label below it.
-    private static Box Occupied(FlowNode node, Box box) =>
-        node.Shape == NodeShape.Circle
-            ? new Box(box.CenterX - (SvgLayout.OccupiedWidth(node) / 2), box.Y, SvgLayout.OccupiedWidth(node), box.Height + SvgLayout.CircleLabelHeight - 4)
-            : box;
 
     private static Box Inflate(Box box, int by) => new(box.X - by, box.Y - by, box.Width + (2 * by), box.Height + (2 * by));
 

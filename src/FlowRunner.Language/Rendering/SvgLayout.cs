@@ -32,6 +32,22 @@ internal readonly record struct Box(int X, int Y, int Width, int Height)
     };
 }
 
+/// <summary>Where a circle's label is written, next to the circle.</summary>
+internal enum LabelSide
+{
+    /// <summary>Under the circle (FlowZap's place for it).</summary>
+    Below,
+
+    /// <summary>Over the circle.</summary>
+    Above,
+
+    /// <summary>To the circle's left.</summary>
+    Left,
+
+    /// <summary>To the circle's right.</summary>
+    Right,
+}
+
 /// <summary>Which edges drawn straight down or up keep their target in their source's column.</summary>
 internal enum Compaction
 {
@@ -165,7 +181,12 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
             (int w, int h) = ShapeSize(node);
             int cellY = laneTop[laneIndex[i]] + RowGap + (row[i] * laneRowHeight[laneIndex[i]]);
             int cellHeight = laneRowHeight[laneIndex[i]] - RowGap;
-            int top = node.Shape == NodeShape.Circle ? cellY + ((cellHeight - h - CircleLabelHeight) / 2) : cellY + ((cellHeight - h) / 2);
+            int top = CircleLabel(node) switch
+            {
+                LabelSide.Below => cellY + ((cellHeight - h - CircleLabelHeight) / 2),
+                LabelSide.Above => cellY + ((cellHeight - h - CircleLabelHeight) / 2) + CircleLabelHeight,
+                _ => cellY + ((cellHeight - h) / 2),
+            };
             int columnCentre = columnX[column[i]] + (Math.Max(columnWidth[column[i]], CircleSize) / 2);
             nodes.Add(new Box(columnCentre - (w / 2), top, w, h));
         }
@@ -203,9 +224,51 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
         }
     }
 
-    /// <summary>The width a node takes on the picture: its shape, or a circle's label under it when wider.</summary>
-    internal static int OccupiedWidth(FlowNode node) =>
-        node.Shape == NodeShape.Circle ? Math.Max(CircleSize, TextWidth(TextLines(node)) + 8) : ShapeSize(node).Width;
+    /// <summary>
+    /// Where a circle's label goes: below it, unless an edge uses the bottom handle; then on the first side no edge
+    /// uses (above, left, right), so no edge is drawn through the words. Null for other shapes.
+    /// </summary>
+    internal static LabelSide? CircleLabel(FlowNode node)
+    {
+        if (node.Shape != NodeShape.Circle)
+        {
+            return null;
+        }
+
+        HandleDirection[] used = [.. node.Outgoing.Select(e => e.FromHandle).Concat(node.Incoming.Select(e => e.ToHandle))];
+        return !used.Contains(HandleDirection.Bottom) ? LabelSide.Below
+            : !used.Contains(HandleDirection.Top) ? LabelSide.Above
+            : !used.Contains(HandleDirection.Left) ? LabelSide.Left
+            : !used.Contains(HandleDirection.Right) ? LabelSide.Right
+            : LabelSide.Below;
+    }
+
+    /// <summary>What a node occupies on the picture: its shape, and a circle's label beside it.</summary>
+    internal static Box Occupied(FlowNode node, Box box)
+    {
+        int text = node.Shape == NodeShape.Circle ? TextWidth(TextLines(node)) + 8 : 0;
+        int wide = Math.Max(CircleSize, text);
+        return CircleLabel(node) switch
+        {
+            LabelSide.Below => new Box(box.CenterX - (wide / 2), box.Y, wide, box.Height + CircleLabelHeight - 4),
+            LabelSide.Above => new Box(box.CenterX - (wide / 2), box.Y - CircleLabelHeight + 4, wide, box.Height + CircleLabelHeight - 4),
+            LabelSide.Left => new Box(box.X - text, box.Y - 4, box.Width + text, box.Height + 8),
+            LabelSide.Right => new Box(box.X, box.Y - 4, box.Width + text, box.Height + 8),
+            _ => box,
+        };
+    }
+
+    /// <summary>The width a node's column must give it: its shape, or a circle with its label (on both sides, centred).</summary>
+    internal static int OccupiedWidth(FlowNode node)
+    {
+        int text = node.Shape == NodeShape.Circle ? TextWidth(TextLines(node)) + 8 : 0;
+        return CircleLabel(node) switch
+        {
+            LabelSide.Below or LabelSide.Above => Math.Max(CircleSize, text),
+            LabelSide.Left or LabelSide.Right => CircleSize + (2 * text),
+            _ => ShapeSize(node).Width,
+        };
+    }
 
     // A diamond narrows away from its middle, so each line must fit the width at its height: of the ways to break the
     // text into at most three uncut lines, the one that needs the narrowest diamond.

@@ -118,7 +118,7 @@ public static class SvgRenderer
     {
         foreach (FlowLoop loop in graph.Loops)
         {
-            Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => LabelledBox(n, layout.Nodes[n.Index]))];
+            Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => SvgLayout.Occupied(n, layout.Nodes[n.Index]))];
             if (boxes.Length == 0)
             {
                 continue;
@@ -177,7 +177,16 @@ public static class SvgRenderer
         {
             case NodeShape.Circle:
                 svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"shape\" cx=\"{box.CenterX}\" cy=\"{box.CenterY}\" r=\"{box.Width / 2}\"/>");
-                WriteText(svg, SvgLayout.TextLines(node), box.CenterX, box.Bottom + 16, 15, null);
+                List<string> label = SvgLayout.TextLines(node);
+                int middle = box.CenterY + 4 - ((label.Count - 1) * 15 / 2);
+                (int labelX, int labelY, string anchor) = SvgLayout.CircleLabel(node) switch
+                {
+                    LabelSide.Above => (box.CenterX, box.Y - 8 - ((label.Count - 1) * 15), "middle"),
+                    LabelSide.Left => (box.X - 6, middle, "end"),
+                    LabelSide.Right => (box.Right + 6, middle, "start"),
+                    _ => (box.CenterX, box.Bottom + 16, "middle"),
+                };
+                WriteText(svg, label, labelX, labelY, 15, null, anchor);
                 break;
             case NodeShape.Diamond:
                 svg.Append(CultureInfo.InvariantCulture,
@@ -214,9 +223,9 @@ public static class SvgRenderer
     private static void WriteCentered(StringBuilder svg, List<string> lines, Box box) =>
         WriteText(svg, lines, box.CenterX, box.CenterY + 4 - ((lines.Count - 1) * 8), 16, null);
 
-    private static void WriteText(StringBuilder svg, List<string> lines, int x, int y, int lineHeight, string? cssClass)
+    private static void WriteText(StringBuilder svg, List<string> lines, int x, int y, int lineHeight, string? cssClass, string anchor = "middle")
     {
-        svg.Append(CultureInfo.InvariantCulture, $"<text{(cssClass is null ? string.Empty : $" class=\"{cssClass}\"")} x=\"{x}\" y=\"{y}\" text-anchor=\"middle\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<text{(cssClass is null ? string.Empty : $" class=\"{cssClass}\"")} x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\">");
         for (int i = 0; i < lines.Count; i++)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<tspan x=\"{x}\" dy=\"{(i == 0 ? 0 : lineHeight)}\">{Escape(lines[i])}</tspan>");
@@ -224,10 +233,6 @@ public static class SvgRenderer
 
         svg.Append("</text>");
     }
-
-    /// <summary>The box a node occupies with its label (a circle's label is below it).</summary>
-    private static Box LabelledBox(FlowNode node, Box box) =>
-        node.Shape == NodeShape.Circle ? box with { X = box.CenterX - (SvgLayout.OccupiedWidth(node) / 2), Width = SvgLayout.OccupiedWidth(node), Height = box.Height + SvgLayout.CircleLabelHeight } : box;
 
     /// <summary>Words in lines of at most <paramref name="width"/> characters, at most <paramref name="maxLines"/> lines (the last ends in an ellipsis when cut).</summary>
     internal static List<string> Wrap(string text, int width, int maxLines)

@@ -62,6 +62,12 @@ internal sealed class SvgGeometry
                     defects.Add($"edge {edge.Name} runs through node {node.Id}");
                 }
             }
+
+            // A circle's label, its own edges included: an edge drawn through the words hides them.
+            foreach (Shape node in Nodes.Where(n => n.Label is not null && edge.Segments.Any(s => s.Crosses(n.Label.Value.Shrink(1)))))
+            {
+                defects.Add($"edge {edge.Name} runs through the label of {node.Id}");
+            }
         }
 
         int crossings = 0;
@@ -136,7 +142,7 @@ internal sealed class SvgGeometry
         return new Rect(Number((string)rect.Attribute("x")!), Number((string)rect.Attribute("y")!), Number((string)rect.Attribute("width")!), Number((string)rect.Attribute("height")!));
     }
 
-    // A circle's label is written below it: the lines of its text, 7 px a character, 16 px a line.
+    // A circle's label is written next to it: the lines of its text from the first baseline and its anchor, 7 px a character, 16 px a line.
     private static Rect? LabelBox(XElement node)
     {
         if (node.Element(Svg + "circle") is null || node.Element(Svg + "text") is not { } text)
@@ -148,7 +154,8 @@ internal sealed class SvgGeometry
         double width = lines.Max(l => l.Length) * 7.0;
         double x = Number((string)text.Attribute("x")!);
         double y = Number((string)text.Attribute("y")!);
-        return new Rect(x - (width / 2), y - 12, width, lines.Length * 16);
+        double left = (string?)text.Attribute("text-anchor") switch { "end" => x - width, "start" => x, _ => x - (width / 2) };
+        return new Rect(left, y - 12, width, lines.Length * 16);
     }
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
