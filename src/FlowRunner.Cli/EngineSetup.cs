@@ -3,7 +3,9 @@ using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
+using FlowRunner.Hosting;
 using FlowRunner.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Cli;
 
@@ -26,6 +28,39 @@ internal sealed class EngineSetup
 
     /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
     public static ActivityRegistry ValidationRegistry { get; } = WithGateway(new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation())));
+
+    /// <summary>The validation registry with the handlers activity assemblies add (as <c>serve --activities</c> loads them).</summary>
+    /// <exception cref="ConfigurationProblemException">An assembly cannot be loaded or adds nothing.</exception>
+    public static ActivityRegistry ValidationRegistryWith(IReadOnlyList<string> assemblies)
+    {
+        if (assemblies.Count == 0)
+        {
+            return ValidationRegistry;
+        }
+
+        var services = new ServiceCollection();
+        FlowRunnerBuilder builder = services.AddFlowRunner();
+        foreach (string assembly in assemblies)
+        {
+            try
+            {
+                builder.AddActivitiesFrom(assembly);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationProblemException("--activities: " + e.Message);
+            }
+        }
+
+        ActivityRegistry registry = WithGateway(new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation())));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        foreach (IActivityHandler handler in provider.GetServices<IActivityHandler>())
+        {
+            registry.Add(handler);
+        }
+
+        return registry;
+    }
 
     private static ActivityRegistry WithGateway(ActivityRegistry registry)
     {

@@ -38,6 +38,25 @@ public sealed class ServeActivitiesTests
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_strict_binds_nodes_to_an_activity_assembly_s_handlers_when_given_it()
+    {
+        using var flows = new TempFlows();
+        flows.Write("flows/work.flow", "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Effect\"\n  n3: circle label:\"End\"\n"
+            + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n");
+        string flow = Path.Combine(flows.Root, "flows", "work.flow");
+
+        var (unbound, output, _) = CliRunner.Run("validate", "--strict", flow);
+        var (bound, _, error) = CliRunner.Run("validate", "--strict", "--activities", WorkerAssembly(), flow);
+        var (refused, _, refusal) = CliRunner.Run("validate", "--strict", "--activities", Path.Combine(flows.Root, "missing.dll"), flow);
+
+        Assert.Equal(1, unbound);
+        Assert.Contains("FZ2001", output, StringComparison.Ordinal);
+        Assert.True(bound == 0, error);
+        Assert.Equal(2, refused);
+        Assert.Contains("--activities: the activity assembly", refusal, StringComparison.Ordinal);
+    }
+
     // The crash tests' worker, built beside this test assembly's configuration: its WorkerExtension adds the "Effect" activity.
     internal static string WorkerAssembly()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using FlowRunner.Cli.Output;
+using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Graph;
 using FlowRunner.Hosting.Identity;
@@ -12,7 +13,7 @@ using FlowRunner.Language.Text;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner validate &lt;files or folders...&gt; [--format text|json|sarif] [--verbosity normal|detailed] [--max-warnings N] [--strict]</c>.</summary>
+/// <summary><c>flowrunner validate &lt;files or folders...&gt; [--format text|json|sarif] [--verbosity normal|detailed] [--max-warnings N] [--strict] [--activities my.dll]</c>.</summary>
 internal static class ValidateCommand
 {
     public static Command Create(CliConsole console)
@@ -51,6 +52,10 @@ internal static class ValidateCommand
         {
             Description = "Treat unbound nodes (FZ2001) as errors: every activity must be bound to a handler.",
         };
+        var activities = new Option<string[]>("--activities")
+        {
+            Description = "Also bind to the activity handlers of this .NET assembly, as serve --activities does; repeat for more.",
+        };
         var command = new Command("validate", "Check flow files and report every problem with its place and a fix.")
         {
             paths,
@@ -58,15 +63,17 @@ internal static class ValidateCommand
             verbosity,
             maxWarnings,
             strict,
+            activities,
         };
-        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(verbosity) == "detailed", result.GetValue(maxWarnings), result.GetValue(strict)));
+        command.SetAction(result => Run(console, result.GetValue(paths)!, result.GetValue(format)!, result.GetValue(verbosity) == "detailed", result.GetValue(maxWarnings), result.GetValue(strict),
+            EngineSetup.ValidationRegistryWith(result.GetValue(activities) ?? [])));
         return command;
     }
 
-    private static int Run(CliConsole console, string[] paths, string format, bool detailed, int? maxWarnings, bool strict)
+    private static int Run(CliConsole console, string[] paths, string format, bool detailed, int? maxWarnings, bool strict, ActivityRegistry activities)
     {
         var inputs = new FlowInputs(console);
-        var catalog = new FlowCatalog(EngineSetup.ValidationRegistry);
+        var catalog = new FlowCatalog(activities);
         var report = new DiagnosticReport();
         var graphs = new Dictionary<string, FlowGraph?>(StringComparer.Ordinal); // by full path, for the routes files
         string[] files = [.. inputs.Expand(paths)];
