@@ -41,10 +41,11 @@ internal static class EdgeRouter
         // Labels after every route is known, so none is put where a later edge runs.
         var placed = new List<Box>();
         Box[] nodeAreas = [.. graph.Nodes.Select(n => SvgLayout.Occupied(n, layout.Nodes[n.Index]))];
+        Box[] loops = [.. graph.Loops.Select(l => SvgLayout.LoopBox(graph, layout, l)).OfType<Box>()];
         var result = ImmutableArray.CreateBuilder<EdgeRoute>(graph.Edges.Length);
         for (int i = 0; i < graph.Edges.Length; i++)
         {
-            (Box Box, bool Clear)? label = graph.Edges[i].Label is { } text ? PlaceLabel(LabelWidth(text), routes, i, nodeAreas, placed) : null;
+            (Box Box, bool Clear)? label = graph.Edges[i].Label is { } text ? PlaceLabel(LabelWidth(text), routes, i, nodeAreas, placed, loops) : null;
             if (label is { } found)
             {
                 placed.Add(found.Box);
@@ -277,7 +278,7 @@ internal static class EdgeRouter
         return [.. lines];
     }
 
-    private static (Box Box, bool Clear)? PlaceLabel(int width, List<ImmutableArray<(int X, int Y)>> routes, int index, Box[] nodes, List<Box> placed)
+    private static (Box Box, bool Clear)? PlaceLabel(int width, List<ImmutableArray<(int X, int Y)>> routes, int index, Box[] nodes, List<Box> placed, Box[] loops)
     {
         ImmutableArray<(int X, int Y)> points = routes[index];
         var segments = Enumerable.Range(0, points.Length - 1)
@@ -298,7 +299,7 @@ internal static class EdgeRouter
                     int cy = from.Y + (int)Math.Round((to.Y - from.Y) * at) + (vertical ? 0 : shift);
                     var box = new Box(cx - (width / 2), cy - (LabelHeight / 2), width, LabelHeight);
                     first ??= box;
-                    if (!nodes.Any(n => n.Overlaps(box)) && !placed.Any(p => p.Overlaps(box))
+                    if (!nodes.Any(n => n.Overlaps(box)) && !placed.Any(p => p.Overlaps(box)) && !loops.Any(l => OnBorder(l, box))
                         && !routes.Where((_, i) => i != index).Any(r => Touches(r, box)))
                     {
                         return (box, true);
@@ -309,6 +310,10 @@ internal static class EdgeRouter
 
         return first is { } fallback ? (fallback, false) : null;
     }
+
+    // True when the box covers part of the loop's dashed outline (the label would hide it).
+    private static bool OnBorder(Box loop, Box box) =>
+        box.Overlaps(loop) && !(box.X > loop.X && box.Right < loop.Right && box.Y > loop.Y && box.Bottom < loop.Bottom);
 
     // Along a segment, from its middle outwards.
     private static readonly double[] Positions = [.. Enumerable.Range(1, 19).Select(i => i / 20.0).OrderBy(p => Math.Abs(p - 0.5)).ThenBy(p => p)];

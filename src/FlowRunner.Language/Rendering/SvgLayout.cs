@@ -258,6 +258,19 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
         };
     }
 
+    /// <summary>The dashed box drawn around a loop's nodes (room for its title above them), or null when it names none.</summary>
+    internal static Box? LoopBox(FlowGraph graph, SvgLayout layout, FlowLoop loop)
+    {
+        Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => Occupied(n, layout.Nodes[n.Index]))];
+        if (boxes.Length == 0)
+        {
+            return null;
+        }
+
+        int x = boxes.Min(b => b.X) - 14, y = boxes.Min(b => b.Y) - 24;
+        return new Box(x, y, boxes.Max(b => b.Right) + 14 - x, boxes.Max(b => b.Bottom) + 10 - y);
+    }
+
     /// <summary>The width a node's column must give it: its shape, or a circle with its label (on both sides, centred).</summary>
     internal static int OccupiedWidth(FlowNode node)
     {

@@ -118,20 +118,15 @@ public static class SvgRenderer
     {
         foreach (FlowLoop loop in graph.Loops)
         {
-            Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => SvgLayout.Occupied(n, layout.Nodes[n.Index]))];
-            if (boxes.Length == 0)
+            if (SvgLayout.LoopBox(graph, layout, loop) is not { } box)
             {
                 continue;
             }
 
-            int x = boxes.Min(b => b.X) - 14;
-            int y = boxes.Min(b => b.Y) - 24;
-            int right = boxes.Max(b => b.Right) + 14;
-            int bottom = boxes.Max(b => b.Bottom) + 10;
             string text = "loop [" + Truncate(loop.Condition, 40) + "]";
             svg.Append("<g class=\"loop\">")
-                .Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y}\" width=\"{right - x}\" height=\"{bottom - y}\" rx=\"10\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 8}\" y=\"{y + 15}\">{Escape(text)}</text>")
+                .Append(CultureInfo.InvariantCulture, $"<rect x=\"{box.X}\" y=\"{box.Y}\" width=\"{box.Width}\" height=\"{box.Height}\" rx=\"10\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{box.X + 8}\" y=\"{box.Y + 15}\">{Escape(text)}</text>")
                 .Append("</g>\n");
         }
     }

@@ -13,11 +13,15 @@ internal sealed class SvgGeometry
     private const int Tolerance = 4; // pixels: overlaps shorter than this are a touch, not a shared line
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    private SvgGeometry(List<Shape> nodes, List<Line> edges)
+    private SvgGeometry(List<Shape> nodes, List<Line> edges, List<Rect> loops)
     {
         Nodes = nodes;
         Edges = edges;
+        Loops = loops;
     }
+
+    /// <summary>The dashed boxes of <c>loop</c> regions.</summary>
+    public List<Rect> Loops { get; }
 
     public List<Shape> Nodes { get; }
 
@@ -28,10 +32,15 @@ internal sealed class SvgGeometry
         XElement root = XDocument.Parse(svg).Root!;
         var nodes = new List<Shape>();
         var edges = new List<Line>();
+        var loops = new List<Rect>();
         foreach (XElement group in root.Elements(Svg + "g"))
         {
             string classes = (string?)group.Attribute("class") ?? string.Empty;
-            if (classes.Split(' ').Contains("node"))
+            if (classes.Split(' ').Contains("loop") && group.Element(Svg + "rect") is { } region)
+            {
+                loops.Add(new Rect(Number((string)region.Attribute("x")!), Number((string)region.Attribute("y")!), Number((string)region.Attribute("width")!), Number((string)region.Attribute("height")!)));
+            }
+            else if (classes.Split(' ').Contains("node"))
             {
                 nodes.Add(new Shape((string)group.Attribute("data-node")!, ShapeBox(group), LabelBox(group)));
             }
@@ -46,7 +55,7 @@ internal sealed class SvgGeometry
             }
         }
 
-        return new SvgGeometry(nodes, edges);
+        return new SvgGeometry(nodes, edges, loops);
     }
 
     /// <summary>Every defect, one line each, and the crossing count.</summary>
@@ -60,6 +69,15 @@ internal sealed class SvgGeometry
                 if (edge.Segments.Any(s => s.Crosses(node.Box.Shrink(1))))
                 {
                     defects.Add($"edge {edge.Name} runs through node {node.Id}");
+                }
+            }
+
+            // A loop's dashed border: an edge drawn along it reads as part of the box.
+            foreach (Rect loop in Loops)
+            {
+                if (edge.Segments.Any(s => Border(loop).Any(b => s.CollinearOverlap(b) > Tolerance)))
+                {
+                    defects.Add($"edge {edge.Name} runs along a loop's border");
                 }
             }
 
@@ -114,6 +132,11 @@ internal sealed class SvgGeometry
                 defects.Add($"label of {edge.Name} lies on edge {other.Name}");
             }
 
+            if (Loops.Any(loop => Border(loop).Any(b => b.Crosses(label))))
+            {
+                defects.Add($"label of {edge.Name} lies on a loop's border");
+            }
+
             foreach (Line other in labels.Where(o => o != edge && o.Label!.Value.Overlaps(label)))
             {
                 defects.Add($"label of {edge.Name} lies on the label of {other.Name}");
@@ -122,6 +145,12 @@ internal sealed class SvgGeometry
 
         return (defects, crossings);
     }
+
+    private static Segment[] Border(Rect box) =>
+    [
+        new(box.X, box.Y, box.Right, box.Y), new(box.Right, box.Y, box.Right, box.Bottom),
+        new(box.X, box.Bottom, box.Right, box.Bottom), new(box.X, box.Y, box.X, box.Bottom),
+    ];
 
     private static Rect ShapeBox(XElement node)
     {
