@@ -27,7 +27,7 @@ internal sealed class EngineSetup
     }
 
     /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
-    public static ActivityRegistry ValidationRegistry { get; } = WithGateway(new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation())));
+    public static ActivityRegistry ValidationRegistry { get; } = NewValidationRegistry();
 
     /// <summary>The validation registry with the handlers activity assemblies add (as <c>serve --activities</c> loads them).</summary>
     /// <exception cref="ConfigurationProblemException">An assembly cannot be loaded or adds nothing.</exception>
@@ -39,7 +39,21 @@ internal sealed class EngineSetup
         }
 
         var services = new ServiceCollection();
-        FlowRunnerBuilder builder = services.AddFlowRunner();
+        AddActivityAssemblies(services.AddFlowRunner(), assemblies);
+        ActivityRegistry registry = NewValidationRegistry();
+        using ServiceProvider provider = services.BuildServiceProvider();
+        foreach (IActivityHandler handler in provider.GetServices<IActivityHandler>())
+        {
+            registry.Add(handler);
+        }
+
+        return registry;
+    }
+
+    /// <summary>Loads the <c>--activities</c> assemblies into a host being composed.</summary>
+    /// <exception cref="ConfigurationProblemException">An assembly cannot be loaded or adds nothing.</exception>
+    public static void AddActivityAssemblies(FlowRunnerBuilder builder, IEnumerable<string> assemblies)
+    {
         foreach (string assembly in assemblies)
         {
             try
@@ -51,19 +65,11 @@ internal sealed class EngineSetup
                 throw new ConfigurationProblemException("--activities: " + e.Message);
             }
         }
-
-        ActivityRegistry registry = WithGateway(new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation())));
-        using ServiceProvider provider = services.BuildServiceProvider();
-        foreach (IActivityHandler handler in provider.GetServices<IActivityHandler>())
-        {
-            registry.Add(handler);
-        }
-
-        return registry;
     }
 
-    private static ActivityRegistry WithGateway(ActivityRegistry registry)
+    private static ActivityRegistry NewValidationRegistry()
     {
+        var registry = new ActivityRegistry().AddIdentity(new IdentityServices(IdentityConfiguration.ForValidation()));
         foreach (IActivityHandler handler in FlowRunner.Gateway.GatewayHostingExtensions.HandlersForValidation())
         {
             registry.Add(handler);

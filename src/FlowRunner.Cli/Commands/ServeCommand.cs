@@ -120,17 +120,7 @@ internal static class ServeCommand
             .AddIdentityActivities(IdentityConfiguration.ForDatabase(database) with { ResetLinkBase = ResetLinkBase(publicUrl, urls) })
             .AddGateway(IdentityConfiguration.GatewayForDatabase(database, backend))
             .AddOtlpExportFromEnvironment();
-        foreach (string assembly in settings.Activities)
-        {
-            try
-            {
-                flowRunner.AddActivitiesFrom(assembly);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ConfigurationProblemException("--activities: " + e.Message);
-            }
-        }
+        EngineSetup.AddActivityAssemblies(flowRunner, settings.Activities);
 
         string routes = Path.Combine(folder, RouteFile.FileName);
         if (File.Exists(routes))

@@ -28,7 +28,7 @@ internal static class EdgeRouter
 
     public static ImmutableArray<EdgeRoute> Route(FlowGraph graph, SvgLayout layout)
     {
-        Box[] obstacles = [.. graph.Nodes.Select(n => Inflate(SvgLayout.Occupied(n, layout.Nodes[n.Index]), Margin))];
+        Box[] obstacles = [.. layout.Areas.Select(a => Inflate(a, Margin))];
         var used = new Used();
         var routes = new List<ImmutableArray<(int X, int Y)>>(graph.Edges.Length);
         foreach (FlowEdge edge in graph.Edges)
@@ -40,8 +40,8 @@ internal static class EdgeRouter
 
         // Labels after every route is known, so none is put where a later edge runs.
         var placed = new List<Box>();
-        Box[] nodeAreas = [.. graph.Nodes.Select(n => SvgLayout.Occupied(n, layout.Nodes[n.Index]))];
-        Box[] loops = [.. graph.Loops.Select(l => SvgLayout.LoopBox(graph, layout, l)).OfType<Box>()];
+        Box[] nodeAreas = [.. layout.Areas];
+        Box[] loops = [.. layout.Loops.OfType<Box>()];
         var result = ImmutableArray.CreateBuilder<EdgeRoute>(graph.Edges.Length);
         for (int i = 0; i < graph.Edges.Length; i++)
         {

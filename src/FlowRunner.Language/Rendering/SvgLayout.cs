@@ -68,7 +68,10 @@ internal enum Compaction
 /// <param name="Lanes">One band per lane, in declaration order.</param>
 /// <param name="Nodes">One box per node, by node index (the shape's own box; a circle's label sits below it).</param>
 /// <param name="Columns">The column of every node, by node index.</param>
-internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, ImmutableArray<Box> Lanes, ImmutableArray<Box> Nodes, ImmutableArray<int> Columns)
+/// <param name="Areas">What every node occupies with its label (a circle's label beside the shape), by node index.</param>
+/// <param name="Loops">The dashed box of every loop, by loop index (null for a loop that names no node).</param>
+internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, ImmutableArray<Box> Lanes, ImmutableArray<Box> Nodes, ImmutableArray<int> Columns,
+    ImmutableArray<Box> Areas, ImmutableArray<Box?> Loops)
 {
     internal const int Margin = 20;
     internal const int RowGap = 46;
@@ -191,7 +194,9 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
             nodes.Add(new Box(columnCentre - (w / 2), top, w, h));
         }
 
-        return new SvgLayout(width, y + Margin, header, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column]);
+        ImmutableArray<Box> areas = [.. graph.Nodes.Select(n => Occupied(n, nodes[n.Index]))];
+        ImmutableArray<Box?> loops = [.. graph.Loops.Select(l => LoopBox(graph, areas, l))];
+        return new SvgLayout(width, y + Margin, header, lanes.MoveToImmutable(), nodes.MoveToImmutable(), [.. column], areas, loops);
     }
 
     /// <summary>The title of the band for nodes outside any lane.</summary>
@@ -243,8 +248,8 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
             : LabelSide.Below;
     }
 
-    /// <summary>What a node occupies on the picture: its shape, and a circle's label beside it.</summary>
-    internal static Box Occupied(FlowNode node, Box box)
+    // What a node occupies on the picture: its shape, and a circle's label beside it.
+    private static Box Occupied(FlowNode node, Box box)
     {
         int text = node.Shape == NodeShape.Circle ? TextWidth(TextLines(node)) + 8 : 0;
         int wide = Math.Max(CircleSize, text);
@@ -258,10 +263,10 @@ internal sealed record SvgLayout(int Width, int Height, int LaneHeaderWidth, Imm
         };
     }
 
-    /// <summary>The dashed box drawn around a loop's nodes (room for its title above them), or null when it names none.</summary>
-    internal static Box? LoopBox(FlowGraph graph, SvgLayout layout, FlowLoop loop)
+    // The dashed box drawn around a loop's nodes (room for its title above them), or null when it names none.
+    private static Box? LoopBox(FlowGraph graph, ImmutableArray<Box> areas, FlowLoop loop)
     {
-        Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => Occupied(n, layout.Nodes[n.Index]))];
+        Box[] boxes = [.. loop.Nodes.Select(id => graph.FindNode(id)).OfType<FlowNode>().Select(n => areas[n.Index])];
         if (boxes.Length == 0)
         {
             return null;

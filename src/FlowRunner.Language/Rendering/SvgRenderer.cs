@@ -116,9 +116,9 @@ public static class SvgRenderer
 
     private static void WriteLoops(StringBuilder svg, FlowGraph graph, SvgLayout layout)
     {
-        foreach (FlowLoop loop in graph.Loops)
+        foreach ((FlowLoop loop, int index) in graph.Loops.Select((l, i) => (l, i)))
         {
-            if (SvgLayout.LoopBox(graph, layout, loop) is not { } box)
+            if (layout.Loops[index] is not { } box)
             {
                 continue;
             }
