@@ -23,6 +23,9 @@ public sealed class SqliteInstanceStore : IInstanceStore
     // Writers of this process queue here, asynchronously and in order, instead of blocking pool threads in SQLite's busy
     // handler (which sleeps up to 100 ms between tries and lets a newcomer win); other processes still meet the timeout.
     private readonly SemaphoreSlim _writer = new(1, 1);
+
+    // Native connections (kept by the pool across opens) already configured by OpenAsync.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
@@ -254,9 +257,15 @@ public sealed class SqliteInstanceStore : IInstanceStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // WAL with synchronous=NORMAL: a commit is durable against process crashes and ordered against power loss.
-        // A 64 MiB page cache and memory-mapped reads keep lookups flat as the number of stored instances grows.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;").ConfigureAwait(false);
+        if (!Configured.TryGetValue(connection.Handle!, out _))
+        {
+            // WAL with synchronous=NORMAL: a commit is durable against process crashes and ordered against power loss.
+            // A 64 MiB page cache and memory-mapped reads keep lookups flat as the number of stored instances grows.
+            // The pool keeps a native connection's settings, so each is configured once.
+            await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;").ConfigureAwait(false);
+            Configured.AddOrUpdate(connection.Handle!, Configured);
+        }
+
         return connection;
     }
 

@@ -47,7 +47,7 @@ internal static class FlowGrammar
     /// After a second word: <c>(dir)</c> makes it the handle keyword (the word before it is checked later, so a misspelt
     /// <c>handle</c> gets a hint), else a <c>.handle(dir)</c> may follow it.
     /// </summary>
-    private static readonly Parser<SecondWordTail> AfterSecondWord = NextCharacter.Then(next => next switch
+    private static readonly Parser<SecondWordTail> AfterSecondWord = ByNextCharacter(next => next switch
     {
         '(' => WithArguments,
         '.' => WithHandle,
@@ -60,6 +60,8 @@ internal static class FlowGrammar
     /// </summary>
     private static readonly Parser<EndpointTail> DottedTail = Dot.Then(_ => SecondWord);
 
+    private static readonly Parser<IOption<EndpointTail>> OptionalDottedTail = DottedTail.XOptional();
+
     private static readonly Parser<EndpointTail> SecondWord =
         from second in NodeOrHandle
         from tail in AfterSecondWord
@@ -67,7 +69,7 @@ internal static class FlowGrammar
 
     private static readonly Parser<EndpointSyntax> TargetEndpoint =
         from first in NodeId
-        from tail in DottedTail.XOptional()
+        from tail in OptionalDottedTail
         select tail.IsDefined ? tail.Get().After(first) : new EndpointSyntax(null, first, null, first.Span);
 
     private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => TargetEndpoint);
@@ -81,10 +83,12 @@ internal static class FlowGrammar
 
     private static readonly Parser<SyntaxToken> ShapeAfterColon = Colon.Then(_ => Shape);
 
+    private static readonly Parser<IEnumerable<AttributeSyntax>> Attributes = Attribute.XMany();
+
     /// <summary><c>: shape key:"value" ...</c> after a node's id.</summary>
     private static readonly Parser<AfterFirstWord> AfterNodeId =
         from shape in ShapeAfterColon
-        from attributes in Attribute.XMany()
+        from attributes in Attributes
         select new NodeRest(shape, [.. attributes]);
 
     /// <summary><c># Display label</c> after a lane's brace, to the end of the line.</summary>
@@ -93,36 +97,44 @@ internal static class FlowGrammar
         from text in RestOfLine
         select LaneLabel(hash, text, isOnOwnLine: false);
 
+    private static readonly Parser<IOption<LaneLabelSyntax>> OptionalLaneLabel = LaneLabelText.XOptional();
+
     /// <summary><c>{</c> after a lane's id, with an optional <c># Display label</c>.</summary>
     private static readonly Parser<AfterFirstWord> AfterLaneId =
         from brace in OpenBrace
-        from label in LaneLabelText.XOptional()
+        from label in OptionalLaneLabel
         select new LaneRest(brace, label.GetOrDefault());
+
+    private static readonly Parser<TextSpan> CloseLoopCondition = CloseBracket.Named("']' to close the loop condition");
+
+    private static readonly Parser<IEnumerable<SyntaxToken>> LoopNodes = NodeId.XMany();
 
     /// <summary><c>[condition text] n2 n3</c> after the keyword <c>loop</c>.</summary>
     private static readonly Parser<AfterFirstWord> AfterLoopKeyword =
         from open in OpenBracket
         from condition in ConditionText
-        from close in CloseBracket.Named("']' to close the loop condition")
-        from nodes in NodeId.XMany()
+        from close in CloseLoopCondition
+        from nodes in LoopNodes
         select new LoopRest(condition, close, [.. nodes]);
 
     private static readonly Parser<IEnumerable<EndpointSyntax>> NoTargets = Parse.Return(Enumerable.Empty<EndpointSyntax>());
 
+    private static readonly Parser<IEnumerable<EndpointSyntax>> ArrowTargets = ArrowTarget.XMany();
+
     /// <summary>The targets after the first in a chain (<c>a -&gt; b -&gt; c</c>); most edges have none.</summary>
-    private static readonly Parser<IEnumerable<EndpointSyntax>> MoreTargets = NextCharacter.Then(next => next == '-' ? ArrowTarget.XMany() : NoTargets);
+    private static readonly Parser<IEnumerable<EndpointSyntax>> MoreTargets = ByNextCharacter(next => next == '-' ? ArrowTargets : NoTargets);
 
     private static readonly Parser<AttributeSyntax?> NoLabel = Parse.Return<AttributeSyntax?>(null);
 
-    private static readonly Parser<AttributeSyntax?> OptionalLabel = NextCharacter.Then(next => next == '[' ? EdgeLabel : NoLabel);
+    private static readonly Parser<AttributeSyntax?> OptionalLabel = ByNextCharacter(next => next == '[' ? EdgeLabel : NoLabel);
 
     /// <summary><c>[.node][.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c> after an edge's first word; a chain has more arrows.</summary>
     private static readonly Parser<AfterFirstWord> AfterEdgeStart =
-        from tail in DottedTail.XOptional()
+        from tail in OptionalDottedTail
         from first in ArrowTarget
         from more in MoreTargets
         from label in OptionalLabel
-        select new EdgeRest(tail.GetOrDefault(), [first, .. more], label);
+        select new EdgeRest(tail.GetOrDefault(), first, more, label);
 
     // What may follow a statement's first word. After a word followed by none of ':', '{' or '->' each alternative
     // fails at the same place, so the error lists them all; the next character picks the one alternative whose first
@@ -133,7 +145,7 @@ internal static class FlowGrammar
 
     private static readonly Parser<AfterFirstWord> EdgeAfterWord = Arrow.Preview().Then(arrow => arrow.IsDefined ? AfterEdgeStart : AnyAfterWord);
 
-    private static readonly Parser<AfterFirstWord> AfterWord = NextCharacter.Then(next => next switch
+    private static readonly Parser<AfterFirstWord> AfterWord = ByNextCharacter(next => next switch
     {
         ':' => AfterNodeId,
         '{' => AfterLaneId,
@@ -142,7 +154,7 @@ internal static class FlowGrammar
         _ => AnyAfterWord,
     });
 
-    private static readonly Parser<AfterFirstWord> AfterLoop = NextCharacter.Then(next => next switch
+    private static readonly Parser<AfterFirstWord> AfterLoop = ByNextCharacter(next => next switch
     {
         '[' => AfterLoopKeyword,
         ':' or '{' or '.' => AfterWord,
@@ -174,7 +186,7 @@ internal static class FlowGrammar
         from end in EndOfLine
         select comment;
 
-    private static readonly Parser<CommentSyntax?> TrailingCommentAndEnd = NextCharacter.Then(next => next == -1 ? NoComment : CommentThenEnd);
+    private static readonly Parser<CommentSyntax?> TrailingCommentAndEnd = ByNextCharacter(next => next == -1 ? NoComment : CommentThenEnd);
 
     // A lane header's label runs to the end of its line.
     private static readonly Parser<CommentSyntax?> EndAfterLaneHeader = EndOfLine.Return<int, CommentSyntax?>(null);
@@ -198,7 +210,7 @@ internal static class FlowGrammar
     /// One whole line after its indentation: blank, a comment, or a statement. The first character picks the one kind
     /// that can start there; any other character tries them all, so the error lists everything that could have come.
     /// </summary>
-    public static readonly Parser<StatementSyntax> Line = NextCharacter.Then(first => first switch
+    public static readonly Parser<StatementSyntax> Line = ByNextCharacter(first => first switch
     {
         -1 => Blank,
         '#' => Comment,
@@ -269,13 +281,13 @@ internal static class FlowGrammar
         };
     }
 
-    private sealed record EdgeRest(EndpointTail? SourceTail, ImmutableArray<EndpointSyntax> Targets, AttributeSyntax? Label) : AfterFirstWord
+    private sealed record EdgeRest(EndpointTail? SourceTail, EndpointSyntax Target, IEnumerable<EndpointSyntax> MoreTargets, AttributeSyntax? Label) : AfterFirstWord
     {
         public override StatementSyntax Complete(SyntaxToken first)
         {
             EndpointSyntax source = SourceTail?.After(first) ?? new EndpointSyntax(null, first, null, first.Span);
-            EndpointSyntax[] path = [source, .. Targets];
-            return new EdgeSyntax([.. path], Label) { Span = TextSpan.FromBounds(source.Span.Start, Label?.Span.End ?? path[^1].Span.End) };
+            ImmutableArray<EndpointSyntax> path = MoreTargets.Any() ? [source, Target, .. MoreTargets] : [source, Target];
+            return new EdgeSyntax(path, Label) { Span = TextSpan.FromBounds(source.Span.Start, Label?.Span.End ?? path[^1].Span.End) };
         }
     }
 }

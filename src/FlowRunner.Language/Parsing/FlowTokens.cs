@@ -141,10 +141,11 @@ internal static class FlowTokens
     };
 
     /// <summary>
-    /// The next character, not taken (-1 at the end of the line): a rule uses it to pick the one alternative whose
-    /// first token can match there, so the others are not tried and fail for nothing (docs/performance.md).
+    /// Runs the parser <paramref name="choose"/> picks for the next character (-1 at the end of the line), which is
+    /// not taken: a rule uses it to try only the alternative whose first token can match there, so the others do
+    /// not fail for nothing (docs/performance.md). It allocates nothing.
     /// </summary>
-    public static readonly Parser<int> NextCharacter = input => Result.Success(input.AtEnd ? -1 : input.Current, input);
+    public static Parser<T> ByNextCharacter<T>(Func<int, Parser<T>> choose) => input => choose(input.AtEnd ? -1 : input.Current)(input);
 
     /// <summary>Succeeds only at the end of the line.</summary>
     public static readonly Parser<int> EndOfLine = input =>

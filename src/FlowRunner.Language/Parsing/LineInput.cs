@@ -8,41 +8,45 @@ namespace FlowRunner.Language.Parsing;
 /// </summary>
 internal sealed class LineInput : IInput
 {
-    private readonly int _lineStart;
-    private Dictionary<object, object>? _memos;
+    // What every position on the line shares: an input is then only a line and a position (the grammar makes one
+    // per token it reads).
+    private readonly LineText _line;
 
     public LineInput(string source, int position, int end, int line, int lineStart)
+        : this(new LineText(source, end, line, lineStart), position)
     {
-        Source = source;
-        Position = position;
-        End = end;
-        Line = line;
-        _lineStart = lineStart;
     }
 
-    public string Source { get; }
+    private LineInput(LineText line, int position)
+    {
+        _line = line;
+        Position = position;
+    }
+
+    public string Source => _line.Source;
 
     public int Position { get; }
 
     /// <summary>The offset of the line break (or the end of the text) that ends this line.</summary>
-    public int End { get; }
+    public int End => _line.End;
 
-    public int Line { get; }
+    public int Line => _line.Number;
 
-    public int Column => Position - _lineStart + 1;
+    public int Column => Position - _line.Start + 1;
 
     public char Current => AtEnd ? '\0' : Source[Position];
 
     public bool AtEnd => Position >= End;
 
-    public IDictionary<object, object> Memos => _memos ??= [];
+    /// <summary>Not kept: the grammar memoizes nothing, and a dictionary per position would double what an input costs.</summary>
+    public IDictionary<object, object> Memos => throw new NotSupportedException("FlowRunner's grammar does not memoize parsers (Sprache's Memoize)");
 
     public IInput Advance() => AtEnd
         ? throw new InvalidOperationException("The input is already at its end.")
-        : new LineInput(Source, Position + 1, End, Line, _lineStart);
+        : new LineInput(_line, Position + 1);
 
     /// <summary>The input at <paramref name="position"/> on this line.</summary>
-    public LineInput At(int position) => position == Position ? this : new LineInput(Source, position, End, Line, _lineStart);
+    public LineInput At(int position) => position == Position ? this : new LineInput(_line, position);
 
     /// <summary>The input after the spaces and tabs that start at <paramref name="position"/>.</summary>
     public LineInput SkipSpacesFrom(int position)
@@ -91,4 +95,6 @@ internal sealed class LineInput : IInput
 
         return char.IsControl(Source[i]) ? $"control character U+{(int)Source[i]:X4}" : "'" + Source[i] + "'";
     }
+
+    private sealed record LineText(string Source, int End, int Number, int Start);
 }
