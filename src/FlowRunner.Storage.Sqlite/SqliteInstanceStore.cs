@@ -27,6 +27,10 @@ public sealed class SqliteInstanceStore : IInstanceStore
     // Native connections (kept by the pool across opens) already configured by OpenAsync.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
+
+    // Write transactions since the last background checkpoint, and the one running (if any).
+    private int _writesSinceCheckpoint;
+    private Task _checkpoint = Task.CompletedTask;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
@@ -117,7 +121,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = () => _writer.Release(), TimerCommitted = WakeForWork };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = AfterWrite, TimerCommitted = WakeForWork };
     }
 
     /// <inheritdoc/>
@@ -131,7 +135,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
     }
 
     /// <inheritdoc/>
@@ -223,7 +227,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     private async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
         T result = await work(connection, transaction).ConfigureAwait(false);
         await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -233,7 +237,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = () => _writer.Release() };
+        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
         await RelationalQueries.MarkOutboxSentAsync(connection, transaction, ids, sentAt).ConfigureAwait(false);
         await work.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -262,11 +266,46 @@ public sealed class SqliteInstanceStore : IInstanceStore
             // WAL with synchronous=NORMAL: a commit is durable against process crashes and ordered against power loss.
             // A 64 MiB page cache and memory-mapped reads keep lookups flat as the number of stored instances grows.
             // The pool keeps a native connection's settings, so each is configured once.
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;").ConfigureAwait(false);
+            // Commits do not checkpoint the WAL: the store does it in the background (AfterWrite); a commit does only
+            // past 10,000 pages (40 MiB), should the background ones fall behind.
+            await connection.ExecuteAsync(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000;").ConfigureAwait(false);
             Configured.AddOrUpdate(connection.Handle!, Configured);
         }
 
         return connection;
+    }
+
+    /// <summary>Write transactions between two background checkpoints.</summary>
+    internal const int CheckpointEvery = 100;
+
+    /// <summary>The background checkpoint last started (tests wait for it).</summary>
+    internal Task LastCheckpoint => Volatile.Read(ref _checkpoint);
+
+    // A write transaction ended: the next writer may go. Every CheckpointEvery writes, the WAL's pages are copied back to
+    // the database on a connection of its own, off the writers' path (a passive checkpoint never blocks a writer),
+    // instead of inside the commit that happened to pass SQLite's threshold.
+    private void AfterWrite()
+    {
+        _writer.Release();
+        if (Interlocked.Increment(ref _writesSinceCheckpoint) < CheckpointEvery || !_checkpoint.IsCompleted)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _writesSinceCheckpoint, 0);
+        Volatile.Write(ref _checkpoint, Task.Run(async () =>
+        {
+            try
+            {
+                await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await connection.ExecuteAsync("PRAGMA wal_checkpoint(PASSIVE);").ConfigureAwait(false);
+            }
+            catch (SqliteException)
+            {
+                // Busy or failing now: the next one tries again, and commits checkpoint past the threshold anyway.
+            }
+        }));
     }
 
     private async Task<(SqliteConnection, SqliteTransaction)> BeginAsync(CancellationToken cancellationToken)

@@ -133,6 +133,7 @@ public sealed partial class FlowRuntime
             catch (ConcurrencyException) when ((saved is null || batch.HasCommitted) && ++conflicts < MaxAttempts)
             {
                 await batch.AbandonAsync().ConfigureAwait(false);
+                batch.WentOnFromOthers = true;
                 carried = null; // read what the other caller saved, and run what is ready now
                 status = InstanceStatus.Running;
                 if (!await store.ClaimAsync(instanceId, atVersion: null, cancellationToken).ConfigureAwait(false))

@@ -79,16 +79,22 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
         try
         {
+            RunResult? result = null;
             await using (var batch = new StepBatch(store, Secrets, delivered))
             {
                 batch.Insert(state);
                 var start = new JournalEntry(state.Id, 0, null, null, JournalEvent.Start, null, flow.Name + "@" + flow.Hash[..12], now);
                 batch.Write((tx, ct) => tx.AppendJournalAsync(start, ct));
-                await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
+                InstanceState? ended = await ContinueAsync(batch, state.Id, state, cancellationToken).ConfigureAwait(false);
+                if (ended is not null && !batch.WentOnFromOthers)
+                {
+                    // The run saw the whole of the new instance: its result needs no read back.
+                    result = ResultOf(ended, flow, [.. batch.Path], delivered);
+                }
             }
 
             FlowTelemetry.InstanceStarted(flow.Name);
-            RunResult result = await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
+            result ??= await GetResultAsync(state.Id, delivered, cancellationToken).ConfigureAwait(false);
             FlowTelemetry.EndRun(run, result.Status, result.Incident);
             return result;
         }
@@ -156,6 +162,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     {
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         Activity? run = null;
+        InstanceState? ended;
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -163,13 +170,17 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
                 InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 run ??= FlowTelemetry.StartRun("answer", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
-                if (await AnswerAsync(state, nodeId, input, expectedVersion, delivered, isLastAttempt: attempt >= MaxAttempts, cancellationToken).ConfigureAwait(false))
+                (bool accepted, ended) = await AnswerAsync(state, nodeId, input, expectedVersion, delivered, isLastAttempt: attempt >= MaxAttempts, cancellationToken).ConfigureAwait(false);
+                if (accepted)
                 {
                     break;
                 }
             }
 
-            RunResult result = await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false);
+            // The run knows the instance it left; only the path before it is read back.
+            RunResult result = ended is null ? await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false)
+                : ResultOf(ended, await flows.ResolveAsync(ended.FlowName, ended.FlowHash, cancellationToken).ConfigureAwait(false),
+                    EnteredNodes(await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false)), delivered);
             FlowTelemetry.EndRun(run, result.Status, result.Incident);
             return result;
         }
@@ -180,8 +191,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         }
     }
 
-    // One attempt at an answer: false when another caller changed the instance before it committed (read it again).
-    private async Task<bool> AnswerAsync(InstanceState state, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion,
+    // One attempt at an answer: not accepted when another caller changed the instance before it committed (read it
+    // again); else the instance as the run left it, when it knows.
+    private async Task<(bool Accepted, InstanceState? Ended)> AnswerAsync(InstanceState state, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion,
         Dictionary<string, JsonElement> delivered, bool isLastAttempt, CancellationToken cancellationToken)
     {
         string instanceId = state.Id;
@@ -203,18 +215,19 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         branch.Answer = input;
         batch.KeepSecrets(state.Id, input.Where(p => wait.Fields.TryGetValue(p.Key, out InputField? field) && field.IsSecret));
         DateTimeOffset waitingSince = state.UpdatedAt; // the last change before the answer: when the wait began
+        InstanceState? ended;
         try
         {
             await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
-            await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
+            ended = await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
         }
         catch (ConcurrencyException) when (!isLastAttempt)
         {
-            return false; // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
+            return (false, null); // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
         }
 
         FlowTelemetry.Waited(time.GetUtcNow() - waitingSince, state.FlowName, "answer");
-        return true;
+        return (true, ended);
     }
 
     /// <summary>Runs steps until no branch is ready. Secret outputs of these steps have no caller and are dropped.</summary>
@@ -345,6 +358,14 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             ?? throw new InstanceNotFoundException(instanceId);
         IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
         BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        return ResultOf(state, flow, EnteredNodes(journal), delivered);
+    }
+
+    private static ImmutableArray<string> EnteredNodes(IReadOnlyList<JournalEntry> journal) =>
+        [.. journal.Where(e => e.Event == JournalEvent.Enter).Select(e => e.NodeId!)];
+
+    private static RunResult ResultOf(InstanceState state, BoundFlow? flow, ImmutableArray<string> path, Dictionary<string, JsonElement>? delivered)
+    {
         ImmutableArray<WaitingNode> waiting = [.. state.Branches
             .Where(b => b.Status == BranchStatus.Waiting)
             .Select(b =>
@@ -356,7 +377,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             state.Id,
             state.Status,
             state.Version,
-            [.. journal.Where(e => e.Event == JournalEvent.Enter).Select(e => e.NodeId!)],
+            path,
             waiting,
             state.Outputs.ToImmutableDictionary(StringComparer.Ordinal).SetItems(delivered ?? []),
             state.Incident);

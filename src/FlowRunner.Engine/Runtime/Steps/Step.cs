@@ -39,16 +39,17 @@ internal sealed class Step(
     /// <summary>The answer to this node's wait, or null on a fresh arrival.</summary>
     public ImmutableDictionary<string, JsonElement>? Answer => answer;
 
-    /// <summary>Journals what happened at the node; a request-scoped run keeps only the order nodes were entered in.</summary>
+    /// <summary>Journals what happened at the node (a request-scoped run keeps only the order nodes were entered in).</summary>
     public void Journal(string @event, string? outcome, string? detail)
     {
         if (batch.IsDurable)
         {
             _journal.Add(new JournalEntry(state.Id, 0, node.Id, node.Lane, @event, outcome, detail, time.GetUtcNow()));
         }
-        else if (@event == JournalEvent.Enter)
+
+        if (@event == JournalEvent.Enter)
         {
-            batch.Path.Add(node.Id);
+            batch.Entered(node.Id);
         }
     }
 

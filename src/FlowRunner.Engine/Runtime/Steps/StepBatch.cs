@@ -29,8 +29,11 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     /// <summary>The live request of a request-scoped run, handed to its handlers; null for a durable run.</summary>
     public object? Request { get; init; }
 
-    /// <summary>The nodes a request-scoped run entered, in order (a durable run journals them instead).</summary>
+    /// <summary>The nodes this run's committed steps entered, in order (a durable run journals them too).</summary>
     public List<string> Path { get; } = [];
+
+    /// <summary>True once the run dropped steps to go on from what another caller saved: <see cref="Path"/> is then not the whole story.</summary>
+    public bool WentOnFromOthers { get; set; }
 
     /// <summary>True unless the run is request-scoped.</summary>
     public bool IsDurable => Request is null;
@@ -157,6 +160,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
             secrets.Put(instanceId, values);
         }
 
+        Path.AddRange(_saved.Entered);
         _saved.Clear();
         FlowTelemetry.Committed(_savedSpans);
     }
@@ -170,6 +174,9 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         FlowTelemetry.Discarded(_runningSpans);
         await CloseAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The running step entered its node: part of <see cref="Path"/> once the step commits.</summary>
+    public void Entered(string nodeId) => _running.Entered.Add(nodeId);
 
     /// <summary>A secret output for the caller, delivered once the step commits.</summary>
     public void Deliver(string key, JsonElement value) => _running.Outputs[key] = value;
@@ -201,6 +208,8 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         public Dictionary<string, Dictionary<string, JsonElement>> Secrets { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, HashSet<string>> Forgotten { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Entered { get; } = [];
 
         public void Forget(string instanceId, IEnumerable<string> names)
         {
@@ -252,6 +261,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
                 other.Keep(instanceId, values);
             }
 
+            other.Entered.AddRange(Entered);
             Clear();
         }
 
@@ -260,6 +270,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
             Outputs.Clear();
             Secrets.Clear();
             Forgotten.Clear();
+            Entered.Clear();
         }
     }
 }
