@@ -15,6 +15,7 @@ internal static class GatewayActivities
         new CheckFreshnessActivity(services),
         new ReserveRequestActivity(services),
         new ApplyBudgetsActivity(services),
+        new RouteCommandActivity(services),
         new CallBackendActivity(services),
         new SignResponseActivity(services),
         new ClassifyRequestActivity(services),

@@ -30,6 +30,13 @@ internal sealed class GatewayCall(ReadOnlyMemory<byte> envelopeBytes, ReadOnlyMe
     /// <summary>When the session lookup was sent (a <see cref="TimeProvider.GetTimestamp"/>): a revocation the hub saw after it closes the stream.</summary>
     public long SessionAskedAt { get; set; }
 
+    /// <summary>The backend route of the command, once routed.</summary>
+    public Activities.BackendRoute? Route { get; set; }
+
+    /// <summary>The backend route, for a step that runs after routing.</summary>
+    /// <exception cref="InvalidOperationException">The flow runs this step before "Route command".</exception>
+    public Activities.BackendRoute ValidRoute => Route ?? throw new InvalidOperationException("the command is sent before it was routed: put \"Route command\" before \"Call backend\" in the flow");
+
     /// <summary>The backend's answer, once called.</summary>
     public Backend.BackendAnswer? Answer { get; set; }
 

@@ -155,6 +155,28 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unknown_message_type_is_refused_before_it_spends_a_request_id_or_any_budget()
+    {
+        using GatewayDevice device = await GatewayDevice.CreateAsync(_host);
+        byte[] payload = "{}"u8.ToArray();
+        Envelope unknown = device.Envelope("user.delete.everything", payload);
+
+        // More unknown commands than the session's budget holds (60 at once), the first with the request id reused below.
+        for (int i = 0; i < 61; i++)
+        {
+            Envelope envelope = i == 0 ? unknown : device.Envelope("user.delete.everything", payload);
+            RpcException refused = await Assert.ThrowsAsync<RpcException>(() => device.SendAsync(device.Request(envelope, payload)));
+            Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+        }
+
+        Envelope known = With(device.Envelope("user.profile.get", payload), e => e.RequestId = unknown.RequestId);
+        ExecuteCommandResponse answer = await device.SendAsync(device.Request(known, payload));
+
+        Assert.Equal(200u, ResponseEnvelope.Parser.ParseFrom(answer.Envelope).Status);
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("Gateway refused a call at n12", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_used_up_budget_is_resource_exhausted_with_when_to_retry_and_other_users_go_on()
     {
         using GatewayDevice device = await GatewayDevice.CreateAsync(_host);
@@ -195,8 +217,8 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
             string file = Path.Combine(flows, "gateway", "execute-command.flow");
             File.WriteAllText(file, File.ReadAllText(file)
                 .Replace("n2.handle(bottom) -> Backend.n3.handle(top)", "n2.handle(right) -> n6.handle(left)", StringComparison.Ordinal)
-                .Replace("n6.handle(bottom) -> Replay.n7.handle(top)", "n6.handle(bottom) -> Backend.n3.handle(top)", StringComparison.Ordinal)
-                .Replace("n5.handle(right) -> n6.handle(left)", "n5.handle(bottom) -> Replay.n7.handle(top)", StringComparison.Ordinal));
+                .Replace("n6.handle(right) -> n12.handle(left)", "n6.handle(bottom) -> Backend.n3.handle(top)", StringComparison.Ordinal)
+                .Replace("n5.handle(right) -> n6.handle(left)", "n5.handle(right) -> n12.handle(left)", StringComparison.Ordinal));
         });
         using GatewayDevice device = await GatewayDevice.CreateAsync(host);
         byte[] payload = "{}"u8.ToArray();
