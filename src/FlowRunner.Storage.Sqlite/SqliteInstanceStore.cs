@@ -17,22 +17,22 @@ namespace FlowRunner.Storage.Sqlite;
 public sealed class SqliteInstanceStore : IInstanceStore
 {
     private const string Database = "SQLite";
+
+    // Native connections (the pool keeps them, and their settings, across opens) that OpenAsync has configured.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly string _connectionString;
     private readonly string _readOnlyConnectionString;
 
     // Writers of this process queue here, asynchronously and in order, instead of blocking pool threads in SQLite's busy
     // handler (which sleeps up to 100 ms between tries and lets a newcomer win); other processes still meet the timeout.
     private readonly SemaphoreSlim _writer = new(1, 1);
-
-    // Native connections (kept by the pool across opens) already configured by OpenAsync.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
-
-    // Write transactions since the last background checkpoint, and the one running (if any).
-    private int _writesSinceCheckpoint;
-    private Task _checkpoint = Task.CompletedTask;
     private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
+
+    // Write transactions since the last background checkpoint, and that checkpoint.
+    private int _writesSinceCheckpoint;
+    private Task _checkpoint = Task.CompletedTask;
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>, with the stores of activity packs.</summary>
     public SqliteInstanceStore(string path, TimeProvider time, IEnumerable<SqlitePackStore>? packs = null)
@@ -263,11 +263,9 @@ public sealed class SqliteInstanceStore : IInstanceStore
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (!Configured.TryGetValue(connection.Handle!, out _))
         {
-            // WAL with synchronous=NORMAL: a commit is durable against process crashes and ordered against power loss.
-            // A 64 MiB page cache and memory-mapped reads keep lookups flat as the number of stored instances grows.
-            // The pool keeps a native connection's settings, so each is configured once.
-            // Commits do not checkpoint the WAL: the store does it in the background (AfterWrite); a commit does only
-            // past 10,000 pages (40 MiB), should the background ones fall behind.
+            // WAL with synchronous=NORMAL: durable against process crashes, ordered against power loss. A 64 MiB cache
+            // and mapped reads for lookups; the WAL is checkpointed in the background (AfterWrite), by a commit only past
+            // 10,000 pages, should those fall behind.
             await connection.ExecuteAsync(
                 "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000;").ConfigureAwait(false);
             Configured.AddOrUpdate(connection.Handle!, Configured);
