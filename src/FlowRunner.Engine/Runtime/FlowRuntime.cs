@@ -131,8 +131,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             {
                 batch.Insert(state);
                 await ContinueAsync(batch, id, state, cancellationToken).ConfigureAwait(false);
-                var result = new RunResult(id, state.Status, state.Version, [.. batch.Path], [],
-                    state.Outputs.ToImmutableDictionary(StringComparer.Ordinal).SetItems(delivered), state.Incident);
+                RunResult result = ResultOf(state, flow, [.. batch.Path], delivered);
                 FlowTelemetry.EndRun(run, result.Status, result.Incident);
                 return result;
             }
@@ -163,6 +162,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         Activity? run = null;
         InstanceState? ended;
+        BoundFlow? flow;
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -170,7 +170,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
                 InstanceState state = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 run ??= FlowTelemetry.StartRun("answer", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
-                (bool accepted, ended) = await AnswerAsync(state, nodeId, input, expectedVersion, delivered, isLastAttempt: attempt >= MaxAttempts, cancellationToken).ConfigureAwait(false);
+                (bool accepted, ended, flow) = await AnswerAsync(state, nodeId, input, expectedVersion, delivered, isLastAttempt: attempt >= MaxAttempts, cancellationToken).ConfigureAwait(false);
                 if (accepted)
                 {
                     break;
@@ -179,8 +179,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
             // The run knows the instance it left; only the path before it is read back.
             RunResult result = ended is null ? await GetResultAsync(instanceId, delivered, cancellationToken).ConfigureAwait(false)
-                : ResultOf(ended, await flows.ResolveAsync(ended.FlowName, ended.FlowHash, cancellationToken).ConfigureAwait(false),
-                    EnteredNodes(await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false)), delivered);
+                : ResultOf(ended, flow, EnteredNodes(await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false)), delivered);
             FlowTelemetry.EndRun(run, result.Status, result.Incident);
             return result;
         }
@@ -192,8 +191,8 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     }
 
     // One attempt at an answer: not accepted when another caller changed the instance before it committed (read it
-    // again); else the instance as the run left it, when it knows.
-    private async Task<(bool Accepted, InstanceState? Ended)> AnswerAsync(InstanceState state, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion,
+    // again); else the instance as the run left it, when it knows, and its flow.
+    private async Task<(bool Accepted, InstanceState? Ended, BoundFlow? Flow)> AnswerAsync(InstanceState state, string nodeId, ImmutableDictionary<string, JsonElement> input, int? expectedVersion,
         Dictionary<string, JsonElement> delivered, bool isLastAttempt, CancellationToken cancellationToken)
     {
         string instanceId = state.Id;
@@ -223,11 +222,11 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         }
         catch (ConcurrencyException) when (!isLastAttempt)
         {
-            return (false, null); // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
+            return (false, null, flow); // another caller changed the instance before the answer committed: read it again (the wait may be answered now)
         }
 
         FlowTelemetry.Waited(time.GetUtcNow() - waitingSince, state.FlowName, "answer");
-        return (true, ended);
+        return (true, ended, flow);
     }
 
     /// <summary>Runs steps until no branch is ready. Secret outputs of these steps have no caller and are dropped.</summary>
