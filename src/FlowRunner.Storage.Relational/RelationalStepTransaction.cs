@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -18,10 +17,14 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 {
     private static readonly (string Insert, string Update) SqliteSql = InstanceStatements("SQLite");
     private static readonly (string Insert, string Update) PostgresSql = InstanceStatements("PostgreSQL");
+    private static readonly RowTables SqliteTables = RowTables.For("SQLite");
+    private static readonly RowTables PostgresTables = RowTables.For("PostgreSQL");
 
     private readonly DbTransaction _transaction = transaction;
 
     private readonly (string Insert, string Update) _sql = database == "PostgreSQL" ? PostgresSql : SqliteSql;
+
+    private readonly RowTables _tables = database == "PostgreSQL" ? PostgresTables : SqliteTables;
 
     // Journal, branch and variable rows are written together, in one command, when the step saves or commits.
     private readonly List<JournalEntry> _journal = [];
@@ -130,13 +133,13 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
                 parameters.Add("instance", state.Id);
             }
 
-            AppendInsert(sql, parameters, "branches (instance_id, id, position, node_id, status, previous_outcome, wait, timed_out)", "b", StoredInstance.Branches(state),
-                b => [b.InstanceId, b.Id, b.Position, b.NodeId, b.Status, b.PreviousOutcome, b.Wait, b.TimedOut]);
-            AppendInsert(sql, parameters, "variables (instance_id, name, value)", "v", StoredInstance.Variables(state), v => [v.InstanceId, v.Name, v.Value]);
+            AppendInsert(sql, parameters, _tables.Branches, StoredInstance.Branches(state),
+                (w, b) => w.Text(b.InstanceId).Text(b.Id).Number(b.Position).Text(b.NodeId).Text(b.Status).Text(b.PreviousOutcome).Text(b.Wait).Number(b.TimedOut));
+            AppendInsert(sql, parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
         }
 
-        AppendInsert(sql, parameters, "journal (instance_id, node_id, lane, event, outcome, detail, at)", "j", _journal,
-            e => [e.InstanceId, e.NodeId, e.Lane, e.Event, e.Outcome, e.Detail, StoredTime.Format(e.At)]);
+        AppendInsert(sql, parameters, _tables.Journal, _journal,
+            (w, e) => w.Text(e.InstanceId).Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)));
         _journal.Clear();
         if (sql.Length > 0)
         {
@@ -144,28 +147,15 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         }
     }
 
-    // INSERT INTO table VALUES (@p0_0, ...), (@p1_0, ...); for the rows, if there are any.
-    private static void AppendInsert<T>(StringBuilder sql, DynamicParameters parameters, string table, string prefix, IEnumerable<T> rows, Func<T, object?[]> values)
+    // The rows go as one parameter, a JSON array of arrays: a parameter per value made binding quadratic (every
+    // parameter of a command is looked up by name in every statement; docs/performance.md).
+    private static void AppendInsert<T>(StringBuilder sql, DynamicParameters parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
     {
-        int row = 0;
-        foreach (T item in rows)
+        string? json = JsonRowWriter.Write(rows, write);
+        if (json is not null)
         {
-            sql.Append(row == 0 ? $"INSERT INTO {table} VALUES " : ", ").Append('(');
-            object?[] columns = values(item);
-            for (int column = 0; column < columns.Length; column++)
-            {
-                string name = string.Create(CultureInfo.InvariantCulture, $"{prefix}{row}_{column}");
-                sql.Append(column == 0 ? "@" : ", @").Append(name);
-                parameters.Add(name, columns[column]);
-            }
-
-            sql.Append(')');
-            row++;
-        }
-
-        if (row > 0)
-        {
-            sql.Append("; ");
+            sql.Append(insert.Sql).Append(' ');
+            parameters.Add(insert.Parameter, json);
         }
     }
 }

@@ -196,6 +196,28 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
+    public async Task Journal_text_reads_back_as_written_and_what_text_cannot_hold_as_U_FFFD()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        string[] details = ["quotes \" and \\ backslashes", "tab\tnew line\n", "naïve café ✓ 😀", "<script>&amp;'+", "{\"json\": [1, 2]}", string.Empty];
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            foreach (string detail in details)
+            {
+                await tx.AppendJournalAsync(Entry(state.Id, "complete", "n1", detail: detail), None);
+            }
+
+            // What a database's text cannot hold (PostgreSQL's no NUL, UTF-8 no lone surrogate) is stored as U+FFFD by both.
+            await tx.AppendJournalAsync(Entry(state.Id, "complete", "n1", detail: "lone \uD800 surrogate, nul \0 end"), None);
+            await tx.CommitAsync(None);
+        }
+
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(state.Id, None);
+        Assert.Equal([.. details, "lone \uFFFD surrogate, nul \uFFFD end"], journal.Select(e => e.Detail));
+    }
+
+    [Fact]
     public async Task Timers_are_due_once_their_time_comes_and_gone_once_cleared()
     {
         IInstanceStore store = await CreateStoreAsync();

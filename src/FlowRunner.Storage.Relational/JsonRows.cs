@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace FlowRunner.Storage.Relational;
+
+/// <summary>An INSERT of rows handed over as one JSON parameter, and the name of that parameter.</summary>
+internal sealed record RowInsert(string Sql, string Parameter)
+{
+    /// <summary>
+    /// <c>INSERT INTO table (columns) SELECT ... FROM</c> the JSON array in <paramref name="parameter"/>, one row per
+    /// element, in the array's order. A column written <c>name:bigint</c> is an integer; the others are text.
+    /// </summary>
+    public static RowInsert For(string database, string table, string parameter, params string[] columns)
+    {
+        string names = string.Join(", ", columns.Select(c => c.Split(':')[0]));
+        string values = database == "PostgreSQL"
+            ? string.Join(", ", columns.Select((c, i) => c.EndsWith(":bigint", StringComparison.Ordinal) ? $"(r ->> {i})::bigint" : $"r ->> {i}"))
+            : string.Join(", ", columns.Select((_, i) => $"value ->> {i}"));
+        string from = database == "PostgreSQL"
+            ? $"json_array_elements(@{parameter}::json) WITH ORDINALITY AS t(r, n) ORDER BY n"
+            : $"json_each(@{parameter}) ORDER BY key";
+        return new RowInsert($"INSERT INTO {table} ({names}) SELECT {values} FROM {from};", parameter);
+    }
+}
+
+/// <summary>The inserts of a step's branches, variables and journal in one database's SQL.</summary>
+internal sealed record RowTables(RowInsert Branches, RowInsert Variables, RowInsert Journal)
+{
+    public static RowTables For(string database) => new(
+        RowInsert.For(database, "branches", "branches", "instance_id", "id", "position:bigint", "node_id", "status", "previous_outcome", "wait", "timed_out:bigint"),
+        RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"),
+        RowInsert.For(database, "journal", "journal", "instance_id", "node_id", "lane", "event", "outcome", "detail", "at"));
+}
+
+/// <summary>Writes rows as a JSON array of arrays of strings, numbers and nulls.</summary>
+internal sealed class JsonRowWriter
+{
+    // Escapes only what JSON requires: the text goes to a database, never into HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Utf8JsonWriter _writer;
+
+    private JsonRowWriter(Utf8JsonWriter writer) => _writer = writer;
+
+    /// <summary>The rows as JSON, or null when there are none.</summary>
+    public static string? Write<T>(IEnumerable<T> rows, Action<JsonRowWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var json = new Utf8JsonWriter(buffer, Options);
+        var row = new JsonRowWriter(json);
+        json.WriteStartArray();
+        int count = 0;
+        foreach (T item in rows)
+        {
+            json.WriteStartArray();
+            write(row, item);
+            json.WriteEndArray();
+            count++;
+        }
+
+        json.WriteEndArray();
+        json.Flush();
+        return count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// A text value or null. A lone surrogate becomes U+FFFD (as UTF-8 stores it), and so does a NUL character, which
+    /// PostgreSQL's text cannot hold: both stores keep the same text.
+    /// </summary>
+    public JsonRowWriter Text(string? value)
+    {
+        if (value is null)
+        {
+            _writer.WriteNullValue();
+        }
+        else
+        {
+            _writer.WriteStringValue(value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && !value.Contains('\0', StringComparison.Ordinal)
+                ? value
+                : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)).Replace('\0', '\uFFFD'));
+        }
+
+        return this;
+    }
+
+    /// <summary>An integer value.</summary>
+    public JsonRowWriter Number(long value)
+    {
+        _writer.WriteNumberValue(value);
+        return this;
+    }
+}
