@@ -43,6 +43,12 @@ internal static class InputValidation
             {
                 throw new InvalidInputException($"'{nodeId}' expects field '{name}' to be {Article(field.Type)}");
             }
+
+            // No database's text can hold U+0000 (PostgreSQL refuses it), and no form sends it.
+            if (value.ValueKind == JsonValueKind.String && value.GetString()!.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new InvalidInputException($"'{nodeId}' expects field '{name}' to be {Article(field.Type)} without NUL characters (U+0000)");
+            }
         }
 
         string[] unknown = [.. input.Keys.Where(k => !wait.Fields.ContainsKey(k) && k != "outcome").Order(StringComparer.Ordinal)];
@@ -63,7 +69,7 @@ internal static class InputValidation
     private static bool IsEmail(string text)
     {
         int at = text.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at < text.Length - 1 && text.IndexOf('@', at + 1) < 0 && text.Length <= 254 && !text.Any(char.IsWhiteSpace);
+        return at > 0 && at < text.Length - 1 && text.IndexOf('@', at + 1) < 0 && text.Length <= 254 && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
     }
 
     private static string Article(string type) => type switch

@@ -117,7 +117,7 @@ internal sealed class CheckBodyActivity(GatewayServices services) : GatewayActiv
     }
 
     private static bool IsAddress(string email) =>
-        email.Length is >= 3 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
+        email.Length is >= 3 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static bool IsToken(string value) => value.Length is >= 22 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
