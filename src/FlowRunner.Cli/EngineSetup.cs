@@ -4,26 +4,45 @@ using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Hosting;
-using FlowRunner.Storage.Sqlite;
+using FlowRunner.Hosting.Identity;
+using FlowRunner.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Cli;
 
-/// <summary>The registry, store, catalog and runtime the engine commands share.</summary>
+/// <summary>
+/// The registry, store, catalog and runtime the engine commands share, composed as <c>serve</c> composes them
+/// (<see cref="FlowRunnerBuilder"/>): the identity activities, the gateway's tables, and <c>--activities</c> assemblies.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "One per command: the services live as long as the CLI process.")]
 internal sealed class EngineSetup
 {
     public const string DefaultDatabase = "flowrunner.db";
 
-    private EngineSetup(string database, TimeProvider time)
+    private readonly ServiceProvider _services;
+
+    private EngineSetup(ServiceProvider services)
     {
-        Time = time;
-        Store = DatabaseAddress.IsPostgres(database)
-            ? new Storage.Postgres.PostgresInstanceStore(DatabaseAddress.PostgresConnectionString(database), time, [IdentityActivities.PostgresStore, Gateway.GatewayHostingExtensions.PostgresStore])
-            : new SqliteInstanceStore(database, time, [IdentityActivities.SqliteStore, Gateway.GatewayHostingExtensions.SqliteStore]);
-        Identity = new IdentityServices(IdentityConfiguration.ForDatabase(database));
-        Registry = new ActivityRegistry().AddIdentity(Identity);
-        Catalog = new FlowCatalog(Registry, Store);
-        Runtime = new FlowRuntime(Store, Catalog, time);
+        _services = services;
+        Time = services.GetRequiredService<TimeProvider>();
+        Store = services.GetRequiredService<IInstanceStore>();
+        Identity = services.GetRequiredService<IdentityServices>();
+        Registry = services.GetRequiredService<ActivityRegistry>();
+        Catalog = services.GetRequiredService<FlowCatalog>();
+        Runtime = services.GetRequiredService<FlowRuntime>();
+    }
+
+    /// <exception cref="ConfigurationProblemException">An activity assembly cannot be loaded or adds nothing.</exception>
+    private static EngineSetup Compose(string database, IReadOnlyList<string> activities)
+    {
+        var services = new ServiceCollection();
+        FlowRunnerBuilder builder = services.AddFlowRunner()
+            .UseDatabase(database)
+            .AddIdentityActivities(IdentityConfiguration.ForDatabase(database))
+            .AddSqliteStore(Gateway.GatewayHostingExtensions.SqliteStore)
+            .AddPostgresStore(Gateway.GatewayHostingExtensions.PostgresStore);
+        AddActivityAssemblies(builder, activities);
+        return new EngineSetup(services.BuildServiceProvider());
     }
 
     /// <summary>A registry of every activity the CLI knows, with throwaway keys: for binding and validating flows.</summary>
@@ -99,7 +118,7 @@ internal sealed class EngineSetup
     /// (listing, showing, drawing) pass <paramref name="recover"/> false and change nothing, so looking at a
     /// database that a running <c>serve</c> owns never runs its instances in a second process.
     /// </summary>
-    public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken, bool recover = true)
+    public static async Task<EngineSetup?> OpenExistingAsync(CliConsole console, string database, CancellationToken cancellationToken, bool recover = true, IReadOnlyList<string>? activities = null)
     {
         if (!DatabaseAddress.IsPostgres(database) && !File.Exists(database))
         {
@@ -107,13 +126,17 @@ internal sealed class EngineSetup
             return null;
         }
 
-        return await OpenAsync(database, cancellationToken, recover).ConfigureAwait(false);
+        return await OpenAsync(database, cancellationToken, recover, activities).ConfigureAwait(false);
     }
 
-    /// <summary>Opens the database (migrating it) and, unless told not to, recovers interrupted instances and due timers.</summary>
-    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true)
+    /// <summary>
+    /// Opens the database (migrating it) and, unless told not to, recovers interrupted instances and due timers, with
+    /// the handlers of the <paramref name="activities"/> assemblies (<c>--activities</c>) besides the identity pack's.
+    /// </summary>
+    /// <exception cref="ConfigurationProblemException">An activity assembly cannot be loaded or adds nothing.</exception>
+    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true, IReadOnlyList<string>? activities = null)
     {
-        var setup = new EngineSetup(database, TimeProvider.System);
+        EngineSetup setup = Compose(database, activities ?? []);
         await setup.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (recover)
         {

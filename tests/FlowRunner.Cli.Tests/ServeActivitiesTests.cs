@@ -1,7 +1,10 @@
+using System.Text.Json;
+using Dapper;
 using FlowRunner.Cli.Commands;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Cli.Tests;
@@ -53,6 +56,39 @@ public sealed class ServeActivitiesTests
         Assert.Equal(1, unbound);
         Assert.Contains("FZ2001", output, StringComparison.Ordinal);
         Assert.True(bound == 0, error);
+        Assert.Equal(2, refused);
+        Assert.Contains("--activities: the activity assembly", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_and_resume_bind_nodes_to_an_activity_assembly_and_its_writes_land_in_the_database()
+    {
+        using var flows = new TempFlows();
+        //  (n1) -> [n2 Approve: manual] -> [n3 Effect] -> (n4)
+        string flow = flows.Write("work.flow", "Work { # Work\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: rectangle label:\"Effect\"\n"
+            + "  n4: circle label:\"End\"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left)\n}\n");
+        string db = Path.Combine(flows.Root, "f.db");
+        string worker = WorkerAssembly();
+
+        var (started, output, error) = CliRunner.Run("run", flow, "--format", "json", "--db", db, "--activities", worker);
+        Assert.True(started == 0, error);
+        using JsonDocument run = JsonDocument.Parse(output);
+        string id = run.RootElement.GetProperty("instanceId").GetString()!;
+        Assert.Equal("n2", run.RootElement.GetProperty("waitingAt")[0].GetProperty("node").GetString());
+
+        var (resumed, text, resumeError) = CliRunner.Run("resume", id, "--node", "n2", "--db", db, "--activities", worker);
+        Assert.True(resumed == 0, resumeError);
+        Assert.Contains("completed", text, StringComparison.Ordinal);
+        using var connection = new SqliteConnection("Data Source=" + db);
+        connection.Open();
+        Assert.Equal(["n3"], connection.Query<string>("SELECT node_id FROM effects WHERE instance_id = @id;", new { id }));
+
+        // Without the assembly, "Effect" binds to nothing: the node is a manual task and the run waits there.
+        var (_, unbound, _) = CliRunner.Run("run", flow, "--answers", flows.Write("answers.json", "{\"answers\": {\"n2\": [{}]}}"), "--format", "json", "--db", db);
+        using JsonDocument waiting = JsonDocument.Parse(unbound);
+        Assert.Equal("n3", waiting.RootElement.GetProperty("waitingAt")[0].GetProperty("node").GetString());
+
+        var (refused, _, refusal) = CliRunner.Run("run", flow, "--db", db, "--activities", Path.Combine(flows.Root, "missing.dll"));
         Assert.Equal(2, refused);
         Assert.Contains("--activities: the activity assembly", refusal, StringComparison.Ordinal);
     }

@@ -11,6 +11,9 @@ internal static class EngineOptions
         DefaultValueFactory = _ => EngineSetup.DefaultDatabase,
     };
 
+    /// <summary><c>--activities my.dll</c>, repeatable: handlers (and what an IFlowRunnerExtension adds) from assemblies of one's own.</summary>
+    public static Option<string[]> Activities(string description) => new("--activities") { Description = description + " Repeat for more." };
+
     public static Option<string> Format() => Validated(new Option<string>("--format", "-f")
     {
         Description = "Output format: text or json.",

@@ -8,7 +8,7 @@ using FlowRunner.Engine.State;
 
 namespace FlowRunner.Cli.Commands;
 
-/// <summary><c>flowrunner resume &lt;instanceId&gt; --node nX [--input json] [--format text|json] [--db path]</c>.</summary>
+/// <summary><c>flowrunner resume &lt;instanceId&gt; --node nX [--input json] [--format text|json] [--db path] [--activities my.dll]</c>.</summary>
 internal static class ResumeCommand
 {
     public static Command Create(CliConsole console)
@@ -18,13 +18,14 @@ internal static class ResumeCommand
         var input = new Option<string>("--input") { Description = "The answer as a JSON object, e.g. {\"outcome\": \"Yes\"}.", DefaultValueFactory = _ => "{}" };
         Option<string> format = EngineOptions.Format();
         Option<string> database = EngineOptions.Database();
-        var command = new Command("resume", "Answer one wait of an instance and run on.") { instance, node, input, format, database };
+        Option<string[]> activities = EngineOptions.Activities("Bind nodes to the activity handlers of this .NET assembly too, as run --activities did.");
+        var command = new Command("resume", "Answer one wait of an instance and run on.") { instance, node, input, format, database, activities };
         command.SetAction((result, cancellationToken) => RunAsync(console, result.GetValue(instance)!, result.GetValue(node)!, result.GetValue(input)!,
-            result.GetValue(format)!, result.GetValue(database)!, cancellationToken));
+            result.GetValue(format)!, result.GetValue(database)!, result.GetValue(activities) ?? [], cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string instanceId, string node, string inputJson, string format, string database, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string instanceId, string node, string inputJson, string format, string database, string[] activities, CancellationToken cancellationToken)
     {
         ImmutableDictionary<string, JsonElement> input;
         try
@@ -43,7 +44,7 @@ internal static class ResumeCommand
             return ExitCodes.UsageOrIo;
         }
 
-        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken).ConfigureAwait(false) is not { } engine)
+        if (await EngineSetup.OpenExistingAsync(console, database, cancellationToken, activities: activities).ConfigureAwait(false) is not { } engine)
         {
             return ExitCodes.UsageOrIo;
         }

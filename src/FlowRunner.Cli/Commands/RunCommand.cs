@@ -13,7 +13,7 @@ using FlowRunner.Language.Text;
 namespace FlowRunner.Cli.Commands;
 
 /// <summary>
-/// <c>flowrunner run &lt;file&gt; [--answers file.json] [--format text|json] [--db path]</c>: starts an instance and runs it.
+/// <c>flowrunner run &lt;file&gt; [--answers file.json] [--format text|json] [--db path] [--activities my.dll]</c>: starts an instance and runs it.
 /// At each wait it prompts on a terminal, or takes the next answer for that node from the answers file; with no
 /// answer left it stops and the instance stays waiting in the database.
 /// </summary>
@@ -25,13 +25,14 @@ internal static class RunCommand
         var answers = new Option<string?>("--answers") { Description = "JSON answers: {\"answers\": {\"n5\": [{\"outcome\": \"No\"}], \"n2\": [{}]}}." };
         Option<string> format = EngineOptions.Format();
         Option<string> database = EngineOptions.Database();
-        var command = new Command("run", "Start an instance of a flow and run it until it ends or waits.") { file, answers, format, database };
+        Option<string[]> activities = EngineOptions.Activities("Bind nodes to the activity handlers of this .NET assembly too, as serve --activities does.");
+        var command = new Command("run", "Start an instance of a flow and run it until it ends or waits.") { file, answers, format, database, activities };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(console, result.GetValue(file)!, result.GetValue(answers), result.GetValue(format)!, result.GetValue(database)!, cancellationToken));
+            RunAsync(console, result.GetValue(file)!, result.GetValue(answers), result.GetValue(format)!, result.GetValue(database)!, result.GetValue(activities) ?? [], cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string file, string? answersPath, string format, string database, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string file, string? answersPath, string format, string database, string[] activities, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {
@@ -45,7 +46,7 @@ internal static class RunCommand
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, activities: activities).ConfigureAwait(false);
         string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         LoadedFlow loaded = engine.Catalog.Load(folder, file, LintConfiguration.FindFor(folder));
         if (loaded.Flow is not { } flow)

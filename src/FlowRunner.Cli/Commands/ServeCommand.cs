@@ -60,10 +60,7 @@ internal static class ServeCommand
                 result.AddError("--public-requests-per-minute must be at least 1");
             }
         });
-        var activities = new Option<string[]>("--activities")
-        {
-            Description = "Load activity handlers from this .NET assembly (and what its IFlowRunnerExtension types add); repeat for more.",
-        };
+        Option<string[]> activities = EngineOptions.Activities("Load activity handlers from this .NET assembly (and what its IFlowRunnerExtension types add).");
         var command = new Command("serve", "Serve every flow of a folder as an HTTP API (SQLite by default), and the API gateway over gRPC.")
         {
             folder, database, urls, grpcUrls, backend, certificate, publicUrl, forwarded, publicRate, activities,

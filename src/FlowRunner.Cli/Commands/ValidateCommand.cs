@@ -52,10 +52,7 @@ internal static class ValidateCommand
         {
             Description = "Treat unbound nodes (FZ2001) as errors: every activity must be bound to a handler.",
         };
-        var activities = new Option<string[]>("--activities")
-        {
-            Description = "Also bind to the activity handlers of this .NET assembly, as serve --activities does; repeat for more.",
-        };
+        Option<string[]> activities = EngineOptions.Activities("Also bind to the activity handlers of this .NET assembly, as serve --activities does.");
         var command = new Command("validate", "Check flow files and report every problem with its place and a fix.")
         {
             paths,
