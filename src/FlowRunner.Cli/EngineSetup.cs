@@ -1,11 +1,11 @@
 using FlowRunner.Activities.Identity;
+using FlowRunner.Cli.Commands;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Hosting;
 using FlowRunner.Hosting.Identity;
-using FlowRunner.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Cli;
