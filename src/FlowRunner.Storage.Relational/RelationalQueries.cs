@@ -31,22 +31,28 @@ internal static class RelationalQueries
     /// <summary>Claims running instances whose lease ran out (or this node's own, when asked), oldest first; returns their ids.</summary>
     public static async Task<IReadOnlyList<string>> ClaimRunnableAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, int limit, bool includeOwn)
     {
-        string now = NowMs(database);
-        // PostgreSQL: rows another node is claiming at this moment are skipped, not waited for. SQLite has one writer.
-        string skipLocked = database == "PostgreSQL" ? " FOR UPDATE SKIP LOCKED" : string.Empty;
-        string own = includeOwn ? " OR lease_owner = @owner" : string.Empty;
         var claimed = await connection.QueryAsync<(string Id, string CreatedAt)>(
             $"""
-            UPDATE instances SET version = version + 1, lease_owner = @owner, lease_expires_ms = {now} + @leaseMs
-            WHERE id IN (
-                SELECT id FROM instances
-                WHERE status = 'Running' AND (lease_owner IS NULL OR lease_expires_ms < {now}{own})
-                ORDER BY created_at LIMIT @limit{skipLocked})
+            UPDATE instances SET version = version + 1, lease_owner = @owner, lease_expires_ms = {NowMs(database)} + @leaseMs
+            WHERE id IN ({RunnableSql(database, includeOwn)})
             RETURNING id, created_at;
             """,
             new { owner = lease.Owner, leaseMs = (long)lease.Duration.TotalMilliseconds, limit }, transaction).ConfigureAwait(false);
         return [.. claimed.OrderBy(c => c.CreatedAt, StringComparer.Ordinal).Select(c => c.Id)]; // RETURNING keeps no order
     }
+
+    /// <summary>The running instances a node may claim, oldest first: read in the order of <c>ix_instances_running</c>.</summary>
+    internal static string RunnableSql(string database, bool includeOwn)
+    {
+        string now = NowMs(database);
+        // PostgreSQL: rows another node is claiming at this moment are skipped, not waited for. SQLite has one writer.
+        string skipLocked = database == "PostgreSQL" ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        string own = includeOwn ? " OR lease_owner = @owner" : string.Empty;
+        return $"SELECT id FROM instances WHERE status = 'Running' AND (lease_owner IS NULL OR lease_expires_ms < {now}{own}) ORDER BY created_at LIMIT @limit{skipLocked}";
+    }
+
+    /// <summary>Finished instances changed before <c>@before</c>, 500 at most: read through <c>ix_instances_finished</c>.</summary>
+    internal const string FinishedBeforeSql = "SELECT id FROM instances WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;";
 
     /// <summary>Claims one instance (running, or at a version) unless another node's lease on it is still good.</summary>
     public static async Task<bool> ClaimAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, string instanceId, int? atVersion)
@@ -173,7 +179,7 @@ internal static class RelationalQueries
     {
         string before = StoredTime.Format(finishedBefore);
         string[] ids = [.. await connection.QueryAsync<string>(
-            "SELECT id FROM instances WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;",
+            FinishedBeforeSql,
             new { before }, transaction).ConfigureAwait(false)];
         if (ids.Length > 0)
         {

@@ -1,6 +1,9 @@
+using Dapper;
 using FlowRunner.Engine.Persistence;
+using FlowRunner.Storage.Relational;
 using FlowRunner.Testing;
 using FlowRunner.Testing.Contracts;
+using Microsoft.Data.Sqlite;
 
 namespace FlowRunner.Storage.Sqlite.Tests;
 
@@ -44,6 +47,32 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
         // Without the background checkpoints the WAL would hold every write: over 3,000 pages (12 MiB).
         Assert.True(largest < 2 * 1024 * 1024, $"the WAL grew to {largest / 1024} KiB");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Claiming_and_pruning_read_the_status_indexes_that_hold_only_running_and_finished_instances(bool includeOwn)
+    {
+        string path = _folder.File("plans.db");
+        var store = new SqliteInstanceStore(path, Time);
+        await store.MigrateAsync(CancellationToken.None);
+        await using var connection = new SqliteConnection("Data Source=" + path);
+        await connection.OpenAsync();
+
+        string claim = await PlanAsync(connection, RelationalQueries.RunnableSql("SQLite", includeOwn));
+        string prune = await PlanAsync(connection, RelationalQueries.FinishedBeforeSql);
+        // A waiting instance is in no status index: answering it moves no index entry.
+        string[] indexed = [.. await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instances' AND sql LIKE '%status%' ORDER BY name;")];
+
+        Assert.Contains("USING INDEX ix_instances_running", claim, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", claim, StringComparison.Ordinal); // read in created_at order, not sorted
+        Assert.Contains("USING INDEX ix_instances_finished", prune, StringComparison.Ordinal);
+        Assert.Equal(["ix_instances_finished", "ix_instances_running"], indexed);
+    }
+
+    // The "detail" column of each row of SQLite's query plan.
+    private static async Task<string> PlanAsync(SqliteConnection connection, string sql) =>
+        string.Join(" / ", (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>("EXPLAIN QUERY PLAN " + sql)).Select(r => r.Detail));
 
     protected override async Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second)
     {
