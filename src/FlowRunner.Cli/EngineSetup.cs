@@ -19,6 +19,7 @@ internal sealed class EngineSetup
 {
     public const string DefaultDatabase = "flowrunner.db";
 
+    // Owns the store and the other singletons below for the command's lifetime.
     private readonly ServiceProvider _services;
 
     private EngineSetup(ServiceProvider services)
