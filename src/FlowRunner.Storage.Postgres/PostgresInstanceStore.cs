@@ -1,9 +1,7 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
-using FlowRunner.Engine.State;
 using FlowRunner.Storage.Relational;
 using Npgsql;
 
@@ -14,15 +12,12 @@ namespace FlowRunner.Storage.Postgres;
 /// READ COMMITTED transactions guarded by the instance's version (of two racing steps the second finds the version
 /// moved and is discarded), and pack stores in the same transactions. The same contract suite as SQLite's checks it.
 /// </summary>
-public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
+public sealed class PostgresInstanceStore : RelationalInstanceStore, IAsyncDisposable
 {
-    private const string Database = "PostgreSQL";
-
     // One number for every node's migrations: the first node to start migrates while the others wait for it.
     private const long MigrationLock = 0x466C6F7752756E;
     private readonly NpgsqlDataSource _data;
     private readonly NpgsqlDataSource _readOnly;
-    private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, PostgresPackStore> _packs;
 
     // Released by the listener for each notification; a wait takes one (or times out).
@@ -33,8 +28,8 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
 
     /// <summary>Connects with <paramref name="connectionString"/> (<c>Host=...;Database=...</c>), with the stores of activity packs.</summary>
     public PostgresInstanceStore(string connectionString, TimeProvider time, IEnumerable<PostgresPackStore>? packs = null)
+        : base("PostgreSQL", time)
     {
-        _time = time;
         _packs = (packs ?? []).ToDictionary(p => p.StoreType);
         // Nothing here leaves session state behind (locks are per transaction), so a pooled connection goes back without
         // a DISCARD ALL: one round trip less each time a step, read or claim opens one.
@@ -44,7 +39,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +56,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
             await connection.ExecuteAsync(script.Sql, transaction: transaction).ConfigureAwait(false);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (@Source, @Version, @Name, @at);",
-                new { script.Source, script.Version, script.Name, at = StoredTime.Format(_time.GetUtcNow()) },
+                new { script.Source, script.Version, script.Name, at = StoredTime.Format(Time.GetUtcNow()) },
                 transaction).ConfigureAwait(false);
         }
 
@@ -69,57 +64,28 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await RelationalQueries.SaveFlowVersionAsync(connection, name, hash, sourcePath, source, _time.GetUtcNow()).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<StoredFlowVersion?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.LoadFlowVersionAsync(connection, hash).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
+    public override async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease);
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, Time, Lease);
     }
 
     /// <inheritdoc/>
-    public IUnitOfWork OpenReadOnly()
+    public override IUnitOfWork OpenReadOnly()
     {
         NpgsqlConnection connection = _readOnly.CreateConnection();
         return new RelationalUnitOfWork(connection, null, Stores(connection, null), Database);
     }
 
     /// <inheritdoc/>
-    public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
+    public override async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database);
     }
 
     /// <inheritdoc/>
-    public NodeLease Lease { get; init; } = NodeLease.ForThisProcess();
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ClaimRunnableAsync(int limit, bool includeOwn, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.ClaimRunnableAsync(connection, transaction, Database, Lease, limit, includeOwn), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync((connection, transaction) => RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    public override async Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken)
     {
         lock (_listenGate)
         {
@@ -153,81 +119,16 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync((connection, transaction) => RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.NextTimerDueAsync(connection).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindDueTimersAsync(connection, now).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<InstanceState?> GetAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.GetAsync(connection, instanceId).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? flowName, int limit, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.ListAsync(connection, flowName, limit).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.GetJournalAsync(connection, instanceId).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindWaitingInstanceAsync(connection, flowName, nodeId, variable, value).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
-        RelationalQueries.PruneAsync(InWriteAsync, finishedBefore, _time.GetUtcNow(), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
-
-    // One short transaction of its own around a statement or two.
-    private async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    protected override async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (NpgsqlConnection connection, NpgsqlTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database);
         T result = await work(connection, transaction).ConfigureAwait(false);
         await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
-    }
-
-    /// <inheritdoc/>
-    public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await RelationalQueries.MarkOutboxSentAsync(connection, null, ids, sentAt).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.ReadOutboxAsync(connection, afterId, limit).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -255,7 +156,7 @@ public sealed class PostgresInstanceStore : IInstanceStore, IAsyncDisposable
     private Func<Type, object?> Stores(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         PostgresUnit? unit = null;
-        return type => _packs.TryGetValue(type, out PostgresPackStore? pack) ? pack.Create(unit ??= new PostgresUnit(connection, transaction, _time)) : null;
+        return type => _packs.TryGetValue(type, out PostgresPackStore? pack) ? pack.Create(unit ??= new PostgresUnit(connection, transaction, Time)) : null;
     }
 
     private async Task<(NpgsqlConnection, NpgsqlTransaction)> BeginAsync(CancellationToken cancellationToken)

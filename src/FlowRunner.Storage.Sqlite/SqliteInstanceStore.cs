@@ -1,9 +1,7 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Persistence;
-using FlowRunner.Engine.State;
 using FlowRunner.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
@@ -14,10 +12,8 @@ namespace FlowRunner.Storage.Sqlite;
 /// writers (threads or processes) queue instead of interleaving.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The writer semaphore never allocates a wait handle: nothing to dispose.")]
-public sealed class SqliteInstanceStore : IInstanceStore
+public sealed class SqliteInstanceStore : RelationalInstanceStore
 {
-    private const string Database = "SQLite";
-
     // Native connections (the pool keeps them, and their settings, across opens) that OpenAsync has configured.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly string _connectionString;
@@ -27,7 +23,6 @@ public sealed class SqliteInstanceStore : IInstanceStore
     // handler (which sleeps up to 100 ms between tries and lets a newcomer win); other processes still meet the timeout.
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
-    private readonly TimeProvider _time;
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
 
     // Write transactions since the last background checkpoint, and that checkpoint.
@@ -36,9 +31,9 @@ public sealed class SqliteInstanceStore : IInstanceStore
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>, with the stores of activity packs.</summary>
     public SqliteInstanceStore(string path, TimeProvider time, IEnumerable<SqlitePackStore>? packs = null)
+        : base("SQLite", time)
     {
         Path = System.IO.Path.GetFullPath(path);
-        _time = time;
         _packs = (packs ?? []).ToDictionary(p => p.StoreType);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -55,7 +50,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
     public string Path { get; }
 
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         CreateOwnerOnly(Path);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +67,7 @@ public sealed class SqliteInstanceStore : IInstanceStore
             await connection.ExecuteAsync(script.Sql, transaction: transaction).ConfigureAwait(false);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (@Source, @Version, @Name, @at);",
-                new { script.Source, script.Version, script.Name, at = StoredTime.Format(_time.GetUtcNow()) },
+                new { script.Source, script.Version, script.Name, at = StoredTime.Format(Time.GetUtcNow()) },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -104,65 +99,29 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public async Task SaveFlowVersionAsync(string name, string hash, string sourcePath, string source, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await RelationalQueries.SaveFlowVersionAsync(connection, name, hash, sourcePath, source, _time.GetUtcNow()).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<StoredFlowVersion?> LoadFlowVersionAsync(string hash, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.LoadFlowVersionAsync(connection, hash).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
+    public override async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, _time, Lease) { Released = AfterWrite, TimerCommitted = WakeForWork };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, Time, Lease) { Released = AfterWrite, TimerCommitted = WakeForWork };
     }
 
     /// <inheritdoc/>
-    public IUnitOfWork OpenReadOnly()
+    public override IUnitOfWork OpenReadOnly()
     {
         var connection = new SqliteConnection(_readOnlyConnectionString);
         return new RelationalUnitOfWork(connection, null, Stores(connection, null), Database);
     }
 
     /// <inheritdoc/>
-    public async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
+    public override async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
     }
 
     /// <inheritdoc/>
-    public NodeLease Lease { get; init; } = NodeLease.ForThisProcess();
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> ClaimRunnableAsync(int limit, bool includeOwn, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.ClaimRunnableAsync(connection, transaction, Database, Lease, limit, includeOwn), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> ClaimAsync(string instanceId, int? atVersion, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.ClaimAsync(connection, transaction, Database, Lease, instanceId, atVersion), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task ReleaseLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync((connection, transaction) => RelationalQueries.ReleaseLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
-
-    /// <inheritdoc/>
     /// <remarks>One machine: woken by this process's steps that set a timer.</remarks>
-    public Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken) => _work.WaitAsync(atMost, cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.NextTimerDueAsync(connection).ConfigureAwait(false);
-    }
+    public override Task WaitForWorkAsync(TimeSpan atMost, CancellationToken cancellationToken) => _work.WaitAsync(atMost, cancellationToken);
 
     private void WakeForWork()
     {
@@ -177,54 +136,10 @@ public sealed class SqliteInstanceStore : IInstanceStore
     }
 
     /// <inheritdoc/>
-    public Task RenewLeasesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) => instanceIds.Count == 0 ? Task.CompletedTask
-        : InWriteAsync((connection, transaction) => RelationalQueries.RenewLeasesAsync(connection, transaction, Database, Lease, instanceIds), cancellationToken);
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindDueTimersAsync(connection, now).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<InstanceState?> GetAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.GetAsync(connection, instanceId).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? flowName, int limit, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.ListAsync(connection, flowName, limit).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.GetJournalAsync(connection, instanceId).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<string?> FindWaitingInstanceAsync(string flowName, string nodeId, string variable, JsonElement value, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.FindWaitingInstanceAsync(connection, flowName, nodeId, variable, value).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public Task<int> PruneAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
-        RelationalQueries.PruneAsync(InWriteAsync, finishedBefore, _time.GetUtcNow(), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<TimeSpan?> TakeTokenAsync(string key, double capacity, double perSecond, CancellationToken cancellationToken) =>
-        InWriteAsync((connection, transaction) => RelationalQueries.TakeTokenAsync(connection, transaction, key, capacity, perSecond, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
-
-    // One short write transaction of its own around a statement or two.
-    private async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    protected override async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
@@ -233,27 +148,11 @@ public sealed class SqliteInstanceStore : IInstanceStore
         return result;
     }
 
-    /// <inheritdoc/>
-    public async Task MarkOutboxSentAsync(IReadOnlyCollection<long> ids, DateTimeOffset sentAt, CancellationToken cancellationToken)
-    {
-        (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using var work = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
-        await RelationalQueries.MarkOutboxSentAsync(connection, transaction, ids, sentAt).ConfigureAwait(false);
-        await work.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(long afterId, int limit, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await RelationalQueries.ReadOutboxAsync(connection, afterId, limit).ConfigureAwait(false);
-    }
-
     // The registered pack stores, created on the unit's connection and transaction when first asked for.
     private Func<Type, object?> Stores(SqliteConnection connection, SqliteTransaction? transaction)
     {
         SqliteUnit? unit = null;
-        return type => _packs.TryGetValue(type, out SqlitePackStore? pack) ? pack.Create(unit ??= new SqliteUnit(connection, transaction, _time)) : null;
+        return type => _packs.TryGetValue(type, out SqlitePackStore? pack) ? pack.Create(unit ??= new SqliteUnit(connection, transaction, Time)) : null;
     }
 
     /// <summary>Opens a connection with foreign keys on.</summary>
