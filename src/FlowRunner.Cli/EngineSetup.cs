@@ -14,17 +14,12 @@ namespace FlowRunner.Cli;
 /// The registry, store, catalog and runtime the engine commands share, composed as <c>serve</c> composes them
 /// (<see cref="FlowRunnerBuilder"/>): the identity activities, the gateway's tables, and <c>--activities</c> assemblies.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "One per command: the services live as long as the CLI process.")]
 internal sealed class EngineSetup
 {
     public const string DefaultDatabase = "flowrunner.db";
 
-    // Owns the store and the other singletons below for the command's lifetime.
-    private readonly ServiceProvider _services;
-
     private EngineSetup(ServiceProvider services)
     {
-        _services = services;
         Time = services.GetRequiredService<TimeProvider>();
         Store = services.GetRequiredService<IInstanceStore>();
         Identity = services.GetRequiredService<IdentityServices>();

@@ -32,12 +32,13 @@ internal static class InputValidation
                 continue;
             }
 
+            string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
             bool fits = field.Type switch
             {
                 "number" => value.ValueKind == JsonValueKind.Number,
                 "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-                "email" => value.ValueKind == JsonValueKind.String && IsEmail(value.GetString()!),
-                _ => value.ValueKind == JsonValueKind.String,
+                "email" => text is not null && IsEmail(text),
+                _ => text is not null,
             };
             if (!fits)
             {
@@ -45,7 +46,7 @@ internal static class InputValidation
             }
 
             // No database's text can hold U+0000 (PostgreSQL refuses it), and no form sends it.
-            if (value.ValueKind == JsonValueKind.String && value.GetString()!.Contains('\0', StringComparison.Ordinal))
+            if (text is not null && text.Contains('\0', StringComparison.Ordinal))
             {
                 throw new InvalidInputException($"'{nodeId}' expects field '{name}' to be {Article(field.Type)} without NUL characters (U+0000)");
             }
