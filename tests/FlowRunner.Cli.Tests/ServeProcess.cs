@@ -26,6 +26,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The serve process's id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The gateway's gRPC endpoint.</summary>
     public Uri GrpcAddress { get; }
 
