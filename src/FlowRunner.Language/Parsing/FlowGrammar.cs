@@ -16,74 +16,20 @@ internal static class FlowGrammar
 {
     private static readonly Parser<SyntaxToken> StatementStart = Word("node, edge, lane or loop");
     private static readonly Parser<SyntaxToken> NodeId = Word("node id");
-    private static readonly Parser<SyntaxToken> NodeOrHandle = Word("node id or 'handle'");
-    private static readonly Parser<SyntaxToken> HandleKeyword = Word("'handle'");
     private static readonly Parser<SyntaxToken> Shape = Word("shape");
-    private static readonly Parser<SyntaxToken> AttributeKey = Word("attribute");
 
-    /// <summary><c>key:"value"</c> or <c>key="value"</c>.</summary>
-    public static readonly Parser<AttributeSyntax> Attribute =
-        from key in AttributeKey
-        from separator in Separator
-        from value in QuotedString
-        select new AttributeSyntax(key, separator, value) { Span = TextSpan.FromBounds(key.Span.Start, value.Span.End) };
-
-    /// <summary><c>handle(direction)</c>.</summary>
-    private static readonly Parser<HandleSyntax> HandleCall =
-        from keyword in HandleKeyword
-        from arguments in ParenthesizedDirection
-        select arguments.With(keyword);
-
-    /// <summary><c>.handle(direction)</c>.</summary>
-    private static readonly Parser<HandleSyntax> HandleSuffix = Dot.Then(_ => HandleCall);
-
-    private static readonly Parser<SecondWordTail> WithArguments = ParenthesizedDirection.Select(arguments => new SecondWordTail(arguments, null));
-
-    private static readonly Parser<SecondWordTail> WithHandle = HandleSuffix.Select(handle => new SecondWordTail(null, handle));
-
-    private static readonly Parser<SecondWordTail> NoTail = Parse.Return(new SecondWordTail(null, null));
-
-    /// <summary>
-    /// After a second word: <c>(dir)</c> makes it the handle keyword (the word before it is checked later, so a misspelt
-    /// <c>handle</c> gets a hint), else a <c>.handle(dir)</c> may follow it.
-    /// </summary>
-    private static readonly Parser<SecondWordTail> AfterSecondWord = ByNextCharacter(next => next switch
-    {
-        '(' => WithArguments,
-        '.' => WithHandle,
-        _ => NoTail,
-    });
-
-    /// <summary>
-    /// <c>.second</c> after an endpoint's first word: <c>n1.handle(dir)</c>, or a node after a lane prefix with an
-    /// optional handle (<c>Lane.n1</c>, <c>Lane.n1.handle(dir)</c>).
-    /// </summary>
-    private static readonly Parser<EndpointTail> DottedTail = Dot.Then(_ => SecondWord);
-
-    private static readonly Parser<IOption<EndpointTail>> OptionalDottedTail = DottedTail.XOptional();
-
-    private static readonly Parser<EndpointTail> SecondWord =
-        from second in NodeOrHandle
-        from tail in AfterSecondWord
-        select new EndpointTail(second, tail);
-
-    private static readonly Parser<EndpointSyntax> TargetEndpoint =
-        from first in NodeId
-        from tail in OptionalDottedTail
-        select tail.IsDefined ? tail.Get().After(first) : new EndpointSyntax(null, first, null, first.Span);
-
-    private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => TargetEndpoint);
+    private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => Endpoint);
 
     /// <summary><c>[label="text"]</c> (or <c>[label:"text"]</c>).</summary>
     private static readonly Parser<AttributeSyntax> EdgeLabel =
         from open in OpenBracket
-        from attribute in Attribute
+        from attribute in FlowTokens.Attribute
         from close in CloseBracket
         select attribute with { Span = TextSpan.FromBounds(open.Start, close.End) };
 
     private static readonly Parser<SyntaxToken> ShapeAfterColon = Colon.Then(_ => Shape);
 
-    private static readonly Parser<IEnumerable<AttributeSyntax>> Attributes = Attribute.XMany();
+    private static readonly Parser<IEnumerable<AttributeSyntax>> Attributes = FlowTokens.Attribute.XMany();
 
     /// <summary><c>: shape key:"value" ...</c> after a node's id.</summary>
     private static readonly Parser<AfterFirstWord> AfterNodeId =
@@ -130,11 +76,11 @@ internal static class FlowGrammar
 
     /// <summary><c>[.node][.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c> after an edge's first word; a chain has more arrows.</summary>
     private static readonly Parser<AfterFirstWord> AfterEdgeStart =
-        from tail in OptionalDottedTail
+        from tail in OptionalEndpointTail
         from first in ArrowTarget
         from more in MoreTargets
         from label in OptionalLabel
-        select new EdgeRest(tail.GetOrDefault(), first, more, label);
+        select new EdgeRest(tail, first, more, label);
 
     // What may follow a statement's first word. After a word followed by none of ':', '{' or '->' each alternative
     // fails at the same place, so the error lists them all; the next character picks the one alternative whose first
@@ -232,25 +178,6 @@ internal static class FlowGrammar
         return new LaneLabelSyntax(label, TextSpan.FromBounds(hash.Start, text.Span.End), isOnOwnLine, closes);
     }
 
-    /// <summary>What follows a second word: its own arguments (it is the handle keyword), or the node's handle.</summary>
-    private sealed record SecondWordTail(HandleArguments? ArgumentsOfSecond, HandleSyntax? Handle);
-
-    /// <summary>What follows an endpoint's first word: its own handle, or a node (the first word was a lane) and its handle.</summary>
-    private sealed record EndpointTail(SyntaxToken Second, SecondWordTail Tail)
-    {
-        public EndpointSyntax After(SyntaxToken first)
-        {
-            if (Tail.ArgumentsOfSecond is { } arguments)
-            {
-                HandleSyntax handle = arguments.With(Second);
-                return new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End));
-            }
-
-            int end = Tail.Handle?.Span.End ?? Second.Span.End;
-            return new EndpointSyntax(first, Second, Tail.Handle, TextSpan.FromBounds(first.Span.Start, end));
-        }
-    }
-
     /// <summary>What follows a statement's first word; <see cref="Complete"/> builds the statement with that word.</summary>
     private abstract record AfterFirstWord
     {
@@ -285,7 +212,7 @@ internal static class FlowGrammar
     {
         public override StatementSyntax Complete(SyntaxToken first)
         {
-            EndpointSyntax source = SourceTail?.After(first) ?? new EndpointSyntax(null, first, null, first.Span);
+            EndpointSyntax source = EndpointTail.Complete(SourceTail, first);
             ImmutableArray<EndpointSyntax> path = MoreTargets.Any() ? [source, Target, .. MoreTargets] : [source, Target];
             return new EdgeSyntax(path, Label) { Span = TextSpan.FromBounds(source.Span.Start, Label?.Span.End ?? path[^1].Span.End) };
         }

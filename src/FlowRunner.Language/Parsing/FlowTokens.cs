@@ -20,6 +20,10 @@ internal static class FlowTokens
     private static readonly string[] CommentExpected = ["comment"];
     private static readonly string[] OpenParenExpected = ["'('"];
     private static readonly string[] CloseParenExpected = ["')'"];
+    private static readonly string[] AttributeExpected = ["attribute"];
+    private static readonly string[] NodeIdExpected = ["node id"];
+    private static readonly string[] NodeOrHandleExpected = ["node id or 'handle'"];
+    private static readonly string[] HandleExpected = ["'handle'"];
 
     public static readonly Parser<TextSpan> Arrow = Symbol("->");
 
@@ -52,77 +56,60 @@ internal static class FlowTokens
             : Result.Success((length == 1 ? CommentKind.Hash : CommentKind.Slash, new TextSpan(line.Position, length)), line.At(line.Position + length));
     };
 
-    /// <summary><c>:</c> or <c>=</c> between an attribute key and its value.</summary>
-    public static readonly Parser<char> Separator = input =>
+    /// <summary>
+    /// An attribute, <c>key:"value"</c> or <c>key="value"</c>, read as one token: a word, <c>:</c> or <c>=</c>, and a
+    /// string in double quotes, each of which may be followed by spaces.
+    /// </summary>
+    public static readonly Parser<AttributeSyntax> Attribute = input =>
     {
         var line = (LineInput)input;
-        return !line.AtEnd && line.Current is ':' or '='
-            ? Result.Success(line.Current, line.SkipSpacesFrom(line.Position + 1))
-            : Result.Failure<char>(line, Unexpected, SeparatorExpected);
+        Scanned<SyntaxToken> key = ScanWord(line, line.Position, AttributeExpected);
+        if (key.Failed)
+        {
+            return key.FailureAs<AttributeSyntax>(line);
+        }
+
+        int separator = key.Next;
+        if (separator >= line.End || line.Source[separator] is not (':' or '='))
+        {
+            return Result.Failure<AttributeSyntax>(line.At(separator), Unexpected, SeparatorExpected);
+        }
+
+        Scanned<StringLiteral> value = ScanString(line, line.SpacesEnd(separator + 1));
+        return value.Failed
+            ? value.FailureAs<AttributeSyntax>(line)
+            : Result.Success(
+                new AttributeSyntax(key.Value, line.Source[separator], value.Value) { Span = TextSpan.FromBounds(key.Value.Span.Start, value.Value.Span.End) },
+                line.At(value.Next));
     };
 
     /// <summary>
-    /// A double-quoted string; <c>\"</c> and <c>\\</c> are escapes (FZ3013 warns about them). A missing closing quote
-    /// is recorded, not failed, so it gets its own diagnostic (FZ0002).
+    /// What may follow an endpoint's first word, read as one token: nothing, <c>.handle(dir)</c> (the first word is the
+    /// node), or <c>.node</c> with an optional <c>.handle(dir)</c> (the first word is the lane). A word followed by
+    /// <c>(dir)</c> is taken as the handle keyword whatever it says, so the binder can hint at a misspelt
+    /// <c>handle</c>.
     /// </summary>
-    public static readonly Parser<StringLiteral> QuotedString = input =>
+    public static readonly Parser<EndpointTail?> OptionalEndpointTail = input =>
     {
         var line = (LineInput)input;
-        if (line.AtEnd || line.Current != '"')
-        {
-            return Result.Failure<StringLiteral>(line, Unexpected, StringExpected);
-        }
-
-        string source = line.Source;
-        int i = line.Position + 1;
-        StringBuilder? escaped = null;
-        int run = i;
-        while (i < line.End && source[i] != '"')
-        {
-            if (source[i] == '\\' && i + 1 < line.End && source[i + 1] is '"' or '\\')
-            {
-                (escaped ??= new StringBuilder()).Append(source, run, i - run).Append(source[i + 1]);
-                run = i += 2;
-            }
-            else
-            {
-                i++;
-            }
-        }
-
-        string value = escaped is null ? source[(line.Position + 1)..i] : escaped.Append(source, run, i - run).ToString();
-        bool terminated = i < line.End;
-        int end = terminated ? i + 1 : i;
-        return Result.Success(new StringLiteral(value, TextSpan.FromBounds(line.Position, end), terminated, escaped is not null), line.SkipSpacesFrom(end));
+        Scanned<EndpointTail?> tail = ScanEndpointTail(line, line.Position);
+        return tail.Failed ? tail.FailureAs<EndpointTail?>(line) : Result.Success(tail.Value, line.At(tail.Next));
     };
 
-    /// <summary>
-    /// <c>(direction)</c> after a handle's keyword: a word, or nothing, between parentheses, spaces allowed inside.
-    /// An empty direction is an empty token just after <c>(</c>, so the binder can say which direction is missing.
-    /// </summary>
-    public static readonly Parser<HandleArguments> ParenthesizedDirection = input =>
+    /// <summary>An endpoint, <c>[Lane.]node[.handle(dir)]</c>, read as one token.</summary>
+    public static readonly Parser<EndpointSyntax> Endpoint = input =>
     {
         var line = (LineInput)input;
-        if (line.AtEnd || line.Current != '(')
+        Scanned<SyntaxToken> first = ScanWord(line, line.Position, NodeIdExpected);
+        if (first.Failed)
         {
-            return Result.Failure<HandleArguments>(line, Unexpected, OpenParenExpected);
+            return first.FailureAs<EndpointSyntax>(line);
         }
 
-        LineInput inside = line.SkipSpacesFrom(line.Position + 1);
-        int end = inside.Position;
-        if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
-        {
-            while (end < line.End && IsIdentifierPart(line.Source[end]))
-            {
-                end++;
-            }
-        }
-
-        SyntaxToken direction = end > inside.Position ? inside.TokenTo(end) : new SyntaxToken(string.Empty, new TextSpan(line.Position + 1, 0));
-        LineInput close = inside.SkipSpacesFrom(end);
-        return close.AtEnd || close.Current != ')'
-            ? Result.Failure<HandleArguments>(close, Unexpected, CloseParenExpected)
-            : Result.Success(new HandleArguments(direction, close.Position + 1), close.SkipSpacesFrom(close.Position + 1));
+        Scanned<EndpointTail?> tail = ScanEndpointTail(line, first.Next);
+        return tail.Failed
+            ? tail.FailureAs<EndpointSyntax>(line)
+            : Result.Success(EndpointTail.Complete(tail.Value, first.Value), line.At(tail.Next));
     };
 
     /// <summary>The text of a loop's condition, up to (not including) its <c>]</c>.</summary>
@@ -164,18 +151,8 @@ internal static class FlowTokens
         return input =>
         {
             var line = (LineInput)input;
-            int end = line.Position;
-            if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
-            {
-                while (end < line.End && IsIdentifierPart(line.Source[end]))
-                {
-                    end++;
-                }
-
-                return Result.Success(line.TokenTo(end), line.SkipSpacesFrom(end));
-            }
-
-            return Result.Failure<SyntaxToken>(line, Unexpected, expectations);
+            Scanned<SyntaxToken> word = ScanWord(line, line.Position, expectations);
+            return word.Failed ? word.FailureAs<SyntaxToken>(line) : Result.Success(word.Value, line.At(word.Next));
         };
     }
 
@@ -191,6 +168,147 @@ internal static class FlowTokens
                 : Result.Failure<TextSpan>(line, Unexpected, expected);
         };
     }
+
+    // A word from position: the token and where the next one starts (after spaces), or a failure there.
+    private static Scanned<SyntaxToken> ScanWord(LineInput line, int position, string[] expected)
+    {
+        int end = position;
+        if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
+        {
+            while (end < line.End && IsIdentifierPart(line.Source[end]))
+            {
+                end++;
+            }
+
+            return new(new SyntaxToken(line.Source[position..end], TextSpan.FromBounds(position, end)), line.SpacesEnd(end));
+        }
+
+        return Scanned<SyntaxToken>.Failure(position, expected);
+    }
+
+    // A double-quoted string; \" and \\ are escapes (FZ3013 warns about them). A missing closing quote is recorded,
+    // not failed, so it gets its own diagnostic (FZ0002).
+    private static Scanned<StringLiteral> ScanString(LineInput line, int position)
+    {
+        if (position >= line.End || line.Source[position] != '"')
+        {
+            return Scanned<StringLiteral>.Failure(position, StringExpected);
+        }
+
+        string source = line.Source;
+        int i = position + 1;
+        StringBuilder? escaped = null;
+        int run = i;
+        while (i < line.End && source[i] != '"')
+        {
+            if (source[i] == '\\' && i + 1 < line.End && source[i + 1] is '"' or '\\')
+            {
+                (escaped ??= new StringBuilder()).Append(source, run, i - run).Append(source[i + 1]);
+                run = i += 2;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        string value = escaped is null ? source[(position + 1)..i] : escaped.Append(source, run, i - run).ToString();
+        bool terminated = i < line.End;
+        int end = terminated ? i + 1 : i;
+        return new(new StringLiteral(value, TextSpan.FromBounds(position, end), terminated, escaped is not null), line.SpacesEnd(end));
+    }
+
+    // (direction) after a handle's keyword: a word, or nothing, between parentheses, spaces allowed inside. An empty
+    // direction is an empty token just after '(', so the binder can say which direction is missing.
+    private static Scanned<HandleArguments> ScanDirection(LineInput line, int position)
+    {
+        if (position >= line.End || line.Source[position] != '(')
+        {
+            return Scanned<HandleArguments>.Failure(position, OpenParenExpected);
+        }
+
+        int inside = line.SpacesEnd(position + 1);
+        int end = inside;
+        if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
+        {
+            while (end < line.End && IsIdentifierPart(line.Source[end]))
+            {
+                end++;
+            }
+        }
+
+        SyntaxToken direction = end > inside
+            ? new SyntaxToken(line.Source[inside..end], TextSpan.FromBounds(inside, end))
+            : new SyntaxToken(string.Empty, new TextSpan(position + 1, 0));
+        int close = line.SpacesEnd(end);
+        return close >= line.End || line.Source[close] != ')'
+            ? Scanned<HandleArguments>.Failure(close, CloseParenExpected)
+            : new(new HandleArguments(direction, close + 1), line.SpacesEnd(close + 1));
+    }
+
+    // After an endpoint's first word: nothing, or '.' and a second word, then '(dir)' (the second word is the handle
+    // keyword) or '.handle(dir)' (the second word is the node).
+    private static Scanned<EndpointTail?> ScanEndpointTail(LineInput line, int position)
+    {
+        if (position >= line.End || line.Source[position] != '.')
+        {
+            return new(null, position);
+        }
+
+        Scanned<SyntaxToken> second = ScanWord(line, line.SpacesEnd(position + 1), NodeOrHandleExpected);
+        if (second.Failed)
+        {
+            return second.FailureAs<EndpointTail?>();
+        }
+
+        int next = second.Next;
+        if (next < line.End && line.Source[next] == '(')
+        {
+            Scanned<HandleArguments> arguments = ScanDirection(line, next);
+            return arguments.Failed ? arguments.FailureAs<EndpointTail?>() : new(new EndpointTail(second.Value, arguments.Value.With(second.Value), IsHandleOfFirst: true), arguments.Next);
+        }
+
+        if (next < line.End && line.Source[next] == '.')
+        {
+            Scanned<SyntaxToken> keyword = ScanWord(line, line.SpacesEnd(next + 1), HandleExpected);
+            if (keyword.Failed)
+            {
+                return keyword.FailureAs<EndpointTail?>();
+            }
+
+            Scanned<HandleArguments> arguments = ScanDirection(line, keyword.Next);
+            return arguments.Failed ? arguments.FailureAs<EndpointTail?>() : new(new EndpointTail(second.Value, arguments.Value.With(keyword.Value), IsHandleOfFirst: false), arguments.Next);
+        }
+
+        return new(new EndpointTail(second.Value, null, IsHandleOfFirst: false), next);
+    }
+
+    /// <summary>What a scan read and where the next token starts, or where it failed and what was expected there.</summary>
+    private readonly record struct Scanned<T>(T Value, int Next, string[]? Expected = null)
+    {
+        public bool Failed => Expected is not null;
+
+        public static Scanned<T> Failure(int position, string[] expected) => new(default!, position, expected);
+
+        public Scanned<TOther> FailureAs<TOther>() => new(default!, Next, Expected);
+
+        public IResult<TOther> FailureAs<TOther>(LineInput line) => Result.Failure<TOther>(line.At(Next), Unexpected, Expected!);
+    }
+}
+
+/// <summary>
+/// What follows an endpoint's first word: a second word and a handle. The handle belongs to the first word when the
+/// second is its keyword (<c>n1.handle(dir)</c>); else the first word is the lane and the second the node.
+/// </summary>
+internal readonly record struct EndpointTail(SyntaxToken Second, HandleSyntax? Handle, bool IsHandleOfFirst)
+{
+    /// <summary>The endpoint that starts with <paramref name="first"/> and ends with <paramref name="tail"/>, if any.</summary>
+    public static EndpointSyntax Complete(EndpointTail? tail, SyntaxToken first) => tail switch
+    {
+        null => new EndpointSyntax(null, first, null, first.Span),
+        { IsHandleOfFirst: true, Handle: { } handle } => new EndpointSyntax(null, first, handle, TextSpan.FromBounds(first.Span.Start, handle.Span.End)),
+        { } t => new EndpointSyntax(first, t.Second, t.Handle, TextSpan.FromBounds(first.Span.Start, t.Handle?.Span.End ?? t.Second.Span.End)),
+    };
 }
 
 /// <summary>What <c>(dir)</c> gives before the keyword it belongs to is known: the direction and where <c>)</c> ends.</summary>

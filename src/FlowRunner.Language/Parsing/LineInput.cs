@@ -49,14 +49,17 @@ internal sealed class LineInput : IInput
     public LineInput At(int position) => position == Position ? this : new LineInput(_line, position);
 
     /// <summary>The input after the spaces and tabs that start at <paramref name="position"/>.</summary>
-    public LineInput SkipSpacesFrom(int position)
+    public LineInput SkipSpacesFrom(int position) => At(SpacesEnd(position));
+
+    /// <summary>Where the spaces and tabs that start at <paramref name="position"/> end.</summary>
+    public int SpacesEnd(int position)
     {
         while (position < End && Source[position] is ' ' or '\t')
         {
             position++;
         }
 
-        return At(position);
+        return position;
     }
 
     /// <summary>The text from here to <paramref name="end"/> as a token.</summary>
