@@ -29,6 +29,24 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void Holds_each_word_of_a_file_once()
+    {
+        const string source = "A { # A\nn1: circle label:\"a\"\nn2: circle label:\"b\"\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> A.n1.handle(left)\n}";
+        StatementSyntax[] statements = [.. FlowParser.Parse(source).Document.DescendantStatements()];
+        NodeSyntax[] nodes = [.. statements.OfType<NodeSyntax>()];
+        EdgeSyntax[] edges = [.. statements.OfType<EdgeSyntax>()];
+        LaneSyntax lane = Assert.Single(statements.OfType<LaneSyntax>());
+
+        // The same words, not equal copies: a node id, lane or direction read again is the string read first.
+        Assert.Same(nodes[0].Id.Text, edges[0].Path[0].Node.Text);
+        Assert.Same(nodes[1].Id.Text, edges[0].Path[1].Node.Text);
+        Assert.Same(nodes[0].Id.Text, edges[1].Path[1].Node.Text);
+        Assert.Same(lane.Id.Text, edges[1].Path[1].Lane!.Value.Text);
+        Assert.Same(edges[0].Path[0].Handle!.Value.Direction.Text, edges[1].Path[0].Handle!.Value.Direction.Text);
+        Assert.Same(edges[0].Path[0].Handle!.Value.Keyword.Text, edges[1].Path[1].Handle!.Value.Keyword.Text);
+    }
+
+    [Fact]
     public void Reports_every_bad_line_in_one_pass()
     {
         const string source = "A { # A\nn1 circle\nn2: circle label:\"x\"\n???\nn3 -> -> n2\n}";

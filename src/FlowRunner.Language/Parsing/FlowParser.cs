@@ -71,6 +71,7 @@ public static class FlowParser
         private LaneLabelSyntax? _laneLabel;
         private ImmutableArray<StatementSyntax>.Builder? _members;
         private bool _labelMayFollow;
+        private readonly WordPool _words = new();
 
         public ImmutableArray<StatementSyntax>.Builder Statements { get; } = ImmutableArray.CreateBuilder<StatementSyntax>();
 
@@ -86,7 +87,7 @@ public static class FlowParser
             bool labelMayFollow = _labelMayFollow;
             _labelMayFollow = false;
 
-            LineInput line = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start).SkipSpacesFrom(start);
+            LineInput line = new LineInput(source.Text, start, span.End, lineIndex + 1, span.Start, _words).SkipSpacesFrom(start);
             IResult<StatementSyntax> result = FlowGrammar.Line(line);
             if (!result.WasSuccessful)
             {

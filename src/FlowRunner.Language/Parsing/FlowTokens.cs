@@ -180,7 +180,7 @@ internal static class FlowTokens
                 end++;
             }
 
-            return new(new SyntaxToken(line.Source[position..end], TextSpan.FromBounds(position, end)), line.SpacesEnd(end));
+            return new(new SyntaxToken(line.Words.Get(line.Source, position, end), TextSpan.FromBounds(position, end)), line.SpacesEnd(end));
         }
 
         return Scanned<SyntaxToken>.Failure(position, expected);
@@ -238,7 +238,7 @@ internal static class FlowTokens
         }
 
         SyntaxToken direction = end > inside
-            ? new SyntaxToken(line.Source[inside..end], TextSpan.FromBounds(inside, end))
+            ? new SyntaxToken(line.Words.Get(line.Source, inside, end), TextSpan.FromBounds(inside, end))
             : new SyntaxToken(string.Empty, new TextSpan(position + 1, 0));
         int close = line.SpacesEnd(end);
         return close >= line.End || line.Source[close] != ')'

@@ -12,8 +12,8 @@ internal sealed class LineInput : IInput
     // per token it reads).
     private readonly LineText _line;
 
-    public LineInput(string source, int position, int end, int line, int lineStart)
-        : this(new LineText(source, end, line, lineStart), position)
+    public LineInput(string source, int position, int end, int line, int lineStart, WordPool? words = null)
+        : this(new LineText(source, end, line, lineStart, words ?? new WordPool()), position)
     {
     }
 
@@ -31,6 +31,9 @@ internal sealed class LineInput : IInput
     public int End => _line.End;
 
     public int Line => _line.Number;
+
+    /// <summary>The words read so far from this source text, each kept once.</summary>
+    public WordPool Words => _line.Words;
 
     public int Column => Position - _line.Start + 1;
 
@@ -99,5 +102,5 @@ internal sealed class LineInput : IInput
         return char.IsControl(Source[i]) ? $"control character U+{(int)Source[i]:X4}" : "'" + Source[i] + "'";
     }
 
-    private sealed record LineText(string Source, int End, int Number, int Start);
+    private sealed record LineText(string Source, int End, int Number, int Start, WordPool Words);
 }
