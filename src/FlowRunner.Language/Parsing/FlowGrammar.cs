@@ -63,24 +63,35 @@ internal static class FlowGrammar
         from nodes in LoopNodes
         select new LoopRest(condition, close, [.. nodes]);
 
-    private static readonly Parser<IEnumerable<EndpointSyntax>> NoTargets = Parse.Return(Enumerable.Empty<EndpointSyntax>());
-
     private static readonly Parser<IEnumerable<EndpointSyntax>> ArrowTargets = ArrowTarget.XMany();
-
-    /// <summary>The targets after the first in a chain (<c>a -&gt; b -&gt; c</c>); most edges have none.</summary>
-    private static readonly Parser<IEnumerable<EndpointSyntax>> MoreTargets = ByNextCharacter(next => next == '-' ? ArrowTargets : NoTargets);
 
     private static readonly Parser<AttributeSyntax?> NoLabel = Parse.Return<AttributeSyntax?>(null);
 
     private static readonly Parser<AttributeSyntax?> OptionalLabel = ByNextCharacter(next => next == '[' ? EdgeLabel : NoLabel);
 
+    private static readonly Parser<EdgeEnd> MoreTargetsAndLabel =
+        from more in ArrowTargets
+        from label in OptionalLabel
+        select new EdgeEnd(more, label);
+
+    private static readonly Parser<EdgeEnd> LabelOnly = EdgeLabel.Select(label => new EdgeEnd([], label));
+
+    private static readonly Parser<EdgeEnd> NothingMore = Parse.Return(new EdgeEnd([], null));
+
+    /// <summary>After an edge's first target: more targets in a chain (<c>a -&gt; b -&gt; c</c>), a label, both or (mostly) neither.</summary>
+    private static readonly Parser<EdgeEnd> AfterFirstTarget = ByNextCharacter(next => next switch
+    {
+        '-' => MoreTargetsAndLabel,
+        '[' => LabelOnly,
+        _ => NothingMore,
+    });
+
     /// <summary><c>[.node][.handle(dir)] -&gt; [Lane.]n2[.handle(dir)] [label="..."]</c> after an edge's first word; a chain has more arrows.</summary>
     private static readonly Parser<AfterFirstWord> AfterEdgeStart =
         from tail in OptionalEndpointTail
         from first in ArrowTarget
-        from more in MoreTargets
-        from label in OptionalLabel
-        select new EdgeRest(tail, first, more, label);
+        from end in AfterFirstTarget
+        select new EdgeRest(tail, first, end);
 
     // What may follow a statement's first word. After a word followed by none of ':', '{' or '->' each alternative
     // fails at the same place, so the error lists them all; the next character picks the one alternative whose first
@@ -208,13 +219,17 @@ internal static class FlowGrammar
         };
     }
 
-    private sealed record EdgeRest(EndpointTail? SourceTail, EndpointSyntax Target, IEnumerable<EndpointSyntax> MoreTargets, AttributeSyntax? Label) : AfterFirstWord
+    /// <summary>What follows an edge's first target: the further targets of a chain and the label.</summary>
+    private sealed record EdgeEnd(IEnumerable<EndpointSyntax> MoreTargets, AttributeSyntax? Label);
+
+    private sealed record EdgeRest(EndpointTail? SourceTail, EndpointSyntax Target, EdgeEnd End) : AfterFirstWord
     {
         public override StatementSyntax Complete(SyntaxToken first)
         {
             EndpointSyntax source = EndpointTail.Complete(SourceTail, first);
-            ImmutableArray<EndpointSyntax> path = MoreTargets.Any() ? [source, Target, .. MoreTargets] : [source, Target];
-            return new EdgeSyntax(path, Label) { Span = TextSpan.FromBounds(source.Span.Start, Label?.Span.End ?? path[^1].Span.End) };
+            ImmutableArray<EndpointSyntax> path = End.MoreTargets.Any() ? [source, Target, .. End.MoreTargets] : [source, Target];
+            AttributeSyntax? label = End.Label;
+            return new EdgeSyntax(path, label) { Span = TextSpan.FromBounds(source.Span.Start, label?.Span.End ?? path[^1].Span.End) };
         }
     }
 }
