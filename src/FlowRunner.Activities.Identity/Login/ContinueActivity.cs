@@ -11,6 +11,9 @@ internal sealed class ContinueActivity(IdentityServices services) : IdentityActi
         ["Submit login form", "Receive credentials", "Receive access token", "Access protected resource", "Present method options",
             "Store new tokens", "Clear tokens", "Check your email"];
 
+    /// <summary>It does nothing: it runs within the run's open transaction, without a commit of its own.</summary>
+    public override bool IsInstant => true;
+
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ActivityResult.Done());
 }

@@ -28,6 +28,9 @@ internal abstract class IdentityActivity(IdentityServices services) : IActivityH
     /// <inheritdoc/>
     public abstract IReadOnlyList<string> Labels { get; }
 
+    /// <inheritdoc/>
+    public virtual bool IsInstant => false;
+
     /// <summary>The shared services.</summary>
     protected IdentityServices Services { get; } = services;
 

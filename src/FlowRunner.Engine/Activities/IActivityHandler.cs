@@ -19,6 +19,13 @@ public interface IActivityHandler
     string? ValidateOptions(System.Text.Json.JsonElement options) => null;
 
     /// <summary>
+    /// True when <see cref="ExecuteAsync"/> returns at once and reads nothing from the database (a step that hands work
+    /// on): it then runs while the run's transaction is still open, so it costs no commit of its own. Other handlers run
+    /// after the open transaction commits.
+    /// </summary>
+    bool IsInstant => false;
+
+    /// <summary>
     /// Runs the node with no database transaction open, so slow work here (hashing, network calls) holds nothing up.
     /// It reads through <see cref="ActivityContext.Data"/>, a read-only view; database writes go in
     /// <see cref="ActivityResult.InCommit"/>, which runs them in the step's commit. Throwing faults the instance with an

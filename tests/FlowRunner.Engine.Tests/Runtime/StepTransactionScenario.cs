@@ -60,6 +60,46 @@ public sealed class StepTransactionScenario
         Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], done.Path.ToArray());
     }
 
+    [Fact]
+    public async Task An_instant_handler_runs_in_the_open_transaction_so_an_interruption_there_rolls_back_the_step_before_it()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        var interrupt = new InterruptActivity { Instant = true };
+        h.Registry.Add(interrupt);
+        h.Restart();
+        BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.interrupt" } } }""");
+
+        // n5's record was written in the transaction n5's commit work opened; n6, instant, ran with it still open (a
+        // handler that is not instant finds it committed: the test above), so the interruption took n5 with it.
+        interrupt.Armed = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.StartAsync(flow));
+        Assert.Equal(["n2", "n3", "n4"], h.Records());
+        string id = Assert.Single(h.Query<string>("SELECT id FROM instances"));
+        Assert.Equal("n5", Assert.Single(h.Query<string>("SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
+
+        interrupt.Armed = false;
+        h.Restart();
+        Assert.Equal(1, await h.Runtime.RecoverAsync(CancellationToken.None));
+        RunResult done = await h.Runtime.GetResultAsync(id, CancellationToken.None);
+        Assert.Equal(InstanceStatus.Completed, done.Status);
+        Assert.Equal(["n2", "n3", "n4", "n5", "n7", "n8", "n9"], h.Records()); // n6, instant, writes nothing
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"], done.Path.ToArray());
+    }
+
+    [Fact]
+    public async Task Commit_work_of_an_instant_handler_runs_in_a_fresh_transaction_so_its_failure_rolls_back_only_its_writes()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        h.Registry.Add(new InstantFailingWrite());
+        h.Restart();
+        BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.instant-failing-write" } } }""");
+
+        RunResult run = await h.StartAsync(flow);
+
+        Assert.Equal(InstanceStatus.Faulted, run.Status);
+        Assert.Equal(["n2", "n3", "n4", "n5"], h.Records()); // n5's write committed; n6's rolled back with its failure
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -80,6 +120,11 @@ public sealed class StepTransactionScenario
     {
         public bool Armed { get; set; }
 
+        /// <summary>Instant: runs within the open transaction and, when not armed, hands on without writing.</summary>
+        public bool Instant { get; init; }
+
+        public bool IsInstant => Instant;
+
         public string Type => "test.interrupt";
 
         public IReadOnlyList<string> Outcomes => [];
@@ -95,11 +140,32 @@ public sealed class StepTransactionScenario
                 throw new OperationCanceledException("interrupted in the middle of a run");
             }
 
+            if (Instant)
+            {
+                return ValueTask.FromResult(ActivityResult.Done());
+            }
+
             return ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
             {
                 await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
                 return ActivityResult.Done(ImmutableDictionary<string, JsonElement>.Empty);
             }));
         }
+    }
+    /// <summary>Instant, but returns commit work that writes a record and then fails.</summary>
+    private sealed class InstantFailingWrite : IActivityHandler
+    {
+        public string Type => "test.instant-failing-write";
+
+        public IReadOnlyList<string> Outcomes => [];
+
+        public bool IsInstant => true;
+
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
+            {
+                await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
+                return ActivityResult.Fail("the write is refused");
+            }));
     }
 }

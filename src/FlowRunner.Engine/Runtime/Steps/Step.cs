@@ -85,13 +85,14 @@ internal sealed class Step(
     }
 
     /// <summary>
-    /// Runs the bound handler with no transaction open (an open one commits first); work it returns with
-    /// <see cref="ActivityResult.InCommit"/> runs in the run's transaction, and its writes commit with this step or roll
-    /// back when it throws or fails (the instance then faults). Returns what it decided, or null when it waits or faulted.
+    /// Runs the bound handler with no transaction open (an open one commits first, unless the handler is instant); work
+    /// it returns with <see cref="ActivityResult.InCommit"/> runs first in a fresh transaction, and its writes commit with
+    /// this step or roll back when it throws or fails (the instance then faults). Returns what it decided, or null when
+    /// it waits or faulted.
     /// </summary>
     public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
     {
-        if (batch.IsOpen)
+        if (batch.IsOpen && !handler.IsInstant)
         {
             await batch.CommitAsync(cancellationToken).ConfigureAwait(false); // no transaction stays open while a handler works
         }
@@ -117,8 +118,13 @@ internal sealed class Step(
 
         if (result.Kind == ActivityResultKind.Commit)
         {
-            // The batch committed before the handler ran, so its work is the first in a fresh transaction: rolling that
-            // back undoes exactly the handler's writes, while the saved steps wait in memory for the next commit.
+            // The work is the first in a fresh transaction: rolling that back undoes exactly the handler's writes, while
+            // the saved steps wait in memory for the next commit. (Only an instant handler finds one still open.)
+            if (batch.IsOpen)
+            {
+                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             IStepTransaction transaction = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
             try
             {
