@@ -43,9 +43,9 @@ public sealed partial class FlowRuntime
     /// <summary>
     /// One step of a read instance: the branch runs its node in memory (a handler with no transaction open), then the
     /// step is saved in the batch, to be committed with it. <paramref name="arrival"/> journals why a waiting node runs
-    /// again (its answer) and clears its timer.
+    /// again (its answer) and clears its timer, if its wait had a deadline.
     /// </summary>
-    private async Task RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail)? arrival, CancellationToken cancellationToken)
+    private async Task RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail, bool HadDeadline)? arrival, CancellationToken cancellationToken)
     {
         int loaded = state.Version;
         Step? step = null;
@@ -64,7 +64,11 @@ public sealed partial class FlowRuntime
             batch.Track(span);
             if (arrival is { } cause)
             {
-                step.ClearTimer();
+                if (cause.HadDeadline)
+                {
+                    step.ClearTimer();
+                }
+
                 step.Journal(cause.Event, null, cause.Detail);
             }
 

@@ -217,7 +217,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         InstanceState? ended;
         try
         {
-            await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input)), cancellationToken).ConfigureAwait(false);
+            await RunStepAsync(batch, flow, state, branch, (JournalEvent.Answer, InputValidation.Redact(wait, input), wait.Deadline is not null), cancellationToken).ConfigureAwait(false);
             ended = await ContinueAsync(batch, instanceId, state, cancellationToken).ConfigureAwait(false);
         }
         catch (ConcurrencyException) when (!isLastAttempt)

@@ -101,6 +101,23 @@ public sealed class StepTransactionScenario
     }
 
     [Theory]
+    [InlineData("""{ "nodes": { "n2": { "timeout": "PT15M" } } }""", 1)]
+    [InlineData(null, 0)]
+    public async Task An_answer_removes_the_timer_of_a_wait_with_a_deadline(string? bindings, int timersWhileWaiting)
+    {
+        const string approval = "Main { # Main\nn1: circle label:\"Start\"\nn2: rectangle label:\"Approve\"\nn3: circle label:\"Done\"\n"
+            + "n1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\n}\n";
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        RunResult waiting = await h.StartAsync(h.Load("approval", approval, bindings));
+        Assert.Equal(timersWhileWaiting, h.Query<int>("SELECT COUNT(*) FROM timers").Single());
+
+        RunResult done = await h.Runtime.ResumeAsync(waiting.InstanceId, "n2", System.Collections.Immutable.ImmutableDictionary<string, JsonElement>.Empty, null, CancellationToken.None);
+
+        Assert.Equal(InstanceStatus.Completed, done.Status);
+        Assert.Equal(0, h.Query<int>("SELECT COUNT(*) FROM timers").Single());
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(32)]
