@@ -10,4 +10,16 @@ public sealed record InputField(string Type, bool Required = true)
 
     /// <summary>True for values that must never be logged.</summary>
     public bool IsSecret => Type is "secret" or "code";
+
+    /// <summary>
+    /// What an "email" field accepts: one <c>@</c> with text on both sides, at most 254 characters, no white space or
+    /// control characters. Deliberately loose otherwise: the address is proven by mail reaching it, not by its syntax.
+    /// </summary>
+    public static bool IsEmailAddress(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int at = text.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < text.Length - 1 && text.IndexOf('@', at + 1) < 0 && text.Length <= 254
+            && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+    }
 }

@@ -37,7 +37,7 @@ internal static class InputValidation
             {
                 "number" => value.ValueKind == JsonValueKind.Number,
                 "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-                "email" => text is not null && IsEmail(text),
+                "email" => text is not null && InputField.IsEmailAddress(text),
                 _ => text is not null,
             };
             if (!fits)
@@ -66,12 +66,6 @@ internal static class InputValidation
             p.Key == "outcome" ? "outcome=" + p.Value.GetRawText()
             : wait.Fields.TryGetValue(p.Key, out InputField? field) && !field.IsSecret && field.Type != "email" ? p.Key + "=" + p.Value.GetRawText()
             : p.Key + "=***"));
-
-    private static bool IsEmail(string text)
-    {
-        int at = text.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at < text.Length - 1 && text.IndexOf('@', at + 1) < 0 && text.Length <= 254 && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
-    }
 
     private static string Article(string type) => type switch
     {

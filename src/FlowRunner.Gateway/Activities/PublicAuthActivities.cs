@@ -102,7 +102,7 @@ internal sealed class CheckBodyActivity(GatewayServices services) : GatewayActiv
         }
 
         string? problem = call.ValidKind == PublicAuthKind.SendEmailCode
-            ? (IsAddress(fields["email"]) ? null : "\"email\" must be an email address")
+            ? (InputField.IsEmailAddress(fields["email"]) ? null : "\"email\" must be an email address")
             : !IsToken(fields["challenge_id"]) ? "\"challenge_id\" must be the challenge_id send-email-code answered"
             : !(fields["code"].Length == 6 && fields["code"].All(char.IsAsciiDigit)) ? "\"code\" must be the 6 digits of the emailed code"
             : !IsPublicKey(fields["device_public_key"]) ? "\"device_public_key\" must be an Ed25519 public key: 32 bytes, base64url without padding"
@@ -115,9 +115,6 @@ internal sealed class CheckBodyActivity(GatewayServices services) : GatewayActiv
         call.Subject = call.ValidKind == PublicAuthKind.SendEmailCode ? fields["email"].Trim().ToLowerInvariant() : fields["challenge_id"];
         return ActivityResult.Done();
     }
-
-    private static bool IsAddress(string email) =>
-        email.Length is >= 3 and <= 254 && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static bool IsToken(string value) => value.Length is >= 22 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
