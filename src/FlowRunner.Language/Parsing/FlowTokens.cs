@@ -27,13 +27,7 @@ internal static class FlowTokens
 
     public static readonly Parser<TextSpan> Arrow = Symbol("->");
 
-    public static readonly Parser<TextSpan> Dot = Symbol(".");
-
     public static readonly Parser<TextSpan> Colon = Symbol(":");
-
-    public static readonly Parser<TextSpan> OpenParen = Symbol("(");
-
-    public static readonly Parser<TextSpan> CloseParen = Symbol(")");
 
     public static readonly Parser<TextSpan> OpenBracket = Symbol("[");
 
