@@ -181,7 +181,7 @@ public static class FlowParser
         {
             int position = Math.Clamp(result.Remainder.Position, line.Start, line.End);
             int length = WordLength(source.Text, position, line.End);
-            string unexpected = new LineInput(source.Text, position, line.End, 0, line.Start).Describe();
+            string unexpected = new LineInput(source.Text, position, line.End, 0, line.Start, _words).Describe();
             string expected = FormatExpectations(result.Expectations);
             diagnostics.Add(Diagnostic.Create(Descriptors.InvalidStatement, new SourceSpan(source.Path, position, length),
                 SyntaxHints.For(source.Text.Substring(line.Start, line.Length), unexpected), unexpected, expected));

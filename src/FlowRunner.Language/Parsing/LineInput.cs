@@ -12,8 +12,8 @@ internal sealed class LineInput : IInput
     // per token it reads).
     private readonly LineText _line;
 
-    public LineInput(string source, int position, int end, int line, int lineStart, WordPool? words = null)
-        : this(new LineText(source, end, line, lineStart, words ?? new WordPool()), position)
+    public LineInput(string source, int position, int end, int line, int lineStart, WordPool words)
+        : this(new LineText(source, end, line, lineStart, words), position)
     {
     }
 
