@@ -15,7 +15,6 @@ namespace FlowRunner.Language.Parsing;
 internal static class FlowGrammar
 {
     private static readonly Parser<SyntaxToken> StatementStart = Word("node, edge, lane or loop");
-    private static readonly Parser<SyntaxToken> NodeId = Word("node id");
     private static readonly Parser<SyntaxToken> Shape = Word("shape");
 
     private static readonly Parser<EndpointSyntax> ArrowTarget = Arrow.Then(_ => Endpoint);

@@ -27,6 +27,9 @@ internal static class FlowTokens
 
     public static readonly Parser<TextSpan> Arrow = Symbol("->");
 
+    /// <summary>A node id (a word).</summary>
+    public static readonly Parser<SyntaxToken> NodeId = input => ScanWord((LineInput)input, input.Position, NodeIdExpected).ToResult((LineInput)input);
+
     public static readonly Parser<TextSpan> Colon = Symbol(":");
 
     public static readonly Parser<TextSpan> OpenBracket = Symbol("[");
@@ -86,8 +89,7 @@ internal static class FlowTokens
     public static readonly Parser<EndpointTail?> OptionalEndpointTail = input =>
     {
         var line = (LineInput)input;
-        Scanned<EndpointTail?> tail = ScanEndpointTail(line, line.Position);
-        return tail.Failed ? tail.FailureAs<EndpointTail?>(line) : Result.Success(tail.Value, line.At(tail.Next));
+        return ScanEndpointTail(line, line.Position).ToResult(line);
     };
 
     /// <summary>An endpoint, <c>[Lane.]node[.handle(dir)]</c>, read as one token.</summary>
@@ -101,9 +103,7 @@ internal static class FlowTokens
         }
 
         Scanned<EndpointTail?> tail = ScanEndpointTail(line, first.Next);
-        return tail.Failed
-            ? tail.FailureAs<EndpointSyntax>(line)
-            : Result.Success(EndpointTail.Complete(tail.Value, first.Value), line.At(tail.Next));
+        return tail.Failed ? tail.FailureAs<EndpointSyntax>(line) : Result.Success(EndpointTail.Complete(tail.Value, first.Value), line.At(tail.Next));
     };
 
     /// <summary>The text of a loop's condition, up to (not including) its <c>]</c>.</summary>
@@ -145,8 +145,7 @@ internal static class FlowTokens
         return input =>
         {
             var line = (LineInput)input;
-            Scanned<SyntaxToken> word = ScanWord(line, line.Position, expectations);
-            return word.Failed ? word.FailureAs<SyntaxToken>(line) : Result.Success(word.Value, line.At(word.Next));
+            return ScanWord(line, line.Position, expectations).ToResult(line);
         };
     }
 
@@ -166,6 +165,15 @@ internal static class FlowTokens
     // A word from position: the token and where the next one starts (after spaces), or a failure there.
     private static Scanned<SyntaxToken> ScanWord(LineInput line, int position, string[] expected)
     {
+        int end = WordEnd(line, position);
+        return end > position
+            ? new(new SyntaxToken(line.Words.Get(line.Source, position, end), TextSpan.FromBounds(position, end)), line.SpacesEnd(end))
+            : Scanned<SyntaxToken>.Failure(position, expected);
+    }
+
+    // Where the word (a letter or '_', then letters, digits or '_') that starts at position ends; position if none does.
+    private static int WordEnd(LineInput line, int position)
+    {
         int end = position;
         if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
         {
@@ -173,11 +181,9 @@ internal static class FlowTokens
             {
                 end++;
             }
-
-            return new(new SyntaxToken(line.Words.Get(line.Source, position, end), TextSpan.FromBounds(position, end)), line.SpacesEnd(end));
         }
 
-        return Scanned<SyntaxToken>.Failure(position, expected);
+        return end;
     }
 
     // A double-quoted string; \" and \\ are escapes (FZ3013 warns about them). A missing closing quote is recorded,
@@ -222,14 +228,7 @@ internal static class FlowTokens
         }
 
         int inside = line.SpacesEnd(position + 1);
-        int end = inside;
-        if (end < line.End && (char.IsLetter(line.Source[end]) || line.Source[end] == '_'))
-        {
-            while (end < line.End && IsIdentifierPart(line.Source[end]))
-            {
-                end++;
-            }
-        }
+        int end = WordEnd(line, inside);
 
         SyntaxToken direction = end > inside
             ? new SyntaxToken(line.Words.Get(line.Source, inside, end), TextSpan.FromBounds(inside, end))
@@ -287,6 +286,8 @@ internal static class FlowTokens
         public Scanned<TOther> FailureAs<TOther>() => new(default!, Next, Expected);
 
         public IResult<TOther> FailureAs<TOther>(LineInput line) => Result.Failure<TOther>(line.At(Next), Unexpected, Expected!);
+
+        public IResult<T> ToResult(LineInput line) => Failed ? FailureAs<T>(line) : Result.Success(Value, line.At(Next));
     }
 }
 

@@ -64,7 +64,7 @@ public sealed class StepTransactionScenario
     public async Task An_instant_handler_runs_in_the_open_transaction_so_an_interruption_there_rolls_back_the_step_before_it()
     {
         await using EngineHarness h = await EngineHarness.CreateAsync();
-        var interrupt = new InterruptActivity { Instant = true };
+        var interrupt = new InterruptActivity { IsInstant = true };
         h.Registry.Add(interrupt);
         h.Restart();
         BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.interrupt" } } }""");
@@ -138,9 +138,7 @@ public sealed class StepTransactionScenario
         public bool Armed { get; set; }
 
         /// <summary>Instant: runs within the open transaction and, when not armed, hands on without writing.</summary>
-        public bool Instant { get; init; }
-
-        public bool IsInstant => Instant;
+        public bool IsInstant { get; init; }
 
         public string Type => "test.interrupt";
 
@@ -157,7 +155,7 @@ public sealed class StepTransactionScenario
                 throw new OperationCanceledException("interrupted in the middle of a run");
             }
 
-            if (Instant)
+            if (IsInstant)
             {
                 return ValueTask.FromResult(ActivityResult.Done());
             }
