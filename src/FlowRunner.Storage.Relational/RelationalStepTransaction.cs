@@ -80,6 +80,19 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
         Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, _transaction);
 
+    // One level: the runtime marks a savepoint around a handler's commit work in an open transaction.
+    private const string Savepoint = "handler_work";
+
+    public Task SavepointAsync(CancellationToken cancellationToken) => _transaction.SaveAsync(Savepoint, cancellationToken);
+
+    public Task ReleaseSavepointAsync(CancellationToken cancellationToken) => _transaction.ReleaseAsync(Savepoint, cancellationToken);
+
+    public async Task RollbackToSavepointAsync(CancellationToken cancellationToken)
+    {
+        await _transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+        await _transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Called once a step that set a timer has committed.</summary>
     public Action? TimerCommitted { get; init; }
 

@@ -28,4 +28,13 @@ public interface IStepTransaction : IUnitOfWork
 
     /// <summary>Removes a branch's timer (its wait was answered).</summary>
     Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a savepoint: <see cref="RollbackToSavepointAsync"/> then undoes only the writes made after it.</summary>
+    Task SavepointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps the writes made since the savepoint as part of the transaction, and drops the savepoint.</summary>
+    Task ReleaseSavepointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Undoes the writes made since the savepoint and drops it; the transaction stays open with what came before.</summary>
+    Task RollbackToSavepointAsync(CancellationToken cancellationToken);
 }

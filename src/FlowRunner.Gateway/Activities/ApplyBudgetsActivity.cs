@@ -22,6 +22,9 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
 
     public override IReadOnlyList<string> Labels => ["Apply budgets"];
 
+    // Its only work is the commit's (behind a savepoint when the replay reservation left the transaction open).
+    public override bool IsInstant => true;
+
     public override string? ValidateOptions(JsonElement options)
     {
         try

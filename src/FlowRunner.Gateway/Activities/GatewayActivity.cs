@@ -20,6 +20,8 @@ internal abstract class GatewayActivity<TCall>(GatewayServices services) : IActi
 
     public virtual string? ValidateOptions(JsonElement options) => null;
 
+    public virtual bool IsInstant => false;
+
     public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
         context.Request is TCall call
             ? RunAsync(call, context, cancellationToken)

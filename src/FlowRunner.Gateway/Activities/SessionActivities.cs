@@ -45,6 +45,9 @@ internal sealed class ReserveRequestActivity(GatewayServices services) : Gateway
 
     public override IReadOnlyList<string> Labels => ["Reserve request id"];
 
+    // Its only work is the commit's: it shares the transaction with the budgets after it.
+    public override bool IsInstant => true;
+
     protected override ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)
     {
         V1.Envelope envelope = call.ValidEnvelope;

@@ -87,10 +87,10 @@ public sealed class StepTransactionScenario
     }
 
     [Fact]
-    public async Task Commit_work_of_an_instant_handler_runs_in_a_fresh_transaction_so_its_failure_rolls_back_only_its_writes()
+    public async Task Commit_work_of_an_instant_handler_runs_behind_a_savepoint_so_its_failure_rolls_back_only_its_writes()
     {
         await using EngineHarness h = await EngineHarness.CreateAsync();
-        h.Registry.Add(new InstantFailingWrite());
+        h.Registry.Add(new InstantWrite("test.instant-failing-write", fails: true));
         h.Restart();
         BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.instant-failing-write" } } }""");
 
@@ -98,6 +98,26 @@ public sealed class StepTransactionScenario
 
         Assert.Equal(InstanceStatus.Faulted, run.Status);
         Assert.Equal(["n2", "n3", "n4", "n5"], h.Records()); // n5's write committed; n6's rolled back with its failure
+    }
+
+    [Fact]
+    public async Task Commit_work_of_an_instant_handler_shares_the_open_transaction_so_an_interruption_after_it_rolls_back_both_steps()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        var interrupt = new InterruptActivity { IsInstant = true };
+        h.Registry.Add(interrupt).Add(new InstantWrite("test.instant-write", fails: false));
+        h.Restart();
+        BoundFlow flow = h.Load("chain", ChainFlow(), """{ "nodes": { "n6": { "activity": "test.instant-write" }, "n7": { "activity": "test.interrupt" } } }""");
+
+        // n5's commit work opened the transaction; n6's ran in it (no commit between them), so n7's interruption took both.
+        interrupt.Armed = true;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.StartAsync(flow));
+        Assert.Equal(["n2", "n3", "n4"], h.Records());
+
+        interrupt.Armed = false;
+        h.Restart();
+        Assert.Equal(1, await h.Runtime.RecoverAsync(CancellationToken.None));
+        Assert.Equal(["n2", "n3", "n4", "n5", "n6", "n8", "n9"], h.Records()); // each once; n7, instant, writes nothing
     }
 
     [Theory]
@@ -167,10 +187,11 @@ public sealed class StepTransactionScenario
             }));
         }
     }
-    /// <summary>Instant, but returns commit work that writes a record and then fails.</summary>
-    private sealed class InstantFailingWrite : IActivityHandler
+
+    /// <summary>Instant, and returns commit work that writes a record (and then fails, when asked to).</summary>
+    private sealed class InstantWrite(string type, bool fails) : IActivityHandler
     {
-        public string Type => "test.instant-failing-write";
+        public string Type => type;
 
         public IReadOnlyList<string> Outcomes => [];
 
@@ -180,7 +201,7 @@ public sealed class StepTransactionScenario
             ValueTask.FromResult(ActivityResult.InCommit(async (data, _) =>
             {
                 await data.Store<RecordStore>().RecordAsync(context.InstanceId, context.Node.Id).ConfigureAwait(false);
-                return ActivityResult.Fail("the write is refused");
+                return fails ? ActivityResult.Fail("the write is refused") : ActivityResult.Done();
             }));
     }
 }

@@ -262,6 +262,26 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
+    public async Task Rolling_back_to_a_savepoint_undoes_only_the_writes_after_it()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = await InsertAsync(store, "flow");
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.AddOutboxAsync(state.Id, "before", Json("{}"), None);
+            await tx.SavepointAsync(None);
+            await tx.AddOutboxAsync(state.Id, "undone", Json("{}"), None);
+            await tx.RollbackToSavepointAsync(None);
+            await tx.SavepointAsync(None);
+            await tx.AddOutboxAsync(state.Id, "kept", Json("{}"), None);
+            await tx.ReleaseSavepointAsync(None);
+            await tx.CommitAsync(None);
+        }
+
+        Assert.Equal(["before", "kept"], (await store.ReadOutboxAsync(0, 10, None)).Select(m => m.Kind));
+    }
+
+    [Fact]
     public async Task A_node_starting_again_under_its_name_claims_its_running_instances_oldest_first()
     {
         (IInstanceStore store, _) = await CreateTwoNodesAsync(new NodeLease("a", TimeSpan.FromMinutes(1)), new NodeLease("b", TimeSpan.FromMinutes(1)));

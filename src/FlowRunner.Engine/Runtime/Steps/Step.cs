@@ -86,8 +86,8 @@ internal sealed class Step(
 
     /// <summary>
     /// Runs the bound handler with no transaction open (an open one commits first, unless the handler is instant); work
-    /// it returns with <see cref="ActivityResult.InCommit"/> runs first in a fresh transaction, and its writes commit with
-    /// this step or roll back when it throws or fails (the instance then faults). Returns what it decided, or null when
+    /// it returns with <see cref="ActivityResult.InCommit"/> runs in the run's transaction (behind a savepoint when one is
+    /// open), and its writes commit with this step or roll back alone when it throws or fails (the instance then faults). Returns what it decided, or null when
     /// it waits or faulted.
     /// </summary>
     public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
@@ -118,34 +118,39 @@ internal sealed class Step(
 
         if (result.Kind == ActivityResultKind.Commit)
         {
-            // The work is the first in a fresh transaction: rolling that back undoes exactly the handler's writes, while
-            // the saved steps wait in memory for the next commit. (Only an instant handler finds one still open.)
-            if (batch.IsOpen)
+            // Undoing the work undoes exactly the handler's writes: it runs first in a fresh transaction, or behind a
+            // savepoint in the one an earlier instant step left open; the saved steps wait in memory for the commit.
+            bool nested = batch.IsOpen;
+            IStepTransaction transaction = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (nested)
             {
-                await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.SavepointAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            IStepTransaction transaction = await batch.OpenAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 result = await result.Work!(transaction, cancellationToken).ConfigureAwait(false);
             }
             catch (ActivityBusyException e)
             {
-                await batch.RollbackAsync().ConfigureAwait(false);
+                await UndoWorkAsync(transaction, nested, cancellationToken).ConfigureAwait(false);
                 RefuseNow(handler, e);
                 return null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await batch.RollbackAsync().ConfigureAwait(false);
+                await UndoWorkAsync(transaction, nested, cancellationToken).ConfigureAwait(false);
                 Fault(IncidentCode.ActivityError, $"activity '{handler.Type}' at '{node.Id}' threw {e.GetType().Name} in its commit: {e.Message}");
                 return null;
             }
 
             if (result.Kind is ActivityResultKind.Fail or ActivityResultKind.Commit || OutboxRefused(context))
             {
-                await batch.RollbackAsync().ConfigureAwait(false);
+                await UndoWorkAsync(transaction, nested, cancellationToken).ConfigureAwait(false);
+            }
+            else if (nested)
+            {
+                await transaction.ReleaseSavepointAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -188,6 +193,10 @@ internal sealed class Step(
 
         return new HandlerOutcome(result.Outcome);
     }
+
+    // Rolls back a handler's commit work: to its savepoint, or the whole transaction when the work opened it.
+    private Task UndoWorkAsync(IStepTransaction transaction, bool nested, CancellationToken cancellationToken) =>
+        nested ? transaction.RollbackToSavepointAsync(cancellationToken) : batch.RollbackAsync();
 
     // Only a durable flow keeps outbox messages: a request-scoped run refuses them rather than lose them.
     private bool OutboxRefused(ActivityContext context) => !batch.IsDurable && context.Outbox.Count > 0;
