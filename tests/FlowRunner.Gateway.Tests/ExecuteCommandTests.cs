@@ -186,7 +186,8 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
             await device.SendAsync(device.Command("user.profile.update", $$"""{"display_name": "n{{i}}"}"""));
         }
 
-        RpcException refused = await Assert.ThrowsAsync<RpcException>(() => device.SendAsync(device.Command("user.profile.update", """{"display_name": "one more"}""")));
+        ExecuteCommandRequest oneMore = device.Command("user.profile.update", """{"display_name": "one more"}""");
+        RpcException refused = await Assert.ThrowsAsync<RpcException>(() => device.SendAsync(oneMore));
         ExecuteCommandResponse other = await neighbour.SendAsync(neighbour.Command("user.profile.update", """{"display_name": "fine"}"""));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -194,6 +195,10 @@ public sealed class ExecuteCommandTests : IAsyncLifetime
         Assert.InRange(retry.RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         Assert.Equal(10, await ProfileUpdatesAsync(device.UserId));
         Assert.Equal(200u, ResponseEnvelope.Parser.ParseFrom(other.Envelope).Status);
+
+        // The refusal undid the budgets' tokens only: the request id it reserved in the same transaction stays used.
+        RpcException replayed = await Assert.ThrowsAsync<RpcException>(() => device.SendAsync(oneMore));
+        Assert.Equal(StatusCode.AlreadyExists, replayed.StatusCode);
     }
 
     [Fact]
