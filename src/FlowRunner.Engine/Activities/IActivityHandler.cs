@@ -20,8 +20,8 @@ public interface IActivityHandler
 
     /// <summary>
     /// True when <see cref="ExecuteAsync"/> returns at once and reads nothing from the database (a step that hands work
-    /// on): it then runs while the run's transaction is still open, so it costs no commit of its own. Other handlers run
-    /// after the open transaction commits.
+    /// on): it then runs while the run's transaction is still open, so it costs no commit of its own, and the commit work
+    /// it returns runs in that transaction behind a savepoint. Other handlers run after the open transaction commits.
     /// </summary>
     bool IsInstant => false;
 

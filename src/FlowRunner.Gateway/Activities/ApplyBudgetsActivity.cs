@@ -22,7 +22,7 @@ internal sealed class ApplyBudgetsActivity(GatewayServices services) : GatewayAc
 
     public override IReadOnlyList<string> Labels => ["Apply budgets"];
 
-    // Its only work is the commit's (behind a savepoint when the replay reservation left the transaction open).
+    // Its only work is the commit's: it shares the transaction an earlier step left open (the replay reservation's).
     public override bool IsInstant => true;
 
     public override string? ValidateOptions(JsonElement options)

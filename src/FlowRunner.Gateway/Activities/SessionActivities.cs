@@ -45,7 +45,7 @@ internal sealed class ReserveRequestActivity(GatewayServices services) : Gateway
 
     public override IReadOnlyList<string> Labels => ["Reserve request id"];
 
-    // Its only work is the commit's: it shares the transaction with the budgets after it.
+    // Its only work is the commit's: the steps after it that only write (the budgets) share its transaction.
     public override bool IsInstant => true;
 
     protected override ValueTask<ActivityResult> RunAsync(GatewayCall call, ActivityContext context, CancellationToken cancellationToken)

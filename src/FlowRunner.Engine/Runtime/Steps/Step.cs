@@ -87,8 +87,8 @@ internal sealed class Step(
     /// <summary>
     /// Runs the bound handler with no transaction open (an open one commits first, unless the handler is instant); work
     /// it returns with <see cref="ActivityResult.InCommit"/> runs in the run's transaction (behind a savepoint when one is
-    /// open), and its writes commit with this step or roll back alone when it throws or fails (the instance then faults). Returns what it decided, or null when
-    /// it waits or faulted.
+    /// open), and its writes commit with this step or roll back alone when it throws or fails (the instance then
+    /// faults). Returns what it decided, or null when it waits or faulted.
     /// </summary>
     public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
     {
