@@ -122,20 +122,22 @@ internal sealed class EngineSetup
             return null;
         }
 
-        return await OpenAsync(database, cancellationToken, recover, activities).ConfigureAwait(false);
+        return await OpenAsync(database, cancellationToken, recover, activities, console.Error).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Opens the database (migrating it) and, unless told not to, recovers interrupted instances and due timers, with
     /// the handlers of the <paramref name="activities"/> assemblies (<c>--activities</c>) besides the identity pack's.
+    /// An instance this process cannot run as it started is left as it was, and <paramref name="warnings"/> says why.
     /// </summary>
     /// <exception cref="ConfigurationProblemException">An activity assembly cannot be loaded or adds nothing.</exception>
-    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true, IReadOnlyList<string>? activities = null)
+    public static async Task<EngineSetup> OpenAsync(string database, CancellationToken cancellationToken, bool recover = true, IReadOnlyList<string>? activities = null, TextWriter? warnings = null)
     {
         EngineSetup setup = Compose(database, activities ?? []);
         await setup.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (recover)
         {
+            setup.Runtime.InstanceRefused += (_, e) => warnings?.WriteLine($"flowrunner: warning: {e.Reason}");
             await setup.Runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         }
 

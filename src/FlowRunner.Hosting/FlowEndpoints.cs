@@ -55,7 +55,8 @@ public static class FlowEndpoints
             .WithSummary("Answers the wait of an instance at a node (If-Match: the version read, to refuse a stale answer)")
             .Produces<RunResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/instances/{id}", GetInstanceAsync).WithName("getInstance").WithSummary("An instance's state and journal")
             .Produces<InstanceView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/instances/{id}/diagram.svg", GetInstanceDiagramAsync).WithName("getInstanceDiagram")
@@ -265,6 +266,10 @@ public static class FlowEndpoints
         catch (ActivityBusyException e)
         {
             return Busy(request.HttpContext.Response, e);
+        }
+        catch (FlowNotRunnableException e)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Instance cannot run on this server", e.Message);
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class FlowRunnerHostedService(
     private readonly Lock _reloadGate = new();
     private readonly Dictionary<string, Timer> _pendingReloads = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _refusals = new(StringComparer.Ordinal);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,7 @@ internal sealed partial class FlowRunnerHostedService(
             host.LoadAll(); // MapFlows loads them; a host that maps nothing still runs its instances
         }
 
+        runtime.InstanceRefused += (_, e) => LogRefusedOnce(e);
         int recovered = await runtime.RecoverAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, host.Flows.Count, Path.GetFullPath(options.FlowsFolder), recovered);
         _watcher = new FileSystemWatcher(Path.GetFullPath(options.FlowsFolder)) { IncludeSubdirectories = true, EnableRaisingEvents = true };
@@ -200,6 +202,21 @@ internal sealed partial class FlowRunnerHostedService(
             host.LoadAll();
         }
     }
+
+    // A refused instance is claimed again at every sweep or timer check: its reason is logged once (again if it changes).
+    private void LogRefusedOnce(InstanceRefusedEventArgs e)
+    {
+        if (_refusals.TryGetValue(e.InstanceId, out string? logged) && logged == e.Reason)
+        {
+            return;
+        }
+
+        _refusals[e.InstanceId] = e.Reason;
+        LogRefused(logger, e.InstanceId, e.Reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId} was not run and is left as it was: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string instanceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Count} flows from {Folder}; recovered {Recovered} interrupted instances")]
     private static partial void LogStarted(ILogger logger, int count, string folder, int recovered);

@@ -112,7 +112,7 @@ internal static class RelationalQueries
             """
             SELECT id AS Id, flow_name AS FlowName, flow_hash AS FlowHash, status AS Status, version AS Version, next_branch AS NextBranch,
                    visits AS Visits, outputs AS Outputs, incident AS Incident, created_at AS CreatedAt, updated_at AS UpdatedAt,
-                   trace_parent AS TraceParent
+                   trace_parent AS TraceParent, binding_hash AS BindingHash
             FROM instances WHERE id = @instanceId;
             SELECT id AS Id, node_id AS NodeId, status AS Status, previous_outcome AS PreviousOutcome, wait AS Wait, timed_out AS TimedOut
             FROM branches WHERE instance_id = @instanceId ORDER BY position;

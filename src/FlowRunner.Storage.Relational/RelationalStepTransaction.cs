@@ -113,8 +113,8 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         string expires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
         return (
             $"""
-            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, lease_owner, lease_expires_ms)
-            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, {Owner}, {expires});
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, binding_hash, lease_owner, lease_expires_ms)
+            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, @BindingHash, {Owner}, {expires});
             """,
             $"""
             UPDATE instances

@@ -198,8 +198,8 @@ internal static class EngineBenchmark
             string id = Guid.NewGuid().ToString("N");
             await connection.ExecuteAsync(
                 """
-                INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at)
-                SELECT @id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at FROM instances WHERE id = @t;
+                INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, binding_hash)
+                SELECT @id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, binding_hash FROM instances WHERE id = @t;
                 INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out)
                 SELECT @id, id, node_id, status, previous_outcome, wait, timed_out FROM branches WHERE instance_id = @t;
                 INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at)

@@ -76,6 +76,12 @@ public sealed class ServeActivitiesTests
         string id = run.RootElement.GetProperty("instanceId").GetString()!;
         Assert.Equal("n2", run.RootElement.GetProperty("waitingAt")[0].GetProperty("node").GetString());
 
+        // Without the assembly that "Effect" ran with, resume refuses (it would run n3 as a manual task) and changes nothing.
+        var (refusedResume, _, refusedWhy) = CliRunner.Run("resume", id, "--node", "n2", "--db", db);
+        Assert.Equal(1, refusedResume);
+        Assert.Contains("n3 waits as a manual task", refusedWhy, StringComparison.Ordinal);
+        Assert.Contains("--activities", refusedWhy, StringComparison.Ordinal);
+
         var (resumed, text, resumeError) = CliRunner.Run("resume", id, "--node", "n2", "--db", db, "--activities", worker);
         Assert.True(resumed == 0, resumeError);
         Assert.Contains("completed", text, StringComparison.Ordinal);

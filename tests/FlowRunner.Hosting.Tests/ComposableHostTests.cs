@@ -63,6 +63,32 @@ public sealed class ComposableHostTests
     }
 
     [Fact]
+    public async Task An_answer_to_an_instance_this_host_would_run_otherwise_is_503_and_changes_nothing()
+    {
+        //  (n1) -> [n2 Approve: manual] -> [n3 Stamp the form] -> (n4)
+        using var folder = new TempFolder("flowrunner-compose-");
+        folder.Write("flows/office/approve.flow", "Desk { # Desk\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Approve\"\n  n3: rectangle label:\"Stamp the form\"\n"
+            + "  n4: circle label:\"End\"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left)\n}\n");
+        string id;
+        await using (WebApplication first = await StartAsync(folder))
+        {
+            using HttpClient admin = Client(first, "admin");
+            id = (await (await admin.PostAsync("/flows/office/approve/instances", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
+        }
+
+        // Restarted without the app's stamp handler: n3 would be a manual task here.
+        await using WebApplication restarted = await StartAsync(folder, stamp: false);
+        using HttpClient client = Client(restarted, "admin");
+        using var answer = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        HttpResponseMessage refused = await client.PostAsync($"/instances/{id}/nodes/n2", answer);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("n3 waits as a manual task", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        JsonElement instance = await client.GetFromJsonAsync<JsonElement>($"/instances/{id}");
+        Assert.Equal("n2", instance.GetProperty("instance").GetProperty("waitingAt")[0].GetProperty("node").GetString());
+    }
+
+    [Fact]
     public async Task A_host_without_a_store_says_how_to_add_one()
     {
         using var folder = new TempFolder("flowrunner-compose-");
@@ -98,7 +124,7 @@ public sealed class ComposableHostTests
         Assert.Contains(logs.Lines, line => line.Contains(id, StringComparison.Ordinal) && line.Contains("waiting at n3", StringComparison.Ordinal));
     }
 
-    private static async Task<WebApplication> StartAsync(TempFolder folder, Action<FlowRunnerOptions>? configure = null, string? routes = null, ILoggerProvider? logs = null)
+    private static async Task<WebApplication> StartAsync(TempFolder folder, Action<FlowRunnerOptions>? configure = null, string? routes = null, ILoggerProvider? logs = null, bool stamp = true)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -115,8 +141,12 @@ public sealed class ComposableHostTests
                 o.FlowsFolder = folder.File("flows");
                 configure?.Invoke(o);
             })
-            .UseSqlite(folder.File("app.db"))
-            .AddActivities<StampActivity>();
+            .UseSqlite(folder.File("app.db"));
+        if (stamp)
+        {
+            flowRunner.AddActivities<StampActivity>();
+        }
+
         if (routes is not null)
         {
             flowRunner.AddRoutes(routes);

@@ -59,7 +59,7 @@ internal static class ResumeCommand
             console.Error.WriteLine($"flowrunner: {e.Message}");
             return ExitCodes.UsageOrIo;
         }
-        catch (Exception e) when (e is NotWaitingException or ConcurrencyException or InvalidInputException)
+        catch (Exception e) when (e is NotWaitingException or ConcurrencyException or InvalidInputException or FlowNotRunnableException)
         {
             console.Error.WriteLine($"flowrunner: {e.Message}");
             return ExitCodes.Failed;

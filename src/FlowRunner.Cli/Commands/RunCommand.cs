@@ -46,7 +46,7 @@ internal static class RunCommand
             return ExitCodes.UsageOrIo;
         }
 
-        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, activities: activities).ConfigureAwait(false);
+        EngineSetup engine = await EngineSetup.OpenAsync(database, cancellationToken, activities: activities, warnings: console.Error).ConfigureAwait(false);
         string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         LoadedFlow loaded = engine.Catalog.Load(folder, file, LintConfiguration.FindFor(folder));
         if (loaded.Flow is not { } flow)

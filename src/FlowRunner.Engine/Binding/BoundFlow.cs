@@ -8,6 +8,7 @@ public sealed class BoundFlow
 {
     private readonly Dictionary<string, NodeBinding> _nodes;
     private readonly Dictionary<string, LaneRole> _laneRoles;
+    private string? _bindingHash;
 
     internal BoundFlow(CompiledFlow compiled, Dictionary<string, NodeBinding> nodes, Dictionary<string, LaneRole> laneRoles, FlowMode mode)
     {
@@ -31,6 +32,22 @@ public sealed class BoundFlow
 
     /// <summary>The content hash instances are pinned to.</summary>
     public string Hash => Compiled.Hash;
+
+    /// <summary>
+    /// A hash of which activity each node runs (none for a manual task), kept by every instance at its start: a process
+    /// that binds the flow otherwise (an activity assembly not loaded, a bindings file changed) refuses to run the
+    /// instance rather than run it differently.
+    /// </summary>
+    public string BindingHash => _bindingHash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Concat(Graph.Nodes.Select(n => $"{n.Id}={For(n.Id).Handler?.Type}\n")))))[..16];
+
+    /// <summary>What the nodes that need a handler run here, for messages: <c>n3 runs 'x.y', n5 waits as a manual task</c>.</summary>
+    internal string DescribeBindings()
+    {
+        string[] nodes = [.. Graph.Nodes.Where(n => n.Kind is NodeKind.Activity or NodeKind.Decision)
+            .Select(n => For(n.Id).Handler is { } handler ? $"{n.Id} runs '{handler.Type}'" : $"{n.Id} waits as a manual task")];
+        return nodes.Length <= 8 ? string.Join(", ", nodes) : string.Join(", ", nodes.Take(8)) + $" and {nodes.Length - 8} more";
+    }
 
     /// <summary>The binding of a node (unbound when none was found).</summary>
     internal NodeBinding For(string nodeId) => _nodes.GetValueOrDefault(nodeId) ?? NodeBinding.Unbound;

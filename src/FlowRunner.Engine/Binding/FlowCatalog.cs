@@ -73,6 +73,7 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
     }
 
     /// <inheritdoc/>
+    /// <remarks>A stored version that does not bind in this process (an activity it names is not loaded) is refused, not treated as missing.</remarks>
     public async ValueTask<BoundFlow?> ResolveAsync(string name, string hash, CancellationToken cancellationToken)
     {
         if (_byHash.TryGetValue(hash, out BoundFlow? flow))
@@ -86,15 +87,25 @@ public sealed class FlowCatalog(ActivityRegistry registry, IInstanceStore? store
         }
 
         LoadedFlow loaded = Prepare(name, stored.SourcePath, stored.Source);
-        if (loaded.Flow is not { } restored || restored.Hash != hash)
+        if (loaded.Compiled?.Hash != hash)
         {
             return null;
+        }
+
+        if (loaded.Flow is not { } restored)
+        {
+            Diagnostic error = loaded.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+            throw new VersionNotBindableException(
+                $"flow '{name}' version {hash[..12]} is stored but cannot run in this process: {error.Id} {error.Message} ({Path.GetFileName(error.Location.Path)}); load what it needs (--activities) or fix its bindings file");
         }
 
         _byHash[hash] = restored;
         return restored;
     }
 }
+
+/// <summary>A stored flow version that cannot be bound in this process (the runtime refuses its instances with the message).</summary>
+internal sealed class VersionNotBindableException(string message) : Exception(message);
 
 /// <summary>A prepared flow file: its source, its compiled graph (null with language errors), the bound flow (null with any error) and every diagnostic.</summary>
 public sealed record LoadedFlow(string Name, string Source, CompiledFlow? Compiled, BoundFlow? Flow, ImmutableArray<Diagnostic> Diagnostics);

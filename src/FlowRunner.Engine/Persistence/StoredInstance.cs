@@ -17,7 +17,7 @@ public static class StoredInstance
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>The instance row's parameters: Id, FlowName, FlowHash, Status, Version, NextBranch, Visits, Outputs, Incident, CreatedAt, UpdatedAt, TraceParent.</summary>
+    /// <summary>The instance row's parameters: Id, FlowName, FlowHash, Status, Version, NextBranch, Visits, Outputs, Incident, CreatedAt, UpdatedAt, TraceParent, BindingHash.</summary>
     public static InstanceRow Row(InstanceState state) => new()
     {
         Id = state.Id,
@@ -32,6 +32,7 @@ public static class StoredInstance
         CreatedAt = StoredTime.Format(state.CreatedAt),
         UpdatedAt = StoredTime.Format(state.UpdatedAt),
         TraceParent = state.TraceParent,
+        BindingHash = state.BindingHash,
     };
 
     /// <summary>The branch rows, in the instance's order (<see cref="BranchRow.Position"/>).</summary>
@@ -66,6 +67,7 @@ public static class StoredInstance
             Outputs = Read<Dictionary<string, JsonElement>>(row.Outputs),
             Incident = row.Incident is null ? null : Read<Incident>(row.Incident),
             TraceParent = row.TraceParent,
+            BindingHash = row.BindingHash,
             CreatedAt = StoredTime.Parse(row.CreatedAt),
             UpdatedAt = StoredTime.Parse(row.UpdatedAt),
         };
@@ -134,6 +136,9 @@ public static class StoredInstance
 
         /// <summary>The W3C traceparent of the start, or null.</summary>
         public string? TraceParent { get; set; }
+
+        /// <summary>The hash of the activities the nodes were bound to at the start, or null (started before it was recorded).</summary>
+        public string? BindingHash { get; set; }
     }
 
     /// <summary>A row of <c>branches</c>.</summary>

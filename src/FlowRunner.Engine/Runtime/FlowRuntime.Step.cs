@@ -35,7 +35,7 @@ public sealed partial class FlowRuntime
             return null;
         }
 
-        BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        BoundFlow? flow = await FlowOfAsync(state, cancellationToken).ConfigureAwait(false);
         await RunStepAsync(batch, flow, state, branch, arrival: null, cancellationToken).ConfigureAwait(false);
         return state;
     }

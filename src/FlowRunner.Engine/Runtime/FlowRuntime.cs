@@ -70,6 +70,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
             CreatedAt = now,
             UpdatedAt = now,
             TraceParent = run?.Id,
+            BindingHash = flow.BindingHash,
         };
         var delivered = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (FlowNode start in starts)
@@ -207,7 +208,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         WaitRequest wait = branch.Wait ?? WaitRequest.Confirmation;
         InputValidation.Check(nodeId, wait, input);
 
-        BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        BoundFlow? flow = await FlowOfAsync(state, cancellationToken).ConfigureAwait(false);
         await using var batch = new StepBatch(store, Secrets, delivered);
         branch.Status = BranchStatus.Ready;
         branch.Wait = null;
@@ -266,6 +267,13 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     /// <returns>How many instances were taken over.</returns>
     public Task<int> SweepAsync(CancellationToken cancellationToken) => TakeOverAsync(includeOwn: false, cancellationToken);
 
+    /// <summary>
+    /// An instance this runtime claimed (recovery, take-over, a due timer) but did not run, because its flow cannot run in
+    /// this process as it started (<see cref="InstanceRefusedEventArgs.Reason"/> says why and what to change). The instance
+    /// is left as it was, for a process that can run it.
+    /// </summary>
+    public event EventHandler<InstanceRefusedEventArgs>? InstanceRefused;
+
     /// <summary>The instances this node is running now.</summary>
     public IReadOnlyCollection<string> Running => [.. _running.Keys];
 
@@ -275,16 +283,25 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     private async Task<int> TakeOverAsync(bool includeOwn, CancellationToken cancellationToken)
     {
         int taken = 0;
+        var refused = new HashSet<string>(StringComparer.Ordinal); // claimed again by every round that includes this node's own
         while (true)
         {
             IReadOnlyList<string> claimed = await store.ClaimRunnableAsync(ClaimBatch, includeOwn, cancellationToken).ConfigureAwait(false);
-            foreach (string id in claimed)
+            foreach (string id in claimed.Where(id => !refused.Contains(id)))
             {
-                await RunAsync(id, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RunAsync(id, cancellationToken).ConfigureAwait(false);
+                    taken++;
+                }
+                catch (FlowNotRunnableException e)
+                {
+                    refused.Add(id); // left as it was; the others still run
+                    InstanceRefused?.Invoke(this, new InstanceRefusedEventArgs(id, e.Message));
+                }
             }
 
-            taken += claimed.Count;
-            if (claimed.Count < ClaimBatch)
+            if (claimed.Count < ClaimBatch || claimed.All(refused.Contains))
             {
                 return taken;
             }
@@ -301,8 +318,19 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         {
             InstanceState? state = await store.GetAsync(timer.InstanceId, cancellationToken).ConfigureAwait(false);
             Branch? branch = state?.Branches.FirstOrDefault(b => b.Id == timer.BranchId && b.Status == BranchStatus.Waiting);
+            BoundFlow? flow = null;
             if (state is not null && branch is not null)
             {
+                try
+                {
+                    flow = await FlowOfAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FlowNotRunnableException e)
+                {
+                    InstanceRefused?.Invoke(this, new InstanceRefusedEventArgs(state.Id, e.Message)); // the timer stays due
+                    continue;
+                }
+
                 // Of the nodes that see the timer due, the one that claims the instance at this version fires it.
                 if (!await store.ClaimAsync(state.Id, state.Version, cancellationToken).ConfigureAwait(false))
                 {
@@ -320,7 +348,6 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
                 continue;
             }
 
-            BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
             using Activity? run = FlowTelemetry.StartRun("timer", state.FlowName, state.FlowHash, state.Id, state.TraceParent);
             DateTimeOffset waitingSince = state.UpdatedAt;
             int loaded = state.Version;
@@ -358,6 +385,29 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
         BoundFlow? flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
         return ResultOf(state, flow, EnteredNodes(journal), delivered);
+    }
+
+    // The flow version an instance runs, bound as it was when it started (null when the version is not stored).
+    private async Task<BoundFlow?> FlowOfAsync(InstanceState state, CancellationToken cancellationToken)
+    {
+        BoundFlow? flow;
+        try
+        {
+            flow = await flows.ResolveAsync(state.FlowName, state.FlowHash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VersionNotBindableException e)
+        {
+            throw new FlowNotRunnableException(e.Message);
+        }
+
+        if (flow is not null && state.BindingHash is { } started && started != flow.BindingHash)
+        {
+            throw new FlowNotRunnableException(
+                $"instance '{state.Id}' of flow '{state.FlowName}' started with its nodes bound to other activities than this process binds them to "
+                + $"(here {flow.DescribeBindings()}); it is left as it was: run it where the same activity assemblies (--activities) and bindings file are loaded as when it started");
+        }
+
+        return flow;
     }
 
     private static ImmutableArray<string> EnteredNodes(IReadOnlyList<JournalEntry> journal) =>

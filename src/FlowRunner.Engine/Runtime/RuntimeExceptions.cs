@@ -20,5 +20,18 @@ public sealed class NotWaitingException(string instanceId, string nodeId, string
 /// <summary>An answer that does not fit what the wait expects.</summary>
 public sealed class InvalidInputException(string message) : Exception(message);
 
-/// <summary>A flow that cannot run as drawn (no start circle).</summary>
+/// <summary>
+/// A flow that cannot run: it has no start circle or is request-scoped, or an instance's version cannot run in this
+/// process as it started (an activity it needs is not loaded, or its nodes are bound to other activities now).
+/// </summary>
 public sealed class FlowNotRunnableException(string message) : Exception(message);
+
+/// <summary>An instance the runtime claimed and left as it was, and why (<see cref="FlowRuntime.InstanceRefused"/>).</summary>
+public sealed class InstanceRefusedEventArgs(string instanceId, string reason) : EventArgs
+{
+    /// <summary>The instance.</summary>
+    public string InstanceId { get; } = instanceId;
+
+    /// <summary>Why it cannot run here, and what to change.</summary>
+    public string Reason { get; } = reason;
+}

@@ -43,6 +43,12 @@ public sealed class InstanceState
     /// </summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>
+    /// Which activity each node was bound to when the instance started (<see cref="Binding.BoundFlow.BindingHash"/>): a
+    /// process that binds the flow otherwise refuses to run it. Null for instances stored before it was recorded.
+    /// </summary>
+    public string? BindingHash { get; init; }
+
     /// <summary>When the instance started.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -140,6 +140,12 @@ internal static class RouteEndpoints
         {
             return TooMany(http, e.RetryAfter);
         }
+        catch (FlowNotRunnableException e)
+        {
+            // The server's configuration, not the caller's request: the reason goes to the log only.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouteEndpoints)).LogError("{Method} {Path}: {Reason}", route.Method, route.Path, e.Message);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "the request cannot be completed on this server now");
+        }
 
         if (route.Results.FirstOrDefault(r => Matches(r.When, result)) is { } rule)
         {

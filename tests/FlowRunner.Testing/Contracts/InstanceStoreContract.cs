@@ -95,7 +95,7 @@ public abstract class InstanceStoreContract
     public async Task An_instance_reads_back_as_it_was_saved()
     {
         IInstanceStore store = await CreateStoreAsync();
-        InstanceState state = NewState("flow", traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        InstanceState state = NewState("flow", traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", bindingHash: "3f2a9c0d1e4b5a67");
         state.Status = InstanceStatus.Waiting;
         state.Branches.Add(new Branch
         {
@@ -117,7 +117,9 @@ public abstract class InstanceStoreContract
         Assert.Equal((state.FlowName, state.FlowHash, state.Status, state.Version, state.NextBranch), (loaded.FlowName, loaded.FlowHash, loaded.Status, loaded.Version, loaded.NextBranch));
         Assert.Equal(state.CreatedAt, loaded.CreatedAt);
         Assert.Equal(state.TraceParent, loaded.TraceParent);
-        Assert.Null((await store.GetAsync((await InsertAsync(store, "untraced", InstanceStatus.Running)).Id, None))!.TraceParent);
+        Assert.Equal(state.BindingHash, loaded.BindingHash);
+        InstanceState bare = (await store.GetAsync((await InsertAsync(store, "untraced", InstanceStatus.Running)).Id, None))!;
+        Assert.Equal((null, null), (bare.TraceParent, bare.BindingHash));
         Assert.Equal(["b1:n2:Waiting:yes:False", "b2:n7:Joining::True"], loaded.Branches.Select(b => $"{b.Id}:{b.NodeId}:{b.Status}:{b.PreviousOutcome}:{b.TimedOut}"));
         Assert.Equal(state.Branches[0].Wait!.Deadline, loaded.Branches[0].Wait!.Deadline);
         Assert.Equal("email", loaded.Branches[0].Wait!.Fields.Single().Value.Type);
@@ -486,10 +488,11 @@ public abstract class InstanceStoreContract
     /// <summary>A store interface no pack registers.</summary>
     public interface IUnregisteredStore;
 
-    private InstanceState NewState(string flow, InstanceStatus status = InstanceStatus.Running, string? traceParent = null) => new()
+    private InstanceState NewState(string flow, InstanceStatus status = InstanceStatus.Running, string? traceParent = null, string? bindingHash = null) => new()
     {
         Id = RecordId.New(),
         TraceParent = traceParent,
+        BindingHash = bindingHash,
         FlowName = flow,
         FlowHash = "hash-of-" + flow,
         Status = status,
