@@ -34,12 +34,12 @@ public sealed class BoundFlow
     public string Hash => Compiled.Hash;
 
     /// <summary>
-    /// A hash of which activity each node runs (none for a manual task), kept by every instance at its start: a process
-    /// that binds the flow otherwise (an activity assembly not loaded, a bindings file changed) refuses to run the
-    /// instance rather than run it differently.
+    /// A hash of which nodes run a handler (and which wait as manual tasks), kept by every instance at its start: a
+    /// process where a node lost its handler (an activity assembly not loaded) or gained one refuses to run the instance
+    /// rather than run it differently. Binding a node to another handler changes nothing here: that is a deliberate edit.
     /// </summary>
     public string BindingHash => _bindingHash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Concat(Graph.Nodes.Select(n => $"{n.Id}={For(n.Id).Handler?.Type}\n")))))[..16];
+        System.Text.Encoding.UTF8.GetBytes(string.Concat(Graph.Nodes.Select(n => For(n.Id).Handler is null ? $"{n.Id}\n" : $"{n.Id}=handler\n")))))[..16];
 
     /// <summary>What the nodes that need a handler run here, for messages: <c>n3 runs 'x.y', n5 waits as a manual task</c>.</summary>
     internal string DescribeBindings()

@@ -137,7 +137,7 @@ public static class StoredInstance
         /// <summary>The W3C traceparent of the start, or null.</summary>
         public string? TraceParent { get; set; }
 
-        /// <summary>The hash of the activities the nodes were bound to at the start, or null (started before it was recorded).</summary>
+        /// <summary>The hash of which nodes ran a handler at the start, or null (started before it was recorded).</summary>
         public string? BindingHash { get; set; }
     }
 

@@ -403,7 +403,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         if (flow is not null && state.BindingHash is { } started && started != flow.BindingHash)
         {
             throw new FlowNotRunnableException(
-                $"instance '{state.Id}' of flow '{state.FlowName}' started with its nodes bound to other activities than this process binds them to "
+                $"instance '{state.Id}' of flow '{state.FlowName}' started with handlers on other nodes than this process gives them "
                 + $"(here {flow.DescribeBindings()}); it is left as it was: run it where the same activity assemblies (--activities) and bindings file are loaded as when it started");
         }
 

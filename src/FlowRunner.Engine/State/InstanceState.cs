@@ -44,8 +44,8 @@ public sealed class InstanceState
     public string? TraceParent { get; init; }
 
     /// <summary>
-    /// Which activity each node was bound to when the instance started (<see cref="Binding.BoundFlow.BindingHash"/>): a
-    /// process that binds the flow otherwise refuses to run it. Null for instances stored before it was recorded.
+    /// Which nodes ran a handler when the instance started (<see cref="Binding.BoundFlow.BindingHash"/>): a process where
+    /// one lost its handler, or gained one, refuses to run it. Null for instances stored before it was recorded.
     /// </summary>
     public string? BindingHash { get; init; }
 

@@ -9,9 +9,9 @@ using FlowRunner.Engine.Tests.Support;
 namespace FlowRunner.Engine.Tests.Runtime;
 
 /// <summary>
-/// An instance runs with the activities its nodes were bound to when it started. A process that binds the flow
-/// otherwise (an activity assembly not loaded, a bindings file naming a handler it lacks) refuses the instance with the
-/// reason and leaves it as it was, instead of running a handler's node as a manual task or faulting it.
+/// An instance runs where the nodes that ran a handler at its start still have one (which handler may change). A process
+/// where one lost it (an activity assembly not loaded) or whose bindings file names a handler it lacks refuses the
+/// instance with the reason and leaves it as it was, instead of running a handler's node as a manual task or faulting it.
 /// </summary>
 public sealed class BindingChangeScenario
 {
@@ -40,6 +40,20 @@ public sealed class BindingChangeScenario
         RunResult done = await h.ResumeAsync(waiting, "n2"); // where it is bound as it started, it runs on
         Assert.Equal(InstanceStatus.Completed, done.Status);
         Assert.Equal(["n3"], h.Records());
+    }
+
+    [Fact]
+    public async Task Binding_a_node_to_another_handler_applies_to_running_instances()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        RunResult waiting = await h.StartAsync(h.Load("work", Work));
+
+        var replacement = new Counting("test.record-v2", "Record it"); // another handler for the same node: a deliberate edit
+        RunResult done = await Elsewhere(h, new ActivityRegistry().Add(replacement)).ResumeAsync(waiting.InstanceId, "n2", NoInput, null, CancellationToken.None);
+
+        Assert.Equal(InstanceStatus.Completed, done.Status);
+        Assert.Equal(1, replacement.Runs);
+        Assert.Empty(h.Records());
     }
 
     [Fact]
@@ -112,6 +126,24 @@ public sealed class BindingChangeScenario
 
     // Another process on the same database, with other activities.
     private static FlowRuntime Elsewhere(EngineHarness h, ActivityRegistry registry) => new(h.Store, new FlowCatalog(registry, h.Store), h.Time);
+
+    /// <summary>Counts its runs.</summary>
+    private sealed class Counting(string type, string label) : IActivityHandler
+    {
+        public int Runs { get; private set; }
+
+        public string Type => type;
+
+        public IReadOnlyList<string> Outcomes => [];
+
+        public IReadOnlyList<string> Labels => [label];
+
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+        {
+            Runs++;
+            return ValueTask.FromResult(ActivityResult.Done());
+        }
+    }
 
     /// <summary>"Interrupt": throws OperationCanceledException (an interruption the runtime does not catch) while armed.</summary>
     private sealed class Interrupt : IActivityHandler
