@@ -250,7 +250,8 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
 
     /// <summary>
     /// Start-up recovery: claims and runs every interrupted instance whose lease ran out, and those leased to this
-    /// node's name (its previous run), then fires due timers.
+    /// node's name (its previous run), then fires due timers. An instance this process cannot run as it started is left
+    /// as it was and reported (<see cref="InstanceRefused"/>).
     /// </summary>
     /// <returns>How many instances were resumed.</returns>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class InvalidInputException(string message) : Exception(message);
 
 /// <summary>
 /// A flow that cannot run: it has no start circle or is request-scoped, or an instance's version cannot run in this
-/// process as it started (an activity it needs is not loaded, or its nodes are bound to other activities now).
+/// process as it started (a node that ran a handler has none here, or an activity its bindings name is not loaded).
 /// </summary>
 public sealed class FlowNotRunnableException(string message) : Exception(message);
 
