@@ -28,9 +28,7 @@ public sealed class BindingChangeScenario
         RunResult waiting = await h.StartAsync(h.Load("work", Work));
 
         // There "Record it" binds to nothing: n3 would wait as a manual task.
-        FlowRuntime elsewhere = Elsewhere(h, new ActivityRegistry());
-        FlowNotRunnableException refused = await Assert.ThrowsAsync<FlowNotRunnableException>(
-            () => elsewhere.ResumeAsync(waiting.InstanceId, "n2", NoInput, null, CancellationToken.None));
+        FlowNotRunnableException refused = await RefusedElsewhereAsync(h, waiting);
 
         Assert.Contains("n3 waits as a manual task", refused.Message, StringComparison.Ordinal);
         Assert.Contains("--activities", refused.Message, StringComparison.Ordinal);
@@ -62,9 +60,7 @@ public sealed class BindingChangeScenario
         await using EngineHarness h = await EngineHarness.CreateAsync();
         RunResult waiting = await h.StartAsync(h.Load("work", Work, """{ "nodes": { "n3": { "activity": "test.record" } } }"""));
 
-        FlowRuntime elsewhere = Elsewhere(h, new ActivityRegistry());
-        FlowNotRunnableException refused = await Assert.ThrowsAsync<FlowNotRunnableException>(
-            () => elsewhere.ResumeAsync(waiting.InstanceId, "n2", NoInput, null, CancellationToken.None));
+        FlowNotRunnableException refused = await RefusedElsewhereAsync(h, waiting);
 
         Assert.Contains("cannot run in this process: FZ2004", refused.Message, StringComparison.Ordinal);
         Assert.Contains("test.record", refused.Message, StringComparison.Ordinal);
@@ -123,6 +119,10 @@ public sealed class BindingChangeScenario
         Assert.Equal(waiting.Version, (await h.Runtime.GetResultAsync(waiting.InstanceId, CancellationToken.None)).Version);
         Assert.Equal(1, await h.Runtime.FireDueTimersAsync(CancellationToken.None));
     }
+
+    // The answer to n2 in another process, with no activities at all: refused.
+    private static Task<FlowNotRunnableException> RefusedElsewhereAsync(EngineHarness h, RunResult waiting) =>
+        Assert.ThrowsAsync<FlowNotRunnableException>(() => Elsewhere(h, new ActivityRegistry()).ResumeAsync(waiting.InstanceId, "n2", NoInput, null, CancellationToken.None));
 
     // Another process on the same database, with other activities.
     private static FlowRuntime Elsewhere(EngineHarness h, ActivityRegistry registry) => new(h.Store, new FlowCatalog(registry, h.Store), h.Time);
