@@ -12,11 +12,17 @@ internal sealed class MfaEnabledActivity(IdentityServices services) : IdentityAc
 
     public override IReadOnlyList<string> Labels => ["MFA enabled?"];
 
-    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    // Its only work is the commit's (a read of the user there): it shares the transaction the password check left open.
+    public override bool IsInstant => true;
+
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         string? userId = Variable(context, UserVariable);
-        UserRecord? user = userId is null ? null : await Store(context).FindAsync(userId).ConfigureAwait(false);
-        bool enabled = user is { MfaEnabled: 1 } && (user.TotpSecret is not null || user.MfaMethod == "email");
-        return ActivityResult.WithOutcome(enabled ? "yes" : "no");
+        return ValueTask.FromResult(InCommit(async store =>
+        {
+            UserRecord? user = userId is null ? null : await store.FindAsync(userId).ConfigureAwait(false);
+            bool enabled = user is { MfaEnabled: 1 } && (user.TotpSecret is not null || user.MfaMethod == "email");
+            return ActivityResult.WithOutcome(enabled ? "yes" : "no");
+        }));
     }
 }
