@@ -33,25 +33,40 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     private bool _timerSet;
 
+    private bool _lostRace;
+
+    // The instance row goes in one command with its branches, variables and journal: one round trip to PostgreSQL.
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
-        await Connection.ExecuteAsync(_sql.Insert, WithLease(StoredInstance.Row(state)), _transaction).ConfigureAwait(false);
-        await WriteRowsAsync(state, replace: false).ConfigureAwait(false);
+        var sql = new StringBuilder(_sql.Insert).Append(' ');
+        DynamicParameters parameters = WithLease(StoredInstance.Row(state));
+        AppendRows(sql, parameters, state, replace: false);
+        await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
     }
 
+    // The version-guarded update comes first and returns the row it saved; the rows' statements follow in the same
+    // command. A lost race throws, and this transaction can then only roll back (its rows were written for nothing).
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
-        int updated = await Connection.ExecuteAsync(
-            _sql.Update,
-            WithLease(new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion }),
-            _transaction).ConfigureAwait(false);
-        if (updated == 0)
+        var sql = new StringBuilder(_sql.Update).Append(' ');
+        DynamicParameters parameters = WithLease(new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion });
+        AppendRows(sql, parameters, state, replace: true);
+        bool saved;
+        await using (DbDataReader reader = await Connection.ExecuteReaderAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false))
         {
-            throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
+            saved = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // every statement runs; a failing one throws here
+            }
         }
 
-        await WriteRowsAsync(state, replace: true).ConfigureAwait(false);
+        if (!saved)
+        {
+            _lostRace = true;
+            throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
+        }
     }
 
     public Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken)
@@ -98,7 +113,19 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await WriteRowsAsync(state: null, replace: false).ConfigureAwait(false);
+        if (_lostRace)
+        {
+            throw new InvalidOperationException("this step's save lost a race (ConcurrencyException): its transaction can only roll back");
+        }
+
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters();
+        AppendRows(sql, parameters, state: null, replace: false);
+        if (sql.Length > 0)
+        {
+            await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
+        }
+
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_timerSet)
         {
@@ -120,7 +147,8 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             UPDATE instances
             SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
                 incident = @Incident, updated_at = @UpdatedAt, lease_owner = {Owner}, lease_expires_ms = {expires}
-            WHERE id = @Id AND version = @Expected;
+            WHERE id = @Id AND version = @Expected
+            RETURNING version;
             """);
     }
 
@@ -132,12 +160,10 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         return parameters;
     }
 
-    // The instance's branches and variables (replacing the stored ones) and the journal so far, in one command: one
-    // round trip to the database, whatever the number of rows.
-    private async Task WriteRowsAsync(InstanceState? state, bool replace)
+    // The statements of the instance's branches and variables (replacing the stored ones) and the journal so far: one
+    // command, whatever the number of rows.
+    private void AppendRows(StringBuilder sql, DynamicParameters parameters, InstanceState? state, bool replace)
     {
-        var sql = new StringBuilder();
-        var parameters = new DynamicParameters();
         if (state is not null)
         {
             if (replace)
@@ -154,10 +180,6 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         AppendInsert(sql, parameters, _tables.Journal, _journal,
             (w, e) => w.Text(e.InstanceId).Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)));
         _journal.Clear();
-        if (sql.Length > 0)
-        {
-            await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
-        }
     }
 
     // The rows go as one parameter, a JSON array of arrays: a parameter per value made binding quadratic (every

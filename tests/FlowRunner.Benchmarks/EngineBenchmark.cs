@@ -5,6 +5,7 @@ using FlowRunner.Engine.Activities;
 using FlowRunner.Engine.Binding;
 using FlowRunner.Engine.Runtime;
 using FlowRunner.Engine.State;
+using FlowRunner.Engine.Worker;
 using FlowRunner.Storage.Sqlite;
 using FlowRunner.Testing;
 using Microsoft.Data.Sqlite;
@@ -19,7 +20,7 @@ namespace FlowRunner.Benchmarks;
 internal static class EngineBenchmark
 {
     //  (n1) -> [n2 Work] -> [n3 Work] -> (n4): four steps with the insert.
-    private const string SmallFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Work\"\n  n3: rectangle label:\"Work\"\n  n4: circle label:\"End\"\n"
+    internal const string SmallFlow = "Main { # Main\n  n1: circle label:\"Start\"\n  n2: rectangle label:\"Work\"\n  n3: rectangle label:\"Work\"\n  n4: circle label:\"End\"\n"
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left)\n}\n";
 
     //  (n1) -> [n2 manual] -> (n3): waits once, for the resume benchmark.
@@ -236,16 +237,5 @@ internal static class EngineBenchmark
 
         Array.Sort(latencies);
         return latencies[count / 2];
-    }
-
-    private sealed class WorkActivity : IActivityHandler
-    {
-        public string Type => "bench.work";
-
-        public IReadOnlyList<string> Outcomes => [];
-
-        public IReadOnlyList<string> Labels => ["Work"];
-
-        public ValueTask<ActivityResult> ExecuteAsync(FlowRunner.Engine.Activities.ActivityContext context, CancellationToken cancellationToken) => ValueTask.FromResult(ActivityResult.Done());
     }
 }

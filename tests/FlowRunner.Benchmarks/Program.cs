@@ -1,6 +1,6 @@
 using FlowRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [instances per node] | cold]
+// dotnet run -c Release --project tests/FlowRunner.Benchmarks [-- engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [warm-up instances per node] | cold]
 // With no argument: the parser at 1k, 10k and 100k nodes, then the cold start of flowrunner validate.
 return args.FirstOrDefault() switch
 {
@@ -16,7 +16,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [instances per node] | cold]");
+    Console.Error.WriteLine("usage: FlowRunner.Benchmarks [engine [--json] | identity | gateway [clients] [seconds] | parser [sizes...] | postgres [warm-up instances per node] | cold]");
     return 2;
 }
 

@@ -9,8 +9,11 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 // Usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N] [--quota]
+//        [--warm-up N] [--for-seconds S]
 // Recovers whatever a previous (killed) run of this node left, then starts instances until <count> exist (with
-// --quota: starts <count> more), each run to its end, and prints what it did and how long the starts took. <database> is a SQLite file or a PostgreSQL connection string (Host=...). --until-done: then takes over
+// --quota: starts <count> more; with --for-seconds: starts them for S seconds), each run to its end, and prints what it
+// did and how long the starts took. --warm-up: first starts N instances untimed and prints "warm in X ms" (a
+// benchmark's steady state). <database> is a SQLite file or a PostgreSQL connection string (Host=...). --until-done: then takes over
 // other nodes' instances whose lease ran out, until every instance has ended. --clock-offset-s: the node's clock is
 // wrong by that much (leases go by the database's clock).
 // FLOWRUNNER_WORKER_SPANS=<file>: traces with OpenTelemetry's in-memory exporter and writes the spans to the file at exit
@@ -30,6 +33,8 @@ string node = Option("--node") ?? "worker";
 TimeSpan leaseDuration = Option("--lease-ms") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : NodeLease.DefaultDuration;
 bool untilDone = args.Contains("--until-done");
 bool quota = args.Contains("--quota");
+int warmUp = Option("--warm-up") is { } warm ? int.Parse(warm, System.Globalization.CultureInfo.InvariantCulture) : 0;
+TimeSpan? forTime = Option("--for-seconds") is { } seconds ? TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) : null;
 TimeSpan effectWork = TimeSpan.FromMilliseconds(int.Parse(Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_EFFECT_MS") ?? "5", System.Globalization.CultureInfo.InvariantCulture));
 TimeProvider time = Option("--clock-offset-s") is { } offset
     ? new OffsetTimeProvider(TimeSpan.FromSeconds(int.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))) : TimeProvider.System;
@@ -51,7 +56,7 @@ TimeSpan? hang = Environment.GetEnvironmentVariable("FLOWRUNNER_WORKER_HANG") sw
     "1" => null,
     string hangMs => TimeSpan.FromMilliseconds(int.Parse(hangMs, System.Globalization.CultureInfo.InvariantCulture)),
 };
-var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity(node, effectWork)).Add(new HangActivity(hang)), store);
+var catalog = new FlowCatalog(new ActivityRegistry().Add(new EffectActivity(node, effectWork)).Add(new HangActivity(hang)).Add(new WorkActivity()), store);
 LoadedFlow loaded = catalog.Load(Path.GetDirectoryName(Path.GetFullPath(flowFile))!, flowFile);
 if (loaded.Flow is null)
 {
@@ -63,9 +68,21 @@ var runtime = new FlowRuntime(store, catalog, time);
 using var stop = new CancellationTokenSource();
 Task heartbeat = RenewLeasesAsync(runtime, leaseDuration / 3, stop.Token);
 int recovered = await runtime.RecoverAsync(CancellationToken.None);
+var warming = System.Diagnostics.Stopwatch.StartNew();
+for (int i = 0; i < warmUp; i++)
+{
+    await runtime.StartAsync(loaded.Flow, loaded.Source, CancellationToken.None);
+}
+
+if (warmUp > 0)
+{
+    Console.WriteLine($"warm in {warming.Elapsed.TotalMilliseconds:F0} ms");
+}
+
 int started = 0;
 var starting = System.Diagnostics.Stopwatch.StartNew();
-while (quota ? started < count : (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count < count) // other nodes may be starting them too
+while (forTime is { } limit ? starting.Elapsed < limit
+    : quota ? started < count : (await store.ListAsync(null, int.MaxValue, CancellationToken.None)).Count < count) // other nodes may be starting them too
 {
     await runtime.StartAsync(loaded.Flow, loaded.Source, CancellationToken.None);
     started++;

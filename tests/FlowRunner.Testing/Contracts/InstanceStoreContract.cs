@@ -131,7 +131,7 @@ public abstract class InstanceStoreContract
     }
 
     [Fact]
-    public async Task A_save_stores_the_new_version_and_a_stale_save_changes_nothing()
+    public async Task A_save_stores_the_new_version_and_a_stale_save_changes_nothing_and_cannot_commit()
     {
         IInstanceStore store = await CreateStoreAsync();
         InstanceState inserted = await InsertAsync(store, "flow");
@@ -151,6 +151,7 @@ public abstract class InstanceStoreContract
         await using (IStepTransaction tx = await store.BeginStepAsync(None))
         {
             await Assert.ThrowsAsync<ConcurrencyException>(() => tx.SaveAsync(second, inserted.Version, None));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => tx.CommitAsync(None)); // the loser's transaction only rolls back
         }
 
         InstanceState stored = (await store.GetAsync(inserted.Id, None))!;
