@@ -22,7 +22,7 @@ using OpenTelemetry.Trace;
 // node works before its write (5 ms by default; 0 for the benchmark).
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N]");
+    Console.Error.WriteLine("usage: worker <database> <flow file> <instance count> [--node NAME] [--lease-ms N] [--until-done] [--clock-offset-s N] [--quota] [--warm-up N] [--for-seconds S]");
     return 2;
 }
 

@@ -22,6 +22,17 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
         return store;
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=flowrunner", 64)]
+    [InlineData("Host=db;Database=flowrunner;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=flowrunner;maxautoprepare=10", 10)]
+    public void Statements_are_prepared_unless_the_connection_string_says_otherwise(string connectionString, int prepared)
+    {
+        Npgsql.NpgsqlConnectionStringBuilder settings = PostgresInstanceStore.Settings(connectionString);
+        Assert.Equal(prepared, settings.MaxAutoPrepare);
+        Assert.True(settings.NoResetOnClose);
+    }
+
     [Fact]
     public async Task A_node_giving_work_up_wakes_the_other_nodes_at_once()
     {
