@@ -118,11 +118,11 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             throw new InvalidOperationException("this step's save lost a race (ConcurrencyException): its transaction can only roll back");
         }
 
-        var sql = new StringBuilder();
-        var parameters = new DynamicParameters();
-        AppendRows(sql, parameters, state: null, replace: false);
-        if (sql.Length > 0)
+        if (_journal.Count > 0) // entries appended after the save
         {
+            var sql = new StringBuilder();
+            var parameters = new DynamicParameters();
+            AppendRows(sql, parameters, state: null, replace: false);
             await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
         }
 
