@@ -47,6 +47,15 @@ public sealed class ClusterScenario
         int kills = 0;
         try
         {
+            // Kills begin once every node has committed work: on a slow machine a node killed while it still starts up
+            // never takes part, and the test would show one node's crashes only.
+            var starting = Stopwatch.StartNew();
+            while (await CountAsync(database, "SELECT COUNT(DISTINCT worker) FROM effects") < names.Length)
+            {
+                Assert.True(starting.Elapsed < TimeSpan.FromSeconds(90) && nodes.All(n => !n.HasExited), "not every node took work within 90 s");
+                await Task.Delay(50);
+            }
+
             var running = Stopwatch.StartNew();
             while (nodes.Any(n => !n.HasExited) && running.Elapsed < TimeSpan.FromMinutes(3))
             {
@@ -97,7 +106,6 @@ public sealed class ClusterScenario
             "SELECT COUNT(*) FROM (SELECT instance_id FROM journal WHERE event = 'complete-instance' GROUP BY instance_id HAVING COUNT(*) > 1) d"));
         Assert.Equal(instances * 5, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM effects"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM (SELECT 1 FROM effects GROUP BY instance_id, node_id HAVING COUNT(*) > 1) d"));
-        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT COUNT(DISTINCT worker) FROM effects") >= 2, "one node did all the work\n" + log);
     }
 
     [Fact]
