@@ -26,12 +26,19 @@ internal sealed record RowInsert(string Sql, string Parameter)
 }
 
 /// <summary>The inserts of a step's branches, variables and journal in one database's SQL.</summary>
-internal sealed record RowTables(RowInsert Branches, RowInsert Variables, RowInsert Journal)
+internal sealed record RowTables(RowInsert Branches, RowInsert Variables, string Journal)
 {
     public static RowTables For(string database) => new(
         RowInsert.For(database, "branches", "branches", "instance_id", "id", "position:bigint", "node_id", "status", "previous_outcome", "wait", "timed_out:bigint"),
         RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"),
-        RowInsert.For(database, "journal", "journal", "instance_id", "node_id", "lane", "event", "outcome", "detail", "at"));
+        JournalInsert(database, string.Empty));
+
+    /// <summary>
+    /// One commit's journal entries of one instance as one row: parameters <c>@journal_instance</c> and <c>@journal</c>
+    /// (a JSON array of [node_id, lane, event, outcome, detail, at]), each followed by <paramref name="suffix"/>.
+    /// </summary>
+    public static string JournalInsert(string database, string suffix) =>
+        $"INSERT INTO journal_commits (instance_id, entries) VALUES (@journal_instance{suffix}, @journal{suffix}{(database == "PostgreSQL" ? "::json" : string.Empty)});";
 }
 
 /// <summary>Writes rows as a JSON array of arrays of strings, numbers and nulls.</summary>

@@ -135,12 +135,14 @@ internal static class RelationalQueries
             StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
     }
 
+    /// <summary>An instance's journal entries in order, read through the view over its commits' rows.</summary>
+    public const string JournalSql = "SELECT node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq, position;";
+
     public static async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(DbConnection connection, string instanceId)
     {
-        var rows = await connection.QueryAsync<(long Seq, string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
-            "SELECT seq, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq;",
-            new { instanceId }).ConfigureAwait(false);
-        return [.. rows.Select(r => new JournalEntry(instanceId, r.Seq, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
+        var rows = await connection.QueryAsync<(string? NodeId, string? Lane, string Event, string? Outcome, string? Detail, string At)>(
+            JournalSql, new { instanceId }).ConfigureAwait(false);
+        return [.. rows.Select((r, i) => new JournalEntry(instanceId, i + 1, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
     }
 
     public static Task<string?> FindWaitingInstanceAsync(DbConnection connection, string flowName, string nodeId, string variable, JsonElement value) =>
@@ -186,7 +188,7 @@ internal static class RelationalQueries
             (string list, DynamicParameters parameters) = InList(ids);
             await connection.ExecuteAsync(
                 $"""
-                DELETE FROM journal WHERE instance_id IN ({list});
+                DELETE FROM journal_commits WHERE instance_id IN ({list});
                 DELETE FROM branches WHERE instance_id IN ({list});
                 DELETE FROM variables WHERE instance_id IN ({list});
                 DELETE FROM timers WHERE instance_id IN ({list});

@@ -31,6 +31,8 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     private readonly bool _postgres = database == "PostgreSQL";
 
+    private readonly string _database = database;
+
     private bool _timerSet;
 
     private bool _lostRace;
@@ -177,8 +179,17 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             AppendInsert(sql, parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
         }
 
-        AppendInsert(sql, parameters, _tables.Journal, _journal,
-            (w, e) => w.Text(e.InstanceId).Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)));
+        // The journal so far: one row per instance (a step's entries are its instance's, but nothing else requires it).
+        int group = 0;
+        foreach (IGrouping<string, JournalEntry> entries in _journal.GroupBy(e => e.InstanceId, StringComparer.Ordinal))
+        {
+            string suffix = group++ == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(suffix.Length == 0 ? _tables.Journal : RowTables.JournalInsert(_database, suffix)).Append(' ');
+            parameters.Add("journal_instance" + suffix, entries.Key);
+            parameters.Add("journal" + suffix, JsonRowWriter.Write(entries,
+                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At))));
+        }
+
         _journal.Clear();
     }
 

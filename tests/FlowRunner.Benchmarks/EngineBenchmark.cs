@@ -203,8 +203,8 @@ internal static class EngineBenchmark
                 SELECT @id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, binding_hash FROM instances WHERE id = @t;
                 INSERT INTO branches (instance_id, id, node_id, status, previous_outcome, wait, timed_out)
                 SELECT @id, id, node_id, status, previous_outcome, wait, timed_out FROM branches WHERE instance_id = @t;
-                INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at)
-                SELECT @id, node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @t ORDER BY seq;
+                INSERT INTO journal_commits (instance_id, entries)
+                SELECT @id, entries FROM journal_commits WHERE instance_id = @t ORDER BY seq;
                 """,
                 new { id, t = templateId }, transaction);
         }

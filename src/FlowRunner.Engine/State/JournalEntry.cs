@@ -2,7 +2,7 @@ namespace FlowRunner.Engine.State;
 
 /// <summary>One journal line: a node ran, waited, was answered, ended a branch, or faulted. Inputs are redacted.</summary>
 /// <param name="InstanceId">The instance.</param>
-/// <param name="Sequence">Order within the instance (assigned by the store).</param>
+/// <param name="Sequence">Position in the instance's journal, from 1 (assigned by the store when read).</param>
 /// <param name="NodeId">The node, if any.</param>
 /// <param name="Lane">The node's lane, if any.</param>
 /// <param name="Event">One of <see cref="JournalEvent"/>.</param>

@@ -143,7 +143,7 @@ public sealed class ClusterScenario
         await using var connection = new NpgsqlConnection(database);
         Assert.Equal("Completed", await connection.ExecuteScalarAsync<string>("SELECT status FROM instances"));
         Assert.Equal(["n2:a", "n4:b"], (await connection.QueryAsync<string>("SELECT node_id || ':' || worker FROM effects ORDER BY node_id")).ToArray());
-        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], (await connection.QueryAsync<string>("SELECT node_id FROM journal WHERE event = 'enter' ORDER BY seq")).ToArray());
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], (await connection.QueryAsync<string>("SELECT node_id FROM journal WHERE event = 'enter' ORDER BY seq, position")).ToArray());
         Assert.True(tookOver < TimeSpan.FromSeconds(10), $"took over after {tookOver}");
     }
 

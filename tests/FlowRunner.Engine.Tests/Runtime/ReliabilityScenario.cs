@@ -120,7 +120,7 @@ public sealed class ReliabilityScenario
         string[] nodes = [.. spans.Where(s => s.GetProperty("name").GetString()!.StartsWith("flow.node ", StringComparison.Ordinal)).Select(s => s.GetProperty("node").GetString()!)];
         Assert.Equal(["n3", "n4", "n5"], nodes); // what the killed worker had not committed, each exactly once
         Assert.All(spans, s => Assert.Equal(parent[1], s.GetProperty("traceId").GetString()));
-        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], connection.Query<string>("SELECT node_id FROM journal WHERE event = 'enter' ORDER BY rowid"));
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], connection.Query<string>("SELECT node_id FROM journal WHERE event = 'enter' ORDER BY seq, position"));
     }
 
     private static int Count(string database, string sql)

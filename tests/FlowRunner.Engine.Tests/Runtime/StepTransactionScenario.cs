@@ -49,7 +49,7 @@ public sealed class StepTransactionScenario
         Assert.Equal(["n2", "n3", "n4", "n5"], h.Records());
         string id = Assert.Single(h.Query<string>("SELECT id FROM instances"));
         Assert.Equal("n6", Assert.Single(h.Query<string>("SELECT node_id FROM branches WHERE instance_id = @id", new { id })));
-        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], h.Query<string>("SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq", new { id }));
+        Assert.Equal(["n1", "n2", "n3", "n4", "n5"], h.Query<string>("SELECT node_id FROM journal WHERE instance_id = @id AND event = 'enter' ORDER BY seq, position", new { id }));
 
         interrupt.Armed = false;
         h.Restart(new RuntimeOptions { StepsPerTransaction = 4 });
