@@ -71,7 +71,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         _storedVersion = -1;
     }
 
-    /// <summary>A write for the commit, after the instance's state (journal, outbox, timers), in the order given.</summary>
+    /// <summary>A write for the commit (journal, outbox, timers), in the order given, before the instance's state is saved.</summary>
     public void Write(Func<IStepTransaction, CancellationToken, Task> write)
     {
         if (IsDurable)
@@ -121,17 +121,19 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
         {
             if (IsDurable || _transaction is not null)
             {
+                // The writes go first: the store keeps their journal entries and writes them with the instance's
+                // state, in one command (a lost race rolls all of it back).
                 IStepTransaction transaction = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                foreach (Func<IStepTransaction, CancellationToken, Task> write in _writes)
+                {
+                    await write(transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (_state is { } state && IsDurable)
                 {
                     await (_storedVersion < 0
                         ? transaction.InsertAsync(state, cancellationToken)
                         : transaction.SaveAsync(state, _storedVersion, cancellationToken)).ConfigureAwait(false);
-                }
-
-                foreach (Func<IStepTransaction, CancellationToken, Task> write in _writes)
-                {
-                    await write(transaction, cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
