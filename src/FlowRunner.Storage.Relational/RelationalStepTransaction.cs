@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using FlowRunner.Engine.Persistence;
 using FlowRunner.Engine.State;
 
@@ -10,9 +9,11 @@ namespace FlowRunner.Storage.Relational;
 /// <summary>
 /// One step's transaction: the instance saved with a version check, its journal, outbox and timers. An instance left
 /// running is leased to this node (<paramref name="lease"/>) until the database's clock passes the lease; any other
-/// status frees it.
+/// status frees it. Its statements run on the commands <paramref name="prepared"/> keeps for their text (null: a new
+/// command each time, for a driver that prepares statements by itself).
 /// </summary>
-internal sealed class RelationalStepTransaction(DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time, NodeLease lease)
+internal sealed class RelationalStepTransaction(
+    DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time, NodeLease lease, Func<string, DbCommand?>? prepared = null)
     : RelationalUnitOfWork(connection, transaction, createStore, database), IStepTransaction
 {
     private static readonly (string Insert, string Update) SqliteSql = InstanceStatements("SQLite");
@@ -40,10 +41,14 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     // The instance row goes in one command with its branches, variables and journal: one round trip to PostgreSQL.
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
+        StoredInstance.InstanceRow row = StoredInstance.Row(state);
         var sql = new StringBuilder(_sql.Insert).Append(' ');
-        DynamicParameters parameters = WithLease(StoredInstance.Row(state));
+        List<KeyValuePair<string, object?>> parameters = WithLease(
+            ("Id", row.Id), ("FlowName", row.FlowName), ("FlowHash", row.FlowHash), ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch),
+            ("Visits", row.Visits), ("Outputs", row.Outputs), ("Incident", row.Incident), ("CreatedAt", row.CreatedAt), ("UpdatedAt", row.UpdatedAt),
+            ("TraceParent", row.TraceParent), ("BindingHash", row.BindingHash));
         AppendRows(sql, parameters, state, replace: false);
-        await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
+        await RunAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
     }
 
     // The version-guarded update comes first and returns the row it saved; the rows' statements follow in the same
@@ -52,19 +57,11 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
         var sql = new StringBuilder(_sql.Update).Append(' ');
-        DynamicParameters parameters = WithLease(new { row.Status, row.Version, row.NextBranch, row.Visits, row.Outputs, row.Incident, row.UpdatedAt, row.Id, Expected = (long)expectedVersion });
+        List<KeyValuePair<string, object?>> parameters = WithLease(
+            ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch), ("Visits", row.Visits), ("Outputs", row.Outputs),
+            ("Incident", row.Incident), ("UpdatedAt", row.UpdatedAt), ("Id", row.Id), ("Expected", (long)expectedVersion));
         AppendRows(sql, parameters, state, replace: true);
-        bool saved;
-        await using (DbDataReader reader = await Connection.ExecuteReaderAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false))
-        {
-            saved = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // every statement runs; a failing one throws here
-            }
-        }
-
-        if (!saved)
+        if (!await RunAsync(sql.ToString(), parameters, cancellationToken, readsRow: true).ConfigureAwait(false))
         {
             _lostRace = true;
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
@@ -78,24 +75,24 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
     }
 
     public Task AddOutboxAsync(string instanceId, string kind, JsonElement payload, CancellationToken cancellationToken) =>
-        Connection.ExecuteAsync(
+        RunAsync(
             "INSERT INTO outbox (instance_id, kind, payload, created_at) VALUES (@instanceId, @kind, @payload, @at);",
-            new { instanceId, kind, payload = payload.GetRawText(), at = StoredTime.Format(time.GetUtcNow()) },
-            _transaction);
+            [new("instanceId", instanceId), new("kind", kind), new("payload", payload.GetRawText()), new("at", StoredTime.Format(time.GetUtcNow()))],
+            cancellationToken);
 
     // PostgreSQL tells every node when the step commits, so the one that sleeps longest wakes for the new timer.
     public Task SetTimerAsync(string instanceId, string branchId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         _timerSet = true;
-        return Connection.ExecuteAsync(
+        return RunAsync(
             "INSERT INTO timers (instance_id, branch_id, due_at) VALUES (@instanceId, @branchId, @dueAt) ON CONFLICT (instance_id, branch_id) DO UPDATE SET due_at = excluded.due_at;"
             + (_postgres ? $" SELECT pg_notify('{RelationalQueries.WorkChannel}', 'timer');" : string.Empty),
-            new { instanceId, branchId, dueAt = StoredTime.Format(dueAt) },
-            _transaction);
+            [new("instanceId", instanceId), new("branchId", branchId), new("dueAt", StoredTime.Format(dueAt))],
+            cancellationToken);
     }
 
     public Task ClearTimerAsync(string instanceId, string branchId, CancellationToken cancellationToken) =>
-        Connection.ExecuteAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", new { instanceId, branchId }, _transaction);
+        RunAsync("DELETE FROM timers WHERE instance_id = @instanceId AND branch_id = @branchId;", [new("instanceId", instanceId), new("branchId", branchId)], cancellationToken);
 
     // One level: the runtime marks a savepoint around a handler's commit work in an open transaction.
     private const string Savepoint = "handler_work";
@@ -123,9 +120,9 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         if (_journal.Count > 0) // entries appended after the save
         {
             var sql = new StringBuilder();
-            var parameters = new DynamicParameters();
+            List<KeyValuePair<string, object?>> parameters = [];
             AppendRows(sql, parameters, state: null, replace: false);
-            await Connection.ExecuteAsync(sql.ToString(), parameters, _transaction).ConfigureAwait(false);
+            await RunAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
         }
 
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -154,24 +151,71 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
             """);
     }
 
-    private DynamicParameters WithLease(object row)
+    private List<KeyValuePair<string, object?>> WithLease(params ReadOnlySpan<(string Name, object? Value)> values)
     {
-        var parameters = new DynamicParameters(row);
-        parameters.Add("LeaseOwner", lease.Owner);
-        parameters.Add("LeaseMs", (long)lease.Duration.TotalMilliseconds);
+        var parameters = new List<KeyValuePair<string, object?>>(values.Length + 6);
+        foreach ((string name, object? value) in values)
+        {
+            parameters.Add(new(name, value));
+        }
+
+        parameters.Add(new("LeaseOwner", lease.Owner));
+        parameters.Add(new("LeaseMs", (long)lease.Duration.TotalMilliseconds));
         return parameters;
+    }
+
+    // Runs a command of this transaction; with readsRow, returns whether its first statement returned a row (every
+    // statement runs: a failing one throws).
+    private async Task<bool> RunAsync(string sql, List<KeyValuePair<string, object?>> parameters, CancellationToken cancellationToken, bool readsRow = false)
+    {
+        DbCommand? kept = prepared?.Invoke(sql);
+        DbCommand command = kept ?? Connection.CreateCommand();
+        try
+        {
+            command.CommandText = sql; // unchanged on a kept command: its statements stay prepared
+            command.Transaction = _transaction;
+            command.Parameters.Clear();
+            foreach ((string name, object? value) in parameters)
+            {
+                DbParameter parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                parameter.Value = value ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+
+            if (!readsRow)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            bool row = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            return row;
+        }
+        finally
+        {
+            if (kept is null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     // The statements of the instance's branches and variables (replacing the stored ones) and the journal so far: one
     // command, whatever the number of rows.
-    private void AppendRows(StringBuilder sql, DynamicParameters parameters, InstanceState? state, bool replace)
+    private void AppendRows(StringBuilder sql, List<KeyValuePair<string, object?>> parameters, InstanceState? state, bool replace)
     {
         if (state is not null)
         {
             if (replace)
             {
                 sql.Append("DELETE FROM branches WHERE instance_id = @instance; DELETE FROM variables WHERE instance_id = @instance; ");
-                parameters.Add("instance", state.Id);
+                parameters.Add(new("instance", state.Id));
             }
 
             AppendInsert(sql, parameters, _tables.Branches, StoredInstance.Branches(state),
@@ -185,9 +229,9 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
         {
             string suffix = group++ == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
             sql.Append(suffix.Length == 0 ? _tables.Journal : RowTables.JournalInsert(_database, suffix)).Append(' ');
-            parameters.Add("journal_instance" + suffix, entries.Key);
-            parameters.Add("journal" + suffix, JsonRowWriter.Write(entries,
-                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At))));
+            parameters.Add(new("journal_instance" + suffix, entries.Key));
+            parameters.Add(new("journal" + suffix, JsonRowWriter.Write(entries,
+                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)))));
         }
 
         _journal.Clear();
@@ -195,13 +239,13 @@ internal sealed class RelationalStepTransaction(DbConnection connection, DbTrans
 
     // The rows go as one parameter, a JSON array of arrays: a parameter per value made binding quadratic (every
     // parameter of a command is looked up by name in every statement; docs/performance.md).
-    private static void AppendInsert<T>(StringBuilder sql, DynamicParameters parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
+    private static void AppendInsert<T>(StringBuilder sql, List<KeyValuePair<string, object?>> parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
     {
         string? json = JsonRowWriter.Write(rows, write);
         if (json is not null)
         {
             sql.Append(insert.Sql).Append(' ');
-            parameters.Add(insert.Parameter, json);
+            parameters.Add(new(insert.Parameter, json));
         }
     }
 }

@@ -16,6 +16,9 @@ internal class RelationalUnitOfWork(DbConnection connection, DbTransaction? tran
 
     public DbTransaction? Transaction { get; } = transaction;
 
+    /// <summary>False when the connection outlives the unit (SQLite's writer connection): disposing the unit leaves it open.</summary>
+    public bool OwnsConnection { get; init; } = true;
+
     /// <summary>Called once when the unit is disposed (SQLite lets the next writer of this process in).</summary>
     public Action? Released { get; init; }
 
@@ -43,7 +46,11 @@ internal class RelationalUnitOfWork(DbConnection connection, DbTransaction? tran
             await open.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Connection.DisposeAsync().ConfigureAwait(false);
+        if (OwnsConnection)
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
             Released?.Invoke();

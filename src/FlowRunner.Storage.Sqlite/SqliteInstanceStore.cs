@@ -9,11 +9,14 @@ namespace FlowRunner.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode, numbered migrations, and IMMEDIATE transactions, so
-/// writers (threads or processes) queue instead of interleaving.
+/// writers (threads or processes) queue instead of interleaving. The writes of this process share one connection,
+/// kept open until the store is disposed.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The writer semaphore never allocates a wait handle: nothing to dispose.")]
-public sealed class SqliteInstanceStore : RelationalInstanceStore
+public sealed class SqliteInstanceStore : RelationalInstanceStore, IAsyncDisposable
 {
+    // Commands kept prepared on the writer connection, at most this many texts (a step's texts are a handful).
+    private const int MaxPrepared = 64;
+
     // Native connections (the pool keeps them, and their settings, across opens) that OpenAsync has configured.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private readonly string _connectionString;
@@ -24,6 +27,12 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly SemaphoreSlim _work = new(0, 1); // released when a step of this process sets a timer
     private readonly IReadOnlyDictionary<Type, SqlitePackStore> _packs;
+
+    // Writers queue on _writer anyway, so they share one connection: its statements stay prepared from one transaction
+    // to the next (Microsoft.Data.Sqlite prepares every command anew), and its page cache stays valid (a connection
+    // drops its cache when another one wrote). Used only while _writer is held.
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private SqliteConnection? _writerConnection;
 
     // Write transactions since the last background checkpoint, and that checkpoint.
     private int _writesSinceCheckpoint;
@@ -102,7 +111,12 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
     public override async Task<IStepTransaction> BeginStepAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, Time, Lease) { Released = AfterWrite, TimerCommitted = WakeForWork };
+        return new RelationalStepTransaction(connection, transaction, Stores(connection, transaction), Database, Time, Lease, Prepared)
+        {
+            OwnsConnection = false,
+            Released = AfterWrite,
+            TimerCommitted = WakeForWork,
+        };
     }
 
     /// <inheritdoc/>
@@ -116,7 +130,7 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
     public override async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
+        return new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { OwnsConnection = false, Released = AfterWrite };
     }
 
     /// <inheritdoc/>
@@ -142,7 +156,7 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
     protected override async Task<T> InWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         (SqliteConnection connection, SqliteTransaction transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { Released = AfterWrite };
+        await using var unit = new RelationalUnitOfWork(connection, transaction, Stores(connection, transaction), Database) { OwnsConnection = false, Released = AfterWrite };
         T result = await work(connection, transaction).ConfigureAwait(false);
         await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -206,13 +220,53 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
         }));
     }
 
+    // The command kept for this text on the writer connection (null past MaxPrepared texts: the caller makes its own).
+    private SqliteCommand? Prepared(string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out SqliteCommand? command) && _prepared.Count < MaxPrepared)
+        {
+            command = _writerConnection!.CreateCommand();
+            command.CommandText = sql;
+            _prepared.Add(sql, command);
+        }
+
+        return command;
+    }
+
+    /// <summary>The command texts kept prepared on the writer connection (tests).</summary>
+    internal int PreparedCount => _prepared.Count;
+
+    /// <summary>Closes the writer connection (and its prepared statements); a later write opens it again.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (SqliteCommand command in _prepared.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _prepared.Clear();
+            if (_writerConnection is { } connection)
+            {
+                _writerConnection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     private async Task<(SqliteConnection, SqliteTransaction)> BeginAsync(CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection connection;
         try
         {
-            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection = _writerConnection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -228,7 +282,6 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
             _writer.Release();
             throw;
         }

@@ -124,6 +124,30 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
         Assert.Equal("n1", Assert.Single(await store.GetJournalAsync("i2", CancellationToken.None)).NodeId);
     }
 
+    [Fact]
+    public async Task Steps_share_one_writer_connection_whose_statements_stay_prepared_until_the_store_is_disposed()
+    {
+        string path = _folder.File("prepared.db");
+        var store = new SqliteInstanceStore(path, Time);
+        await store.MigrateAsync(CancellationToken.None);
+        await store.SaveFlowVersionAsync("f", "h", "f.flow", "text", CancellationToken.None);
+        for (int i = 0; i < 20; i++)
+        {
+            var state = new InstanceState { Id = "i" + i, FlowName = "f", FlowHash = "h", Status = InstanceStatus.Completed, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() };
+            await using IStepTransaction step = await store.BeginStepAsync(CancellationToken.None);
+            await step.AppendJournalAsync(new JournalEntry(state.Id, 0, null, null, "start", null, null, Time.GetUtcNow()), CancellationToken.None);
+            await step.InsertAsync(state, CancellationToken.None);
+            await step.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, store.PreparedCount); // twenty starts, one command text: prepared once
+        await store.DisposeAsync();
+        Assert.Equal(0, store.PreparedCount);
+        await CommitJournalAsync(store, "i1", "end n2"); // a write after disposal opens the connection again
+        Assert.Equal(["start ", "end n2"], (await store.GetJournalAsync("i1", CancellationToken.None)).Select(e => $"{e.Event} {e.NodeId}"));
+        await store.DisposeAsync();
+    }
+
     // One step transaction that appends a journal entry for each "event node" text.
     private static async Task CommitJournalAsync(SqliteInstanceStore store, string instanceId, params string[] entries)
     {

@@ -6,7 +6,8 @@ namespace FlowRunner.Engine.Persistence;
 public static class StoredTime
 {
     /// <summary>Formats <paramref name="time"/> as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> in UTC.</summary>
-    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <remarks>The round-trip format ("O") of a UTC <see cref="DateTime"/> is exactly that, and much faster to write than the same custom format.</remarks>
+    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Reads text written by <see cref="Format"/> back as a UTC time.</summary>
     public static DateTimeOffset Parse(string text) =>
