@@ -12,7 +12,7 @@ namespace FlowRunner.Storage.Postgres;
 /// READ COMMITTED transactions guarded by the instance's version (of two racing steps the second finds the version
 /// moved and is discarded), and pack stores in the same transactions. The same contract suite as SQLite's checks it.
 /// </summary>
-public sealed class PostgresInstanceStore : RelationalInstanceStore, IAsyncDisposable
+public sealed class PostgresInstanceStore : RelationalInstanceStore, IAsyncDisposable, IDisposable
 {
     // One number for every node's migrations: the first node to start migrates while the others wait for it.
     private const long MigrationLock = 0x466C6F7752756E;
@@ -170,6 +170,10 @@ public sealed class PostgresInstanceStore : RelationalInstanceStore, IAsyncDispo
         await _data.DisposeAsync().ConfigureAwait(false);
         await _readOnly.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    /// <remarks>For containers disposed synchronously.</remarks>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     // The registered pack stores, created on the unit's connection and transaction when first asked for.
     private Func<Type, object?> Stores(NpgsqlConnection connection, NpgsqlTransaction? transaction)

@@ -12,7 +12,7 @@ namespace FlowRunner.Storage.Sqlite;
 /// writers (threads or processes) queue instead of interleaving. The writes of this process share one connection,
 /// kept open until the store is disposed.
 /// </summary>
-public sealed class SqliteInstanceStore : RelationalInstanceStore, IAsyncDisposable
+public sealed class SqliteInstanceStore : RelationalInstanceStore, IAsyncDisposable, IDisposable
 {
     // Commands kept prepared on the writer connection, at most this many texts (a step's texts are a handful).
     private const int MaxPrepared = 64;
@@ -240,19 +240,30 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore, IAsyncDisposa
     public async ValueTask DisposeAsync()
     {
         await _writer.WaitAsync().ConfigureAwait(false);
+        CloseWriter();
+    }
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    /// <remarks>For containers disposed synchronously; SQLite closes without waiting on anything but a running write.</remarks>
+    public void Dispose()
+    {
+        _writer.Wait();
+        CloseWriter();
+    }
+
+    // Called holding _writer, which it releases.
+    private void CloseWriter()
+    {
         try
         {
             foreach (SqliteCommand command in _prepared.Values)
             {
-                await command.DisposeAsync().ConfigureAwait(false);
+                command.Dispose();
             }
 
             _prepared.Clear();
-            if (_writerConnection is { } connection)
-            {
-                _writerConnection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            _writerConnection?.Dispose();
+            _writerConnection = null;
         }
         finally
         {

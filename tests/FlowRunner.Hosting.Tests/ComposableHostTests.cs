@@ -25,6 +25,21 @@ public sealed class ComposableHostTests
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n  n3.handle(right) -> n4.handle(left)\n}\n";
 
     [Fact]
+    public async Task A_container_disposed_synchronously_closes_the_SQLite_store_without_throwing()
+    {
+        using var folder = new TempFolder("flowrunner-dispose-");
+        var services = new ServiceCollection();
+        services.AddFlowRunner(o => o.FlowsFolder = folder.File("flows")).UseSqlite(folder.File("app.db"));
+        ServiceProvider provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<Engine.Persistence.IInstanceStore>();
+        await store.MigrateAsync(CancellationToken.None);
+        Assert.Null(await store.TakeTokenAsync("client", 10, 1, CancellationToken.None)); // a write: the writer connection is open
+
+        provider.Dispose(); // not every host disposes its container asynchronously
+        Assert.Null(await store.TakeTokenAsync("client", 10, 1, CancellationToken.None)); // a later write opens it again
+    }
+
+    [Fact]
     public async Task An_app_without_the_identity_pack_runs_flows_with_its_own_activities_and_authentication()
     {
         using var folder = new TempFolder("flowrunner-compose-");

@@ -155,6 +155,18 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
     }
 
     [Fact]
+    public async Task A_store_disposed_synchronously_closes_its_connections()
+    {
+        var store = new PostgresInstanceStore(postgres.Cluster.CreateDatabase(), Time);
+        await store.MigrateAsync(CancellationToken.None);
+        await store.WaitForWorkAsync(TimeSpan.FromMilliseconds(10), CancellationToken.None); // its listener starts
+
+        store.Dispose(); // a container disposed synchronously: the listener stops, the data sources close
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAsync("i1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Nodes_migrating_at_once_apply_each_script_once()
     {
         string database = postgres.Cluster.CreateDatabase();
