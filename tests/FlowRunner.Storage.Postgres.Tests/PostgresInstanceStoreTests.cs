@@ -1,6 +1,5 @@
 using Dapper;
 using FlowRunner.Engine.Persistence;
-using FlowRunner.Engine.State;
 using FlowRunner.Testing.Contracts;
 using Npgsql;
 
@@ -10,6 +9,9 @@ namespace FlowRunner.Storage.Postgres.Tests;
 [Collection(PostgresTests.Name)]
 public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : InstanceStoreContract
 {
+    // Each store's connection string, for the contract's SQL hooks.
+    private readonly Dictionary<IInstanceStore, string> _databases = [];
+
     protected override async Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second)
     {
         string database = postgres.Cluster.CreateDatabase();
@@ -18,9 +20,37 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
         return (a, new PostgresInstanceStore(database, Time) { Lease = second });
     }
 
+    protected override async Task<IInstanceStore> CreateStoreBeforeJournalCommitsAsync(string oldRowsSql)
+    {
+        string database = postgres.Cluster.CreateDatabase();
+        await using (var old = new NpgsqlConnection(database))
+        {
+            await old.ExecuteAsync("CREATE TABLE schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (source, version));");
+            foreach (MigrationScript script in MigrationScript.FromResources(typeof(PostgresInstanceStore).Assembly, "runtime").Where(s => s.Version < 6))
+            {
+                await old.ExecuteAsync(script.Sql);
+                await old.ExecuteAsync("INSERT INTO schema_migrations VALUES ('runtime', @Version, @Name, 'then');", script);
+            }
+
+            await old.ExecuteAsync(oldRowsSql);
+        }
+
+        var store = new PostgresInstanceStore(database, Time);
+        _databases[store] = database;
+        return store;
+    }
+
+    protected override async Task<long> CountJournalRowsAsync(IInstanceStore store, string instanceId)
+    {
+        await using var connection = new NpgsqlConnection(_databases[store]);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journal_commits WHERE instance_id = @instanceId;", new { instanceId });
+    }
+
     protected override async Task<IInstanceStore> CreateStoreAsync()
     {
-        var store = new PostgresInstanceStore(postgres.Cluster.CreateDatabase(), Time);
+        string database = postgres.Cluster.CreateDatabase();
+        var store = new PostgresInstanceStore(database, Time);
+        _databases[store] = database;
         await store.MigrateAsync(CancellationToken.None);
         return store;
     }
@@ -89,69 +119,6 @@ public sealed class PostgresInstanceStoreTests(PostgresFixture postgres) : Insta
         await act();
         await woken.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"woken after {waited.Elapsed}");
-    }
-
-    [Fact]
-    public async Task A_commit_writes_its_journal_entries_as_one_row()
-    {
-        string database = postgres.Cluster.CreateDatabase();
-        var store = new PostgresInstanceStore(database, Time);
-        await store.MigrateAsync(CancellationToken.None);
-        await CommitJournalAsync(store, "i1", "enter n1", "complete n1", "enter n2");
-        await CommitJournalAsync(store, "i2", "enter n1");
-        await CommitJournalAsync(store, "i1", "end n2");
-        await using var connection = new NpgsqlConnection(database);
-
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journal_commits WHERE instance_id = 'i1';"));
-        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync("i1", CancellationToken.None);
-        Assert.Equal(["enter n1", "complete n1", "enter n2", "end n2"], journal.Select(e => $"{e.Event} {e.NodeId}"));
-        Assert.Equal([1L, 2, 3, 4], journal.Select(e => e.Sequence));
-        await store.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task Migrating_a_database_whose_journal_has_a_row_per_entry_keeps_every_entry_in_order()
-    {
-        string database = postgres.Cluster.CreateDatabase();
-        await using (var old = new NpgsqlConnection(database))
-        {
-            await old.ExecuteAsync("CREATE TABLE schema_migrations (source TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (source, version));");
-            foreach (MigrationScript script in MigrationScript.FromResources(typeof(PostgresInstanceStore).Assembly, "runtime").Where(s => s.Version < 6))
-            {
-                await old.ExecuteAsync(script.Sql);
-                await old.ExecuteAsync("INSERT INTO schema_migrations VALUES ('runtime', @Version, @Name, 'then');", script);
-            }
-
-            await old.ExecuteAsync(
-                """
-                INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES
-                ('i1', NULL, NULL, 'start', NULL, 'flow@abc', '2026-01-01T00:00:00.0000000+00:00'),
-                ('i2', 'n1', 'Main', 'enter', NULL, NULL, '2026-01-01T00:00:01.0000000+00:00'),
-                ('i1', 'n1', 'Main', 'complete', 'Yes', 'fields: email', '2026-01-01T00:00:02.0000000+00:00');
-                """);
-        }
-
-        var store = new PostgresInstanceStore(database, Time);
-        await store.MigrateAsync(CancellationToken.None);
-        await CommitJournalAsync(store, "i1", "end n2");
-
-        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync("i1", CancellationToken.None);
-        Assert.Equal(["start   flow@abc", "complete n1 Yes fields: email", "end n2  "], journal.Select(e => $"{e.Event} {e.NodeId} {e.Outcome} {e.Detail}"));
-        Assert.Equal(("Main", new DateTimeOffset(2026, 1, 1, 0, 0, 2, TimeSpan.Zero)), (journal[1].Lane, journal[1].At));
-        Assert.Equal("n1", Assert.Single(await store.GetJournalAsync("i2", CancellationToken.None)).NodeId);
-        await store.DisposeAsync();
-    }
-
-    // One step transaction that appends a journal entry for each "event node" text.
-    private static async Task CommitJournalAsync(PostgresInstanceStore store, string instanceId, params string[] entries)
-    {
-        await using IStepTransaction step = await store.BeginStepAsync(CancellationToken.None);
-        foreach (string[] entry in entries.Select(e => e.Split(' ')))
-        {
-            await step.AppendJournalAsync(new JournalEntry(instanceId, 0, entry[1], null, entry[0], null, null, DateTimeOffset.UnixEpoch), CancellationToken.None);
-        }
-
-        await step.CommitAsync(CancellationToken.None);
     }
 
     [Fact]

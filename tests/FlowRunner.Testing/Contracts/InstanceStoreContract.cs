@@ -22,6 +22,60 @@ public abstract class InstanceStoreContract
     /// <summary>Two nodes on one fresh, migrated database: a store for each, with these leases, using <see cref="Time"/>.</summary>
     protected abstract Task<(IInstanceStore First, IInstanceStore Second)> CreateTwoNodesAsync(NodeLease first, NodeLease second);
 
+    /// <summary>
+    /// A store on a fresh database migrated only up to the journal's one-row-per-commit migration, in which
+    /// <paramref name="oldRowsSql"/> (inserts into the old <c>journal</c> table) has run; not migrated further.
+    /// </summary>
+    protected abstract Task<IInstanceStore> CreateStoreBeforeJournalCommitsAsync(string oldRowsSql);
+
+    /// <summary>How many rows of <c>journal_commits</c> hold <paramref name="instanceId"/>'s entries.</summary>
+    protected abstract Task<long> CountJournalRowsAsync(IInstanceStore store, string instanceId);
+
+    [Fact]
+    public async Task A_commit_writes_its_journal_entries_as_one_row_read_back_in_order()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        await CommitJournalAsync(store, "i1", "enter n1", "complete n1", "enter n2");
+        await CommitJournalAsync(store, "i2", "enter n1");
+        await CommitJournalAsync(store, "i1", "end n2");
+
+        Assert.Equal(2, await CountJournalRowsAsync(store, "i1"));
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync("i1", None);
+        Assert.Equal(["enter n1", "complete n1", "enter n2", "end n2"], journal.Select(e => $"{e.Event} {e.NodeId}"));
+        Assert.Equal([1L, 2, 3, 4], journal.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Migrating_a_journal_with_a_row_per_entry_keeps_every_entry_in_order()
+    {
+        IInstanceStore store = await CreateStoreBeforeJournalCommitsAsync(
+            """
+            INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES
+            ('i1', NULL, NULL, 'start', NULL, 'flow@abc', '2026-01-01T00:00:00.0000000Z'),
+            ('i2', 'n1', 'Main', 'enter', NULL, NULL, '2026-01-01T00:00:01.0000000Z'),
+            ('i1', 'n1', 'Main', 'complete', 'Yes', 'fields: email', '2026-01-01T00:00:02.0000000Z');
+            """);
+        await store.MigrateAsync(None);
+        await CommitJournalAsync(store, "i1", "end n2");
+
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync("i1", None);
+        Assert.Equal(["start   flow@abc", "complete n1 Yes fields: email", "end n2  "], journal.Select(e => $"{e.Event} {e.NodeId} {e.Outcome} {e.Detail}"));
+        Assert.Equal(("Main", new DateTimeOffset(2026, 1, 1, 0, 0, 2, TimeSpan.Zero)), (journal[1].Lane, journal[1].At));
+        Assert.Equal("n1", Assert.Single(await store.GetJournalAsync("i2", None)).NodeId);
+    }
+
+    /// <summary>One step transaction that appends a journal entry for each "event node" text.</summary>
+    protected static async Task CommitJournalAsync(IInstanceStore store, string instanceId, params string[] entries)
+    {
+        await using IStepTransaction step = await store.BeginStepAsync(None);
+        foreach (string[] entry in entries.Select(e => e.Split(' ')))
+        {
+            await step.AppendJournalAsync(new JournalEntry(instanceId, 0, entry[1], null, entry[0], null, null, DateTimeOffset.UnixEpoch), None);
+        }
+
+        await step.CommitAsync(None);
+    }
+
     [Fact]
     public async Task Migrating_again_keeps_what_is_stored()
     {
