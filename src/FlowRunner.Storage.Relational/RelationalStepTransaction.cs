@@ -117,7 +117,7 @@ internal sealed class RelationalStepTransaction(
             throw new InvalidOperationException("this step's save lost a race (ConcurrencyException): its transaction can only roll back");
         }
 
-        if (_journal.Count > 0) // entries appended after the save
+        if (_journal.Count > 0) // entries no save carried (a transaction that saved no instance)
         {
             var sql = new StringBuilder();
             List<KeyValuePair<string, object?>> parameters = [];
@@ -227,8 +227,8 @@ internal sealed class RelationalStepTransaction(
         int group = 0;
         foreach (IGrouping<string, JournalEntry> entries in _journal.GroupBy(e => e.InstanceId, StringComparer.Ordinal))
         {
-            string suffix = group++ == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            sql.Append(suffix.Length == 0 ? _tables.Journal : RowTables.JournalInsert(_database, suffix)).Append(' ');
+            string suffix = group == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(group++ == 0 ? _tables.Journal : RowTables.JournalInsert(_database, suffix)).Append(' ');
             parameters.Add(new("journal_instance" + suffix, entries.Key));
             parameters.Add(new("journal" + suffix, JsonRowWriter.Write(entries,
                 (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)))));
