@@ -90,11 +90,11 @@ public sealed class PostgresInstanceStore : RelationalInstanceStore, IAsyncDispo
     }
 
     /// <inheritdoc/>
-    public override IUnitOfWork OpenReadOnly()
+    public override IUnitOfWork OpenReadOnly() => new ReadOnlyUnitOfWork(() =>
     {
         NpgsqlConnection connection = _readOnly.CreateConnection();
         return new RelationalUnitOfWork(connection, null, Stores(connection, null), Database);
-    }
+    });
 
     /// <inheritdoc/>
     public override async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)

@@ -26,12 +26,11 @@ internal sealed record RowInsert(string Sql, string Parameter)
 }
 
 /// <summary>The inserts of a step's branches, variables and journal in one database's SQL.</summary>
-internal sealed record RowTables(RowInsert Branches, RowInsert Variables, string Journal)
+internal sealed record RowTables(RowInsert Branches, RowInsert Variables)
 {
     public static RowTables For(string database) => new(
         RowInsert.For(database, "branches", "branches", "instance_id", "id", "position:bigint", "node_id", "status", "previous_outcome", "wait", "timed_out:bigint"),
-        RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"),
-        JournalInsert(database, string.Empty));
+        RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"));
 
     /// <summary>
     /// One commit's journal entries of one instance as one row: parameters <c>@journal_instance</c> and <c>@journal</c>
@@ -42,35 +41,61 @@ internal sealed record RowTables(RowInsert Branches, RowInsert Variables, string
 }
 
 /// <summary>Writes rows as a JSON array of arrays of strings, numbers and nulls.</summary>
-internal sealed class JsonRowWriter
+internal sealed class JsonRowWriter : IDisposable
 {
     // Escapes only what JSON requires: the text goes to a database, never into HTML.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Each thread writes through one writer and buffer (cleared after use; dropped when a large write grew it).
+    private const int KeptBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static JsonRowWriter? _kept;
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
     private readonly Utf8JsonWriter _writer;
 
-    private JsonRowWriter(Utf8JsonWriter writer) => _writer = writer;
+    private JsonRowWriter() => _writer = new Utf8JsonWriter(_buffer, Options);
 
     /// <summary>The rows as JSON, or null when there are none.</summary>
     public static string? Write<T>(IEnumerable<T> rows, Action<JsonRowWriter, T> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using var json = new Utf8JsonWriter(buffer, Options);
-        var row = new JsonRowWriter(json);
-        json.WriteStartArray();
-        int count = 0;
-        foreach (T item in rows)
+        JsonRowWriter row = _kept ?? new JsonRowWriter();
+        _kept = null; // a write inside write (none today) gets a writer of its own
+        Utf8JsonWriter json = row._writer;
+        try
         {
             json.WriteStartArray();
-            write(row, item);
-            json.WriteEndArray();
-            count++;
-        }
+            int count = 0;
+            foreach (T item in rows)
+            {
+                json.WriteStartArray();
+                write(row, item);
+                json.WriteEndArray();
+                count++;
+            }
 
-        json.WriteEndArray();
-        json.Flush();
-        return count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+            json.WriteEndArray();
+            json.Flush();
+            return count == 0 ? null : Encoding.UTF8.GetString(row._buffer.WrittenSpan);
+        }
+        finally
+        {
+            row._buffer.Clear();
+            json.Reset();
+            if (row._buffer.Capacity <= KeptBufferBytes)
+            {
+                _kept = row;
+            }
+            else
+            {
+                row.Dispose();
+            }
+        }
     }
+
+    public void Dispose() => _writer.Dispose();
 
     /// <summary>
     /// A text value or null. A lone surrogate becomes U+FFFD (as UTF-8 stores it), and so does a NUL character, which
@@ -89,6 +114,19 @@ internal sealed class JsonRowWriter
                 : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)).Replace('\0', '\uFFFD'));
         }
 
+        return this;
+    }
+
+    /// <summary>A time, as <see cref="FlowRunner.Engine.Persistence.StoredTime"/> writes it.</summary>
+    public JsonRowWriter Time(DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (!FlowRunner.Engine.Persistence.StoredTime.TryFormat(value, text, out int written))
+        {
+            throw new InvalidOperationException("a stored time takes 28 characters");
+        }
+
+        _writer.WriteStringValue(text[..written]);
         return this;
     }
 

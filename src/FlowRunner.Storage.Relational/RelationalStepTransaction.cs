@@ -42,13 +42,11 @@ internal sealed class RelationalStepTransaction(
     public async Task InsertAsync(InstanceState state, CancellationToken cancellationToken)
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
-        var sql = new StringBuilder(_sql.Insert).Append(' ');
         List<KeyValuePair<string, object?>> parameters = WithLease(
             ("Id", row.Id), ("FlowName", row.FlowName), ("FlowHash", row.FlowHash), ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch),
             ("Visits", row.Visits), ("Outputs", row.Outputs), ("Incident", row.Incident), ("CreatedAt", row.CreatedAt), ("UpdatedAt", row.UpdatedAt),
             ("TraceParent", row.TraceParent), ("BindingHash", row.BindingHash));
-        AppendRows(sql, parameters, state, replace: false);
-        await RunAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
+        await RunAsync(WithRows(_sql.Insert, parameters, state, replace: false), parameters, cancellationToken).ConfigureAwait(false);
     }
 
     // The version-guarded update comes first and returns the row it saved; the rows' statements follow in the same
@@ -56,12 +54,10 @@ internal sealed class RelationalStepTransaction(
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
-        var sql = new StringBuilder(_sql.Update).Append(' ');
         List<KeyValuePair<string, object?>> parameters = WithLease(
             ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch), ("Visits", row.Visits), ("Outputs", row.Outputs),
             ("Incident", row.Incident), ("UpdatedAt", row.UpdatedAt), ("Id", row.Id), ("Expected", (long)expectedVersion));
-        AppendRows(sql, parameters, state, replace: true);
-        if (!await RunAsync(sql.ToString(), parameters, cancellationToken, readsRow: true).ConfigureAwait(false))
+        if (!await RunAsync(WithRows(_sql.Update, parameters, state, replace: true), parameters, cancellationToken, readsRow: true).ConfigureAwait(false))
         {
             _lostRace = true;
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
@@ -119,10 +115,8 @@ internal sealed class RelationalStepTransaction(
 
         if (_journal.Count > 0) // entries no save carried (a transaction that saved no instance)
         {
-            var sql = new StringBuilder();
             List<KeyValuePair<string, object?>> parameters = [];
-            AppendRows(sql, parameters, state: null, replace: false);
-            await RunAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
+            await RunAsync(WithRows(string.Empty, parameters, state: null, replace: false), parameters, cancellationToken).ConfigureAwait(false);
         }
 
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -174,13 +168,24 @@ internal sealed class RelationalStepTransaction(
         {
             command.CommandText = sql; // unchanged on a kept command: its statements stay prepared
             command.Transaction = _transaction;
-            command.Parameters.Clear();
-            foreach ((string name, object? value) in parameters)
+            if (kept is not null && command.Parameters.Count == parameters.Count)
             {
-                DbParameter parameter = command.CreateParameter();
-                parameter.ParameterName = "@" + name;
-                parameter.Value = value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
+                // A text always comes with the same parameters in the same order: a kept command's get new values.
+                for (int i = 0; i < parameters.Count; i++)
+                {
+                    command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+                }
+            }
+            else
+            {
+                command.Parameters.Clear();
+                foreach ((string name, object? value) in parameters)
+                {
+                    DbParameter parameter = command.CreateParameter();
+                    parameter.ParameterName = "@" + name;
+                    parameter.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
             }
 
             if (!readsRow)
@@ -206,46 +211,83 @@ internal sealed class RelationalStepTransaction(
         }
     }
 
-    // The statements of the instance's branches and variables (replacing the stored ones) and the journal so far: one
-    // command, whatever the number of rows.
-    private void AppendRows(StringBuilder sql, List<KeyValuePair<string, object?>> parameters, InstanceState? state, bool replace)
+    // The command text: the head statement (the instance's insert or update, or none), then the statements of the
+    // instance's branches and variables (replacing the stored ones) and of the journal so far, whatever the number of
+    // rows. Their parameters are added to the head's; the text is composed once per shape and kept.
+    private string WithRows(string head, List<KeyValuePair<string, object?>> parameters, InstanceState? state, bool replace)
     {
+        bool branches = false, variables = false;
         if (state is not null)
         {
             if (replace)
             {
-                sql.Append("DELETE FROM branches WHERE instance_id = @instance; DELETE FROM variables WHERE instance_id = @instance; ");
                 parameters.Add(new("instance", state.Id));
             }
 
-            AppendInsert(sql, parameters, _tables.Branches, StoredInstance.Branches(state),
+            branches = AddRows(parameters, _tables.Branches, StoredInstance.Branches(state),
                 (w, b) => w.Text(b.InstanceId).Text(b.Id).Number(b.Position).Text(b.NodeId).Text(b.Status).Text(b.PreviousOutcome).Text(b.Wait).Number(b.TimedOut));
-            AppendInsert(sql, parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
+            variables = AddRows(parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
         }
 
         // The journal so far: one row per instance (a step's entries are its instance's, but nothing else requires it).
-        int group = 0;
+        int journals = 0;
         foreach (IGrouping<string, JournalEntry> entries in _journal.GroupBy(e => e.InstanceId, StringComparer.Ordinal))
         {
-            string suffix = group == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            sql.Append(group++ == 0 ? _tables.Journal : RowTables.JournalInsert(_database, suffix)).Append(' ');
+            string suffix = JournalSuffix(journals++);
             parameters.Add(new("journal_instance" + suffix, entries.Key));
             parameters.Add(new("journal" + suffix, JsonRowWriter.Write(entries,
-                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Text(StoredTime.Format(e.At)))));
+                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Time(e.At))));
         }
 
         _journal.Clear();
+        return Texts.GetOrAdd(new TextShape(_database, head, state is not null && replace, branches, variables, journals), Compose);
+    }
+
+    private static string JournalSuffix(int group) => group == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Command texts by shape (a handful per database).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<TextShape, string> Texts = new();
+
+    private readonly record struct TextShape(string Database, string Head, bool Replace, bool Branches, bool Variables, int Journals);
+
+    private static string Compose(TextShape shape)
+    {
+        RowTables tables = shape.Database == "PostgreSQL" ? PostgresTables : SqliteTables;
+        var sql = new StringBuilder(shape.Head);
+        if (shape.Replace)
+        {
+            sql.Append(" DELETE FROM branches WHERE instance_id = @instance; DELETE FROM variables WHERE instance_id = @instance;");
+        }
+
+        if (shape.Branches)
+        {
+            sql.Append(' ').Append(tables.Branches.Sql);
+        }
+
+        if (shape.Variables)
+        {
+            sql.Append(' ').Append(tables.Variables.Sql);
+        }
+
+        for (int group = 0; group < shape.Journals; group++)
+        {
+            sql.Append(' ').Append(RowTables.JournalInsert(shape.Database, JournalSuffix(group)));
+        }
+
+        return sql.ToString().Trim();
     }
 
     // The rows go as one parameter, a JSON array of arrays: a parameter per value made binding quadratic (every
     // parameter of a command is looked up by name in every statement; docs/performance.md).
-    private static void AppendInsert<T>(StringBuilder sql, List<KeyValuePair<string, object?>> parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
+    // Adds the rows' parameter; false when there are none (the text then has no insert for them).
+    private static bool AddRows<T>(List<KeyValuePair<string, object?>> parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
     {
         string? json = JsonRowWriter.Write(rows, write);
         if (json is not null)
         {
-            sql.Append(insert.Sql).Append(' ');
             parameters.Add(new(insert.Parameter, json));
         }
+
+        return json is not null;
     }
 }

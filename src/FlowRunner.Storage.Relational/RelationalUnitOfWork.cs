@@ -57,3 +57,19 @@ internal class RelationalUnitOfWork(DbConnection connection, DbTransaction? tran
         }
     }
 }
+
+/// <summary>
+/// A read-only unit whose connection is made when a pack store is first asked for: every handler gets one, and most
+/// read nothing.
+/// </summary>
+internal sealed class ReadOnlyUnitOfWork(Func<RelationalUnitOfWork> open) : IUnitOfWork
+{
+    private RelationalUnitOfWork? _unit;
+
+    public T Store<T>()
+        where T : class => (_unit ??= open()).Store<T>();
+
+    public Task CommitAsync(CancellationToken cancellationToken) => (_unit ??= open()).CommitAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _unit?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

@@ -120,11 +120,11 @@ public sealed class SqliteInstanceStore : RelationalInstanceStore, IAsyncDisposa
     }
 
     /// <inheritdoc/>
-    public override IUnitOfWork OpenReadOnly()
+    public override IUnitOfWork OpenReadOnly() => new ReadOnlyUnitOfWork(() =>
     {
         var connection = new SqliteConnection(_readOnlyConnectionString);
         return new RelationalUnitOfWork(connection, null, Stores(connection, null), Database);
-    }
+    });
 
     /// <inheritdoc/>
     public override async Task<IUnitOfWork> BeginWorkAsync(CancellationToken cancellationToken)

@@ -10,24 +10,24 @@ public static class RecordId
     private const int BufferSize = 4096;
 
     [ThreadStatic]
-    private static byte[]? t_random;
+    private static byte[]? _random;
 
     [ThreadStatic]
-    private static int t_next;
+    private static int _next;
 
     /// <summary>A new 32-character identifier.</summary>
     public static string New()
     {
-        byte[] random = t_random ??= new byte[BufferSize];
-        if (t_next == 0)
+        byte[] random = _random ??= new byte[BufferSize];
+        if (_next == 0)
         {
             RandomNumberGenerator.Fill(random);
         }
 
-        Span<byte> bytes = random.AsSpan(t_next, 16);
+        Span<byte> bytes = random.AsSpan(_next, 16);
         string id = Convert.ToHexStringLower(bytes);
         bytes.Clear();
-        t_next = (t_next + 16) % BufferSize;
+        _next = (_next + 16) % BufferSize;
         return id;
     }
 }

@@ -15,6 +15,10 @@ public sealed class StoredTimeTests
         DateTimeOffset value = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(stored, StoredTime.Format(value));
+        Span<char> written = stackalloc char[28];
+        Assert.True(StoredTime.TryFormat(value, written, out int length));
+        Assert.Equal(stored, written[..length].ToString());
+        Assert.False(StoredTime.TryFormat(value, stackalloc char[27], out _));
         Assert.Equal(value, StoredTime.Parse(stored));
         Assert.Equal(TimeSpan.Zero, StoredTime.Parse(stored).Offset);
     }
