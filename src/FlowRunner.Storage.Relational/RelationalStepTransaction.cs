@@ -229,18 +229,50 @@ internal sealed class RelationalStepTransaction(
             variables = AddRows(parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
         }
 
-        // The journal so far: one row per instance (a step's entries are its instance's, but nothing else requires it).
+        // The journal so far: one row per instance, in the order the instances first appear (a step's entries are its
+        // instance's, so there is one row, but nothing else requires it).
         int journals = 0;
-        foreach (IGrouping<string, JournalEntry> entries in _journal.GroupBy(e => e.InstanceId, StringComparer.Ordinal))
+        for (int i = 0; i < _journal.Count; i++)
         {
+            if (!IsFirstJournalEntryOfItsInstance(i))
+            {
+                continue; // written with the first entry of its instance
+            }
+
+            string instanceId = _journal[i].InstanceId;
+
             string suffix = JournalSuffix(journals++);
-            parameters.Add(new("journal_instance" + suffix, entries.Key));
-            parameters.Add(new("journal" + suffix, JsonRowWriter.Write(entries,
+            parameters.Add(new("journal_instance" + suffix, instanceId));
+            parameters.Add(new("journal" + suffix, JsonRowWriter.Write(JournalEntriesOf(instanceId, i),
                 (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Time(e.At))));
         }
 
         _journal.Clear();
         return Texts.GetOrAdd(new TextShape(_database, head, state is not null && replace, branches, variables, journals), Compose);
+    }
+
+    private bool IsFirstJournalEntryOfItsInstance(int index)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (_journal[i].InstanceId == _journal[index].InstanceId)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private IEnumerable<JournalEntry> JournalEntriesOf(string instanceId, int from)
+    {
+        for (int i = from; i < _journal.Count; i++)
+        {
+            if (_journal[i].InstanceId == instanceId)
+            {
+                yield return _journal[i];
+            }
+        }
     }
 
     private static string JournalSuffix(int group) => group == 0 ? string.Empty : "_" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -23,6 +23,11 @@ public sealed partial class FlowRuntime
     /// <summary>After each step: a joining branch that nothing active can still reach goes on.</summary>
     private static void ReleaseJoins(FlowGraph graph, InstanceState state)
     {
+        if (!state.Branches.Exists(b => b.Status == BranchStatus.Joining))
+        {
+            return; // most steps: nothing waits at a join
+        }
+
         foreach (Branch joining in state.Branches.Where(b => b.Status == BranchStatus.Joining).ToList())
         {
             if (state.Branches.Contains(joining) && !MustWaitAtJoin(graph, state, joining))

@@ -26,7 +26,7 @@ public sealed partial class FlowRuntime
     /// Runs the instance's next ready step (loading the instance unless <paramref name="carried"/> is what the run saved
     /// last); returns its state after the step, or null when nothing was ready.
     /// </summary>
-    private async Task<InstanceState?> StepAsync(StepBatch batch, string instanceId, InstanceState? carried, CancellationToken cancellationToken)
+    private async ValueTask<InstanceState?> StepAsync(StepBatch batch, string instanceId, InstanceState? carried, CancellationToken cancellationToken)
     {
         InstanceState? state = carried ?? await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
         Branch? branch = state?.Branches.FirstOrDefault(b => b.Status == BranchStatus.Ready);
@@ -45,7 +45,7 @@ public sealed partial class FlowRuntime
     /// step is saved in the batch, to be committed with it. <paramref name="arrival"/> journals why a waiting node runs
     /// again (its answer) and clears its timer, if its wait had a deadline.
     /// </summary>
-    private async Task RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail, bool HadDeadline)? arrival, CancellationToken cancellationToken)
+    private async ValueTask RunStepAsync(StepBatch batch, BoundFlow? flow, InstanceState state, Branch branch, (string Event, string? Detail, bool HadDeadline)? arrival, CancellationToken cancellationToken)
     {
         int loaded = state.Version;
         Step? step = null;

@@ -389,7 +389,7 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
     }
 
     // The flow version an instance runs, bound as it was when it started (null when the version is not stored).
-    private async Task<BoundFlow?> FlowOfAsync(InstanceState state, CancellationToken cancellationToken)
+    private async ValueTask<BoundFlow?> FlowOfAsync(InstanceState state, CancellationToken cancellationToken)
     {
         BoundFlow? flow;
         try

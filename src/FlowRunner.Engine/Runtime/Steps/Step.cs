@@ -90,7 +90,7 @@ internal sealed class Step(
     /// open), and its writes commit with this step or roll back alone when it throws or fails (the instance then
     /// faults). Returns what it decided, or null when it waits or faulted.
     /// </summary>
-    public async Task<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
+    public async ValueTask<HandlerOutcome?> RunHandlerAsync(IActivityHandler handler, CancellationToken cancellationToken)
     {
         if (batch.IsOpen && !handler.IsInstant)
         {
@@ -247,19 +247,30 @@ internal sealed class Step(
     /// <summary>After a non-decision: no exit ends the branch, one exit moves it, several fork parallel branches.</summary>
     public void MoveOn(string? outcome)
     {
-        string[] targets = [.. node.Outgoing.Select(e => e.To).Distinct(StringComparer.Ordinal)];
-        if (targets.Length == 0)
+        ImmutableArray<FlowEdge> exits = node.Outgoing;
+        if (exits.IsEmpty)
         {
             state.Branches.Remove(branch);
             return;
         }
 
-        for (int i = 1; i < targets.Length; i++)
+        // One branch per distinct target, in edge order: this branch takes the first target, new branches the others.
+        for (int i = 1; i < exits.Length; i++)
         {
-            state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = targets[i], Status = BranchStatus.Ready, PreviousOutcome = outcome });
+            string target = exits[i].To;
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+            {
+                seen = exits[j].To == target;
+            }
+
+            if (!seen)
+            {
+                state.Branches.Add(new Branch { Id = state.NewBranchId(), NodeId = target, Status = BranchStatus.Ready, PreviousOutcome = outcome });
+            }
         }
 
-        Follow(targets[0], outcome);
+        Follow(exits[0].To, outcome);
     }
 
     /// <summary>Moves the branch along one edge.</summary>

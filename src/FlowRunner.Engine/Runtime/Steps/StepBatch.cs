@@ -51,7 +51,7 @@ internal sealed class StepBatch(IInstanceStore store, TransientSecrets secrets, 
     public bool IsOpen => _transaction is not null;
 
     /// <summary>The write transaction, opened (taking the write lock) if none is.</summary>
-    public async Task<IStepTransaction> OpenAsync(CancellationToken cancellationToken) =>
+    public async ValueTask<IStepTransaction> OpenAsync(CancellationToken cancellationToken) =>
         _transaction ??= await store.BeginStepAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Rolls back the open transaction (a handler's commit work that threw or failed); saved steps wait for the next commit.</summary>
