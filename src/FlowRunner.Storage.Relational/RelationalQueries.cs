@@ -51,8 +51,13 @@ internal static class RelationalQueries
         return $"SELECT id FROM instances WHERE status = 'Running' AND (lease_owner IS NULL OR lease_expires_ms < {now}{own}) ORDER BY created_at LIMIT @limit{skipLocked}";
     }
 
-    /// <summary>Finished instances changed before <c>@before</c>, 500 at most: read through <c>ix_instances_finished</c>.</summary>
-    internal const string FinishedBeforeSql = "SELECT id FROM instances WHERE status IN ('Completed', 'Faulted') AND updated_at < @before LIMIT 500;";
+    /// <summary>
+    /// Finished instances changed before <c>@before</c>, 500 at most, oldest first through <c>ix_instances_created</c>: an
+    /// instance changed before then was created before then. Instances still running or waiting past the age are read
+    /// again by every batch (no index of its own holds the finished ones: a start writes one index entry fewer).
+    /// </summary>
+    internal const string FinishedBeforeSql =
+        "SELECT id FROM instances WHERE created_at < @before AND status IN ('Completed', 'Faulted') AND updated_at < @before ORDER BY created_at LIMIT 500;";
 
     /// <summary>Claims one instance (running, or at a version) unless another node's lease on it is still good.</summary>
     public static async Task<bool> ClaimAsync(DbConnection connection, DbTransaction transaction, string database, NodeLease lease, string instanceId, int? atVersion)
@@ -124,13 +129,18 @@ internal static class RelationalQueries
             : StoredInstance.Read(row, await reader.ReadAsync<StoredInstance.BranchRow>().ConfigureAwait(false), await reader.ReadAsync<StoredInstance.VariableRow>().ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// The newest instances, of one flow (<c>@flowName</c>) or all, through <c>ix_instances_created</c> read backwards;
+    /// the flow is in the index entry, so a flow's list reads only its own rows.
+    /// </summary>
+    internal static string ListSql(bool filtered) => filtered
+        ? $"SELECT {SummaryColumns} FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;"
+        : $"SELECT {SummaryColumns} FROM instances ORDER BY created_at DESC LIMIT @limit;";
+
     public static async Task<IReadOnlyList<InstanceSummary>> ListAsync(DbConnection connection, string? flowName, int limit)
     {
         var rows = await connection.QueryAsync<(string Id, string FlowName, string FlowHash, string Status, long Version, string CreatedAt, string UpdatedAt)>(
-            flowName is null
-                ? $"SELECT {SummaryColumns} FROM instances ORDER BY created_at DESC LIMIT @limit;"
-                : $"SELECT {SummaryColumns} FROM instances WHERE flow_name = @flowName ORDER BY created_at DESC LIMIT @limit;",
-            new { flowName, limit }).ConfigureAwait(false);
+            ListSql(filtered: flowName is not null), new { flowName, limit }).ConfigureAwait(false);
         return [.. rows.Select(r => new InstanceSummary(r.Id, r.FlowName, r.FlowHash, Enum.Parse<InstanceStatus>(r.Status), (int)r.Version,
             StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
     }

@@ -52,7 +52,7 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Claiming_and_pruning_read_the_status_indexes_that_hold_only_running_and_finished_instances(bool includeOwn)
+    public async Task Claiming_pruning_and_listing_read_indexes_in_order_and_a_finished_or_waiting_instance_is_in_no_status_index(bool includeOwn)
     {
         string path = _folder.File("plans.db");
         var store = new SqliteInstanceStore(path, Time);
@@ -62,13 +62,17 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
 
         string claim = await PlanAsync(connection, RelationalQueries.RunnableSql("SQLite", includeOwn));
         string prune = await PlanAsync(connection, RelationalQueries.FinishedBeforeSql);
-        // A waiting instance is in no status index: answering it moves no index entry.
-        string[] indexed = [.. await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instances' AND sql LIKE '%status%' ORDER BY name;")];
+        string listAll = await PlanAsync(connection, RelationalQueries.ListSql(filtered: false));
+        string listFlow = await PlanAsync(connection, RelationalQueries.ListSql(filtered: true));
+        string[] indexes = [.. await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instances' ORDER BY name;")];
 
         Assert.Contains("USING INDEX ix_instances_running", claim, StringComparison.Ordinal);
-        Assert.DoesNotContain("TEMP B-TREE", claim, StringComparison.Ordinal); // read in created_at order, not sorted
-        Assert.Contains("USING INDEX ix_instances_finished", prune, StringComparison.Ordinal);
-        Assert.Equal(["ix_instances_finished", "ix_instances_running"], indexed);
+        Assert.Contains("USING INDEX ix_instances_created", prune, StringComparison.Ordinal);
+        Assert.Contains("USING INDEX ix_instances_created", listAll, StringComparison.Ordinal);
+        Assert.Contains("USING INDEX ix_instances_created", listFlow, StringComparison.Ordinal);
+        Assert.All([claim, prune, listAll, listFlow], plan => Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal)); // read in order, not sorted
+        // A start writes the row and two index entries (its id and its creation); only a running instance is in a third.
+        Assert.Equal(["ix_instances_created", "ix_instances_running", "sqlite_autoindex_instances_1"], indexes);
     }
 
     [Fact]

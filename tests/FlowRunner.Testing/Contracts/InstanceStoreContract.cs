@@ -574,8 +574,18 @@ public abstract class InstanceStoreContract
         await store.MarkOutboxSentAsync([messages.Single(m => m.Kind == "email.sent").Id], Time.GetUtcNow(), None);
         Assert.DoesNotContain("ann@example.com", (await store.ReadOutboxAsync(0, 10, None)).Single(m => m.Kind == "email.sent").Payload.GetRawText(), StringComparison.Ordinal);
 
+        InstanceState finishingLate = await InsertAsync(store, "flow", InstanceStatus.Waiting);
         Time.Advance(TimeSpan.FromDays(31));
         InstanceState recent = await InsertAsync(store, "flow", InstanceStatus.Completed);
+        finishingLate.Status = InstanceStatus.Completed;
+        finishingLate.UpdatedAt = Time.GetUtcNow();
+        finishingLate.Version++;
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.SaveAsync(finishingLate, finishingLate.Version - 1, None);
+            await tx.CommitAsync(None);
+        }
+
         Assert.Equal(2, await store.PruneAsync(Time.GetUtcNow().AddDays(-30), None));
 
         Assert.Null(await store.GetAsync(completed.Id, None));
@@ -583,6 +593,7 @@ public abstract class InstanceStoreContract
         Assert.Empty(await store.GetJournalAsync(completed.Id, None));
         Assert.NotNull(await store.GetAsync(waiting.Id, None)); // still waiting: not finished, not pruned
         Assert.NotNull(await store.GetAsync(recent.Id, None));
+        Assert.NotNull(await store.GetAsync(finishingLate.Id, None)); // created long ago, finished within the age
         Assert.Equal(["email.unsent"], (await store.ReadOutboxAsync(0, 10, None)).Select(m => m.Kind)); // unsent: never lost
     }
 
