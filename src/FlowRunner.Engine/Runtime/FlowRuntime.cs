@@ -59,7 +59,9 @@ public sealed partial class FlowRuntime(IInstanceStore store, IFlowResolver flow
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        string id = RecordId.New(); // 128 bits from the CSPRNG: an id may be handed to a client (a login's session_id), so it must not be guessable
+        // Handed to clients (a login's session_id), so 80 of its bits come from the CSPRNG; it begins with the start's time,
+        // so the new instance's index entries (its id, its journal) go to the end of their indexes.
+        string id = RecordId.NewOrdered(now);
         using Activity? run = FlowTelemetry.StartRun("start", flow.Name, flow.Hash, id, storedTraceParent: null);
         var state = new InstanceState
         {

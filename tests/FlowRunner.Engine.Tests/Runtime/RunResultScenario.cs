@@ -44,6 +44,19 @@ public sealed class RunResultScenario
     }
 
     [Fact]
+    public async Task Instance_ids_begin_with_the_start_time_from_the_runtime_clock_so_later_starts_sort_after()
+    {
+        await using EngineHarness h = await EngineHarness.CreateAsync();
+        var flow = h.Load("main", Flow);
+        RunResult first = await h.StartAsync(flow);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        RunResult second = await h.StartAsync(flow);
+
+        Assert.Equal(h.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture), second.InstanceId[..12]);
+        Assert.True(string.CompareOrdinal(first.InstanceId, second.InstanceId) < 0, $"{first.InstanceId} sorts after {second.InstanceId}");
+    }
+
+    [Fact]
     public async Task What_a_start_and_an_answer_return_is_what_a_fresh_read_gives()
     {
         await using EngineHarness h = await EngineHarness.CreateAsync();
