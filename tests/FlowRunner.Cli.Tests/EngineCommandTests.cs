@@ -61,9 +61,9 @@ public sealed class EngineCommandTests
         Assert.Contains("journal:", show, StringComparison.Ordinal);
         Assert.Contains("complete-instance", show, StringComparison.Ordinal);
 
-        // Retention: a finished instance younger than the age stays; made old, it goes with its journal.
+        // Retention: a finished instance younger than the age stays; made old (created and finished in 2000), it goes with its journal.
         Assert.Contains("pruned 0 finished", CliRunner.Run("instances", "prune", "--db", db).Out, StringComparison.Ordinal);
-        Sql(db, "UPDATE instances SET updated_at = '2000-01-01T00:00:00.0000000Z' WHERE id = @id", id);
+        Sql(db, "UPDATE instances SET created_at = '2000-01-01T00:00:00.0000000Z', updated_at = '2000-01-01T00:00:00.0000000Z' WHERE id = @id", id);
         var (pruned, prunedText, _) = CliRunner.Run("instances", "prune", "--older-than-days", "30", "--db", db);
         Assert.Equal(0, pruned);
         Assert.Contains("pruned 1 finished instance(s)", prunedText, StringComparison.Ordinal);
