@@ -240,7 +240,6 @@ internal sealed class RelationalStepTransaction(
             }
 
             string instanceId = _journal[i].InstanceId;
-
             string suffix = JournalSuffix(journals++);
             parameters.Add(new("journal_instance" + suffix, instanceId));
             parameters.Add(new("journal" + suffix, JsonRowWriter.Write(JournalEntriesOf(instanceId, i),
@@ -309,9 +308,8 @@ internal sealed class RelationalStepTransaction(
         return sql.ToString().Trim();
     }
 
-    // The rows go as one parameter, a JSON array of arrays: a parameter per value made binding quadratic (every
-    // parameter of a command is looked up by name in every statement; docs/performance.md).
-    // Adds the rows' parameter; false when there are none (the text then has no insert for them).
+    // Adds the rows as one parameter, a JSON array of arrays (a parameter per value made binding quadratic: every
+    // parameter of a command is looked up by name in every statement); false when there are none.
     private static bool AddRows<T>(List<KeyValuePair<string, object?>> parameters, RowInsert insert, IEnumerable<T> rows, Action<JsonRowWriter, T> write)
     {
         string? json = JsonRowWriter.Write(rows, write);

@@ -31,6 +31,15 @@ internal static class EngineBenchmark
     // call, so a short run (2,000 bare transactions take about 0.1 s) would otherwise time unoptimized code.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
+    private static async Task WarmUpAsync(Func<Task> work)
+    {
+        var warming = Stopwatch.StartNew();
+        while (warming.Elapsed < WarmUp)
+        {
+            await work();
+        }
+    }
+
     /// <summary>Runs it; <c>--json</c> adds one JSON object with the figures on the last line, and a number sets the instances.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -70,13 +79,8 @@ internal static class EngineBenchmark
     {
         BareTransactions bareTransactions = await BareTransactions.CreateAsync(Path.Combine(folder, "bare.db"));
         (FlowRuntime runtime, BoundFlow flow, string source, _) = await SetUpAsync(Path.Combine(folder, "small.db"), folder, "small", SmallFlow);
-        var warming = Stopwatch.StartNew();
-        while (warming.Elapsed < WarmUp)
-        {
-            await runtime.StartAsync(flow, source, CancellationToken.None);
-        }
-
-        await bareTransactions.WarmUpAsync();
+        await WarmUpAsync(() => runtime.StartAsync(flow, source, CancellationToken.None));
+        await WarmUpAsync(bareTransactions.TransactionAsync);
         var bareLatencies = new List<double>();
         var latencies = new double[count];
         long allocated = 0;
@@ -131,11 +135,7 @@ internal static class EngineBenchmark
         foreach (bool tracing in new[] { true, false })
         {
             using SpanCapture? capture = tracing ? new SpanCapture() : null;
-            var warming = Stopwatch.StartNew();
-            while (warming.Elapsed < WarmUp)
-            {
-                await runtime.StartAsync(flow, source, CancellationToken.None);
-            }
+            await WarmUpAsync(() => runtime.StartAsync(flow, source, CancellationToken.None));
         }
 
         double off = 0, on = 0;
@@ -258,16 +258,6 @@ internal static class EngineBenchmark
             return new BareTransactions(store);
         }
 
-        // Timed once the JIT has compiled the loop at its top tier, as the engine's figures are.
-        public async Task WarmUpAsync()
-        {
-            var warming = Stopwatch.StartNew();
-            while (warming.Elapsed < WarmUp)
-            {
-                await TransactionAsync();
-            }
-        }
-
         public async Task<double[]> RunAsync(int count)
         {
             var latencies = new double[count];
@@ -279,7 +269,7 @@ internal static class EngineBenchmark
             return latencies;
         }
 
-        private async Task<double> TransactionAsync()
+        public async Task<double> TransactionAsync()
         {
             long start = Stopwatch.GetTimestamp();
             await using (SqliteConnection connection = await store.OpenAsync(CancellationToken.None))
