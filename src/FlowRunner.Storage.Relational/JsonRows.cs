@@ -33,11 +33,22 @@ internal sealed record RowTables(RowInsert Branches, RowInsert Variables)
         RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"));
 
     /// <summary>
-    /// One commit's journal entries of one instance as one row: parameters <c>@journal_instance</c> and <c>@journal</c>
-    /// (a JSON array of [node_id, lane, event, outcome, detail, at]), each followed by <paramref name="suffix"/>.
+    /// One commit's journal entries of one stored instance as one row: parameters <c>@journal_instance</c> and
+    /// <c>@journal</c> (a JSON array of [node_id, lane, event, outcome, detail, at]), each followed by
+    /// <paramref name="suffix"/>. The row points to the instance's previous commit and the instance to the row, so an
+    /// instance's journal is found without an index on journal_commits (a commit writes one B-tree page fewer).
+    /// PostgreSQL locks the instance row first, so two transactions cannot both chain to the same previous row.
     /// </summary>
-    public static string JournalInsert(string database, string suffix) =>
-        $"INSERT INTO journal_commits (instance_id, entries) VALUES (@journal_instance{suffix}, @journal{suffix}{(database == "PostgreSQL" ? "::json" : string.Empty)});";
+    public static string JournalInsert(string database, string suffix) => database == "PostgreSQL"
+        ? $"""
+          WITH previous AS (SELECT id, journal_seq FROM instances WHERE id = @journal_instance{suffix} FOR UPDATE),
+          added AS (INSERT INTO journal_commits (instance_id, previous_seq, entries) SELECT id, journal_seq, @journal{suffix}::json FROM previous RETURNING seq)
+          UPDATE instances SET journal_seq = added.seq FROM added WHERE instances.id = @journal_instance{suffix};
+          """
+        : $"""
+          INSERT INTO journal_commits (instance_id, previous_seq, entries) SELECT id, journal_seq, @journal{suffix} FROM instances WHERE id = @journal_instance{suffix};
+          UPDATE instances SET journal_seq = last_insert_rowid() WHERE id = @journal_instance{suffix};
+          """;
 }
 
 /// <summary>Writes rows as a JSON array of arrays of strings, numbers and nulls.</summary>

@@ -145,8 +145,22 @@ internal static class RelationalQueries
             StoredTime.Parse(r.CreatedAt), StoredTime.Parse(r.UpdatedAt)))];
     }
 
+    // The seq of every journal row of the instances selected by `instances`, found by following each instance's chain
+    // from its last commit back (each row points to the one before it; seq only grows, which also ends a damaged chain).
+    private static string JournalChain(string instances) =>
+        $"""
+        WITH RECURSIVE chain (seq) AS (
+            SELECT journal_seq FROM instances WHERE {instances}
+            UNION ALL
+            SELECT c.previous_seq FROM journal_commits c JOIN chain ON c.seq = chain.seq WHERE c.previous_seq < c.seq)
+        """;
+
+    /// <summary>Deletes the journal rows of the instances whose ids are <paramref name="list"/> (before the instances go).</summary>
+    public static string PruneJournalSql(string list) => JournalChain($"id IN ({list})") + " DELETE FROM journal_commits WHERE seq IN (SELECT seq FROM chain);";
+
     /// <summary>An instance's journal entries in order, read through the view over its commits' rows.</summary>
-    public const string JournalSql = "SELECT node_id, lane, event, outcome, detail, at FROM journal WHERE instance_id = @instanceId ORDER BY seq, position;";
+    public static readonly string JournalSql =
+        JournalChain("id = @instanceId") + " SELECT node_id, lane, event, outcome, detail, at FROM journal WHERE seq IN (SELECT seq FROM chain) ORDER BY seq, position;";
 
     public static async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(DbConnection connection, string instanceId)
     {
@@ -198,7 +212,7 @@ internal static class RelationalQueries
             (string list, DynamicParameters parameters) = InList(ids);
             await connection.ExecuteAsync(
                 $"""
-                DELETE FROM journal_commits WHERE instance_id IN ({list});
+                {PruneJournalSql(list)}
                 DELETE FROM branches WHERE instance_id IN ({list});
                 DELETE FROM variables WHERE instance_id IN ({list});
                 DELETE FROM timers WHERE instance_id IN ({list});

@@ -16,14 +16,12 @@ internal sealed class RelationalStepTransaction(
     DbConnection connection, DbTransaction transaction, Func<Type, object?> createStore, string database, TimeProvider time, NodeLease lease, Func<string, DbCommand?>? prepared = null)
     : RelationalUnitOfWork(connection, transaction, createStore, database), IStepTransaction
 {
-    private static readonly (string Insert, string Update) SqliteSql = InstanceStatements("SQLite");
-    private static readonly (string Insert, string Update) PostgresSql = InstanceStatements("PostgreSQL");
+    private static readonly InstanceSql SqliteSql = InstanceSql.For("SQLite");
+    private static readonly InstanceSql PostgresSql = InstanceSql.For("PostgreSQL");
     private static readonly RowTables SqliteTables = RowTables.For("SQLite");
     private static readonly RowTables PostgresTables = RowTables.For("PostgreSQL");
 
     private readonly DbTransaction _transaction = transaction;
-
-    private readonly (string Insert, string Update) _sql = database == "PostgreSQL" ? PostgresSql : SqliteSql;
 
     private readonly RowTables _tables = database == "PostgreSQL" ? PostgresTables : SqliteTables;
 
@@ -46,18 +44,19 @@ internal sealed class RelationalStepTransaction(
             ("Id", row.Id), ("FlowName", row.FlowName), ("FlowHash", row.FlowHash), ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch),
             ("Visits", row.Visits), ("Outputs", row.Outputs), ("Incident", row.Incident), ("CreatedAt", row.CreatedAt), ("UpdatedAt", row.UpdatedAt),
             ("TraceParent", row.TraceParent), ("BindingHash", row.BindingHash));
-        await RunAsync(WithRows(_sql.Insert, parameters, state, replace: false), parameters, cancellationToken).ConfigureAwait(false);
+        await RunAsync(WithRows(Head.Insert, parameters, state), parameters, cancellationToken).ConfigureAwait(false);
     }
 
-    // The version-guarded update comes first and returns the row it saved; the rows' statements follow in the same
-    // command. A lost race throws, and this transaction can then only roll back (its rows were written for nothing).
+    // The version-guarded update returns the row it saved (on SQLite after its journal row's insert, which the same
+    // guard keeps out on a lost race); the rows' statements follow in the same command. A lost race throws, and this
+    // transaction can then only roll back (its rows were written for nothing).
     public async Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken)
     {
         StoredInstance.InstanceRow row = StoredInstance.Row(state);
         List<KeyValuePair<string, object?>> parameters = WithLease(
             ("Status", row.Status), ("Version", row.Version), ("NextBranch", row.NextBranch), ("Visits", row.Visits), ("Outputs", row.Outputs),
             ("Incident", row.Incident), ("UpdatedAt", row.UpdatedAt), ("Id", row.Id), ("Expected", (long)expectedVersion));
-        if (!await RunAsync(WithRows(_sql.Update, parameters, state, replace: true), parameters, cancellationToken, readsRow: true).ConfigureAwait(false))
+        if (!await RunAsync(WithRows(Head.Update, parameters, state), parameters, cancellationToken, readsRow: true).ConfigureAwait(false))
         {
             _lostRace = true;
             throw new ConcurrencyException(state.Id, $"instance '{state.Id}' was changed by another caller (expected version {expectedVersion})");
@@ -116,7 +115,7 @@ internal sealed class RelationalStepTransaction(
         if (_journal.Count > 0) // entries no save carried (a transaction that saved no instance)
         {
             List<KeyValuePair<string, object?>> parameters = [];
-            await RunAsync(WithRows(string.Empty, parameters, state: null, replace: false), parameters, cancellationToken).ConfigureAwait(false);
+            await RunAsync(WithRows(Head.None, parameters, state: null), parameters, cancellationToken).ConfigureAwait(false);
         }
 
         await base.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -126,23 +125,53 @@ internal sealed class RelationalStepTransaction(
         }
     }
 
-    // The instance row's insert and its version-guarded update; a running instance is leased to this node.
-    private static (string Insert, string Update) InstanceStatements(string database)
+    private enum Head
     {
-        const string Owner = "CASE WHEN @Status = 'Running' THEN @LeaseOwner ELSE NULL END";
-        string expires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
-        return (
-            $"""
-            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, binding_hash, lease_owner, lease_expires_ms)
-            VALUES (@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, @BindingHash, {Owner}, {expires});
-            """,
-            $"""
-            UPDATE instances
-            SET status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
-                incident = @Incident, updated_at = @UpdatedAt, lease_owner = {Owner}, lease_expires_ms = {expires}
-            WHERE id = @Id AND version = @Expected
-            RETURNING version;
-            """);
+        None,
+        Insert,
+        Update,
+    }
+
+    // The instance row's insert and its version-guarded update (a running instance is leased to this node), each alone
+    // and with the instance's journal row of this commit (parameter @journal): that row chains to the instance's
+    // previous one and the instance row points to it, written by the instance's own statement rather than by a second
+    // update of the row. PostgreSQL locks the row before it reads the previous journal row.
+    private sealed record InstanceSql(string Insert, string Update, string InsertWithJournal, string UpdateWithJournal)
+    {
+        public static InstanceSql For(string database)
+        {
+            const string Columns = "id, flow_name, flow_hash, status, version, next_branch, visits, outputs, incident, created_at, updated_at, trace_parent, binding_hash, lease_owner, lease_expires_ms";
+            const string Owner = "CASE WHEN @Status = 'Running' THEN @LeaseOwner ELSE NULL END";
+            string expires = $"CASE WHEN @Status = 'Running' THEN {RelationalQueries.NowMs(database)} + @LeaseMs ELSE NULL END";
+            string values = $"@Id, @FlowName, @FlowHash, @Status, @Version, @NextBranch, @Visits, @Outputs, @Incident, @CreatedAt, @UpdatedAt, @TraceParent, @BindingHash, {Owner}, {expires}";
+            string set = $"""
+                status = @Status, version = @Version, next_branch = @NextBranch, visits = @Visits, outputs = @Outputs,
+                    incident = @Incident, updated_at = @UpdatedAt, lease_owner = {Owner}, lease_expires_ms = {expires}
+                """;
+            const string Guard = "id = @Id AND version = @Expected";
+            string insert = $"INSERT INTO instances ({Columns}) VALUES ({values});";
+            string update = $"UPDATE instances SET {set} WHERE {Guard} RETURNING version;";
+            return database == "PostgreSQL"
+                ? new(insert, update,
+                    $"""
+                    WITH added AS (INSERT INTO journal_commits (instance_id, entries) VALUES (@Id, @journal::json) RETURNING seq)
+                    INSERT INTO instances ({Columns}, journal_seq) SELECT {values}, seq FROM added;
+                    """,
+                    $"""
+                    WITH previous AS (SELECT journal_seq FROM instances WHERE {Guard} FOR UPDATE),
+                    added AS (INSERT INTO journal_commits (instance_id, previous_seq, entries) SELECT @Id, journal_seq, @journal::json FROM previous RETURNING seq)
+                    UPDATE instances SET {set}, journal_seq = (SELECT seq FROM added) WHERE {Guard} RETURNING version;
+                    """)
+                : new(insert, update,
+                    $"""
+                    INSERT INTO journal_commits (instance_id, entries) VALUES (@Id, @journal);
+                    INSERT INTO instances ({Columns}, journal_seq) VALUES ({values}, last_insert_rowid());
+                    """,
+                    $"""
+                    INSERT INTO journal_commits (instance_id, previous_seq, entries) SELECT id, journal_seq, @journal FROM instances WHERE {Guard};
+                    UPDATE instances SET {set}, journal_seq = last_insert_rowid() WHERE {Guard} RETURNING version;
+                    """);
+        }
     }
 
     private List<KeyValuePair<string, object?>> WithLease(params ReadOnlySpan<(string Name, object? Value)> values)
@@ -158,8 +187,8 @@ internal sealed class RelationalStepTransaction(
         return parameters;
     }
 
-    // Runs a command of this transaction; with readsRow, returns whether its first statement returned a row (every
-    // statement runs: a failing one throws).
+    // Runs a command of this transaction; with readsRow, returns whether its first result has a row (statements that
+    // return nothing, such as an insert before the update, run and are passed over; a failing one throws).
     private async Task<bool> RunAsync(string sql, List<KeyValuePair<string, object?>> parameters, CancellationToken cancellationToken, bool readsRow = false)
     {
         DbCommand? kept = prepared?.Invoke(sql);
@@ -213,13 +242,14 @@ internal sealed class RelationalStepTransaction(
 
     // The command text: the head statement (the instance's insert or update, or none), then the statements of the
     // instance's branches and variables (replacing the stored ones) and of the journal so far, whatever the number of
-    // rows. Their parameters are added to the head's; the text is composed once per shape and kept.
-    private string WithRows(string head, List<KeyValuePair<string, object?>> parameters, InstanceState? state, bool replace)
+    // rows. The instance's own journal entries go with its statement; those of any other instance follow as rows of
+    // their own. Their parameters are added to the head's; the text is composed once per shape and kept.
+    private string WithRows(Head head, List<KeyValuePair<string, object?>> parameters, InstanceState? state)
     {
-        bool branches = false, variables = false;
+        bool branches = false, variables = false, headJournal = false;
         if (state is not null)
         {
-            if (replace)
+            if (head == Head.Update)
             {
                 parameters.Add(new("instance", state.Id));
             }
@@ -227,41 +257,48 @@ internal sealed class RelationalStepTransaction(
             branches = AddRows(parameters, _tables.Branches, StoredInstance.Branches(state),
                 (w, b) => w.Text(b.InstanceId).Text(b.Id).Number(b.Position).Text(b.NodeId).Text(b.Status).Text(b.PreviousOutcome).Text(b.Wait).Number(b.TimedOut));
             variables = AddRows(parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
+            int first = FirstJournalEntryOf(state.Id);
+            if (first >= 0)
+            {
+                headJournal = true;
+                parameters.Add(new("journal", JournalRow(state.Id, first)));
+            }
         }
 
-        // The journal so far: one row per instance, in the order the instances first appear (a step's entries are its
-        // instance's, so there is one row, but nothing else requires it).
+        // The other instances' entries: one row per instance, in the order the instances first appear.
         int journals = 0;
         for (int i = 0; i < _journal.Count; i++)
         {
-            if (!IsFirstJournalEntryOfItsInstance(i))
+            string instanceId = _journal[i].InstanceId;
+            if ((state is not null && instanceId == state.Id) || FirstJournalEntryOf(instanceId) != i)
             {
-                continue; // written with the first entry of its instance
+                continue; // with the head, or written with the first entry of its instance
             }
 
-            string instanceId = _journal[i].InstanceId;
-            string suffix = JournalSuffix(journals++);
+            string suffix = JournalSuffix(journals++ + (headJournal ? 1 : 0));
             parameters.Add(new("journal_instance" + suffix, instanceId));
-            parameters.Add(new("journal" + suffix, JsonRowWriter.Write(JournalEntriesOf(instanceId, i),
-                (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Time(e.At))));
+            parameters.Add(new("journal" + suffix, JournalRow(instanceId, i)));
         }
 
         _journal.Clear();
-        return Texts.GetOrAdd(new TextShape(_database, head, state is not null && replace, branches, variables, journals), Compose);
+        return Texts.GetOrAdd(new TextShape(_database, head, headJournal, branches, variables, journals), Compose);
     }
 
-    private bool IsFirstJournalEntryOfItsInstance(int index)
+    private int FirstJournalEntryOf(string instanceId)
     {
-        for (int i = 0; i < index; i++)
+        for (int i = 0; i < _journal.Count; i++)
         {
-            if (_journal[i].InstanceId == _journal[index].InstanceId)
+            if (_journal[i].InstanceId == instanceId)
             {
-                return false;
+                return i;
             }
         }
 
-        return true;
+        return -1;
     }
+
+    private string? JournalRow(string instanceId, int from) => JsonRowWriter.Write(JournalEntriesOf(instanceId, from),
+        (w, e) => w.Text(e.NodeId).Text(e.Lane).Text(e.Event).Text(e.Outcome).Text(e.Detail).Time(e.At));
 
     private IEnumerable<JournalEntry> JournalEntriesOf(string instanceId, int from)
     {
@@ -279,13 +316,20 @@ internal sealed class RelationalStepTransaction(
     // Command texts by shape (a handful per database).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<TextShape, string> Texts = new();
 
-    private readonly record struct TextShape(string Database, string Head, bool Replace, bool Branches, bool Variables, int Journals);
+    private readonly record struct TextShape(string Database, Head Head, bool HeadJournal, bool Branches, bool Variables, int Journals);
 
     private static string Compose(TextShape shape)
     {
-        RowTables tables = shape.Database == "PostgreSQL" ? PostgresTables : SqliteTables;
-        var sql = new StringBuilder(shape.Head);
-        if (shape.Replace)
+        bool postgres = shape.Database == "PostgreSQL";
+        RowTables tables = postgres ? PostgresTables : SqliteTables;
+        InstanceSql instance = postgres ? PostgresSql : SqliteSql;
+        var sql = new StringBuilder(shape.Head switch
+        {
+            Head.Insert => shape.HeadJournal ? instance.InsertWithJournal : instance.Insert,
+            Head.Update => shape.HeadJournal ? instance.UpdateWithJournal : instance.Update,
+            _ => string.Empty,
+        });
+        if (shape.Head == Head.Update)
         {
             sql.Append(" DELETE FROM branches WHERE instance_id = @instance; DELETE FROM variables WHERE instance_id = @instance;");
         }
@@ -302,7 +346,7 @@ internal sealed class RelationalStepTransaction(
 
         for (int group = 0; group < shape.Journals; group++)
         {
-            sql.Append(' ').Append(RowTables.JournalInsert(shape.Database, JournalSuffix(group)));
+            sql.Append(' ').Append(RowTables.JournalInsert(shape.Database, JournalSuffix(group + (shape.HeadJournal ? 1 : 0))));
         }
 
         return sql.ToString().Trim();

@@ -76,7 +76,7 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     }
 
     [Fact]
-    public async Task The_journal_view_reads_an_instance_s_commits_through_their_index()
+    public async Task An_instance_s_journal_is_read_and_pruned_by_its_chain_of_rows_and_commits_write_no_journal_index()
     {
         string path = _folder.File("journal.db");
         var store = new SqliteInstanceStore(path, Time);
@@ -84,9 +84,14 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
         await using var connection = new SqliteConnection("Data Source=" + path);
         await connection.OpenAsync();
 
-        string plan = await PlanAsync(connection, RelationalQueries.JournalSql.Replace("@instanceId", "'i1'", StringComparison.Ordinal));
+        string read = await PlanAsync(connection, RelationalQueries.JournalSql.Replace("@instanceId", "'i1'", StringComparison.Ordinal));
+        string prune = await PlanAsync(connection, RelationalQueries.PruneJournalSql("'i1', 'i2'"));
+        string[] indexes = [.. await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal_commits';")];
 
-        Assert.Contains("USING INDEX ix_journal_commits_instance", plan, StringComparison.Ordinal);
+        // Each row is found by its seq (the table's own key), from the instance's last row back; no journal row is scanned.
+        Assert.All([read, prune], plan => Assert.Contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)", plan, StringComparison.Ordinal));
+        Assert.All([read, prune], plan => Assert.DoesNotMatch(@"SCAN (c|journal_commits)( |$)", plan));
+        Assert.Empty(indexes);
     }
 
     [Fact]

@@ -17,7 +17,10 @@ public interface IStepTransaction : IUnitOfWork
     /// <exception cref="ConcurrencyException">Another step saved the instance first.</exception>
     Task SaveAsync(InstanceState state, int expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Appends a journal entry (its sequence is assigned by the store).</summary>
+    /// <summary>
+    /// Appends a journal entry of an instance stored before this transaction or inserted by it (its sequence is assigned
+    /// by the store); the entries of an instance the store does not hold are not kept.
+    /// </summary>
     Task AppendJournalAsync(JournalEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Writes a message for an edge the engine cannot reach (email, SMS).</summary>

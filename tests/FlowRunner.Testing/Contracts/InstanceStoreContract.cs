@@ -35,14 +35,54 @@ public abstract class InstanceStoreContract
     public async Task A_commit_writes_its_journal_entries_as_one_row_read_back_in_order()
     {
         IInstanceStore store = await CreateStoreAsync();
-        await CommitJournalAsync(store, "i1", "enter n1", "complete n1", "enter n2");
-        await CommitJournalAsync(store, "i2", "enter n1");
-        await CommitJournalAsync(store, "i1", "end n2");
+        InstanceState first = await InsertAsync(store, "flow");
+        InstanceState second = await InsertAsync(store, "flow");
+        await CommitJournalAsync(store, first.Id, "enter n1", "complete n1", "enter n2");
+        await CommitJournalAsync(store, second.Id, "enter n1");
+        await CommitJournalAsync(store, first.Id, "end n2");
 
-        Assert.Equal(2, await CountJournalRowsAsync(store, "i1"));
-        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync("i1", None);
+        Assert.Equal(2, await CountJournalRowsAsync(store, first.Id));
+        IReadOnlyList<JournalEntry> journal = await store.GetJournalAsync(first.Id, None);
         Assert.Equal(["enter n1", "complete n1", "enter n2", "end n2"], journal.Select(e => $"{e.Event} {e.NodeId}"));
         Assert.Equal([1L, 2, 3, 4], journal.Select(e => e.Sequence));
+    }
+
+    // The entries of a step go with its instance's insert or save (one statement writes the row and the instance's
+    // pointer to it); entries without a save, or of another instance, are rows of their own. All chain in order.
+    [Fact]
+    public async Task An_instance_s_journal_chains_through_its_insert_its_saves_and_commits_without_a_save()
+    {
+        IInstanceStore store = await CreateStoreAsync();
+        InstanceState state = NewState("flow");
+        InstanceState other = await InsertAsync(store, "flow");
+        await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, "flow.flow", "text", None);
+        await using (IStepTransaction tx = await store.BeginStepAsync(None))
+        {
+            await tx.AppendJournalAsync(Entry(state.Id, "start"), None);
+            await tx.AppendJournalAsync(Entry(other.Id, "enter", "n7"), None);
+            await tx.InsertAsync(state, None);
+            await tx.CommitAsync(None);
+        }
+
+        for (int step = 1; step <= 2; step++)
+        {
+            state.Version++;
+            await using IStepTransaction tx = await store.BeginStepAsync(None);
+            await tx.AppendJournalAsync(Entry(state.Id, "enter", "n" + step), None);
+            await tx.SaveAsync(state, state.Version - 1, None);
+            await tx.CommitAsync(None);
+        }
+
+        await CommitJournalAsync(store, state.Id, "end n2");
+        await using (IStepTransaction lost = await store.BeginStepAsync(None))
+        {
+            await lost.AppendJournalAsync(Entry(state.Id, "enter", "n9"), None);
+            await Assert.ThrowsAsync<ConcurrencyException>(() => lost.SaveAsync(state, state.Version - 1, None)); // a stale version
+        }
+
+        Assert.Equal(["start ", "enter n1", "enter n2", "end n2"], (await store.GetJournalAsync(state.Id, None)).Select(e => $"{e.Event} {e.NodeId}"));
+        Assert.Equal(4, await CountJournalRowsAsync(store, state.Id)); // the lost race's row rolled back with it
+        Assert.Equal("n7", Assert.Single(await store.GetJournalAsync(other.Id, None)).NodeId);
     }
 
     [Fact]
@@ -50,6 +90,10 @@ public abstract class InstanceStoreContract
     {
         IInstanceStore store = await CreateStoreBeforeJournalCommitsAsync(
             """
+            INSERT INTO flow_versions (hash, name, source_path, source, created_at) VALUES ('h', 'f', 'f.flow', 'text', '2026-01-01T00:00:00.0000000Z');
+            INSERT INTO instances (id, flow_name, flow_hash, status, version, next_branch, visits, outputs, created_at, updated_at) VALUES
+            ('i1', 'f', 'h', 'Waiting', 2, 1, '{}', '{}', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:02.0000000Z'),
+            ('i2', 'f', 'h', 'Waiting', 1, 1, '{}', '{}', '2026-01-01T00:00:01.0000000Z', '2026-01-01T00:00:01.0000000Z');
             INSERT INTO journal (instance_id, node_id, lane, event, outcome, detail, at) VALUES
             ('i1', NULL, NULL, 'start', NULL, 'flow@abc', '2026-01-01T00:00:00.0000000Z'),
             ('i2', 'n1', 'Main', 'enter', NULL, NULL, '2026-01-01T00:00:01.0000000Z'),
@@ -562,6 +606,7 @@ public abstract class InstanceStoreContract
         InstanceState completed = await InsertAsync(store, "flow", InstanceStatus.Completed);
         InstanceState faulted = await InsertAsync(store, "flow", InstanceStatus.Faulted);
         InstanceState waiting = await InsertAsync(store, "flow", InstanceStatus.Waiting);
+        await CommitJournalAsync(store, waiting.Id, "enter n1");
         await using (IStepTransaction tx = await store.BeginStepAsync(None))
         {
             await tx.AppendJournalAsync(Entry(completed.Id, JournalEvent.Start), None);
@@ -590,7 +635,8 @@ public abstract class InstanceStoreContract
 
         Assert.Null(await store.GetAsync(completed.Id, None));
         Assert.Null(await store.GetAsync(faulted.Id, None));
-        Assert.Empty(await store.GetJournalAsync(completed.Id, None));
+        Assert.Equal(0, await CountJournalRowsAsync(store, completed.Id)); // deleted, not only unreachable
+        Assert.Equal(1, await CountJournalRowsAsync(store, waiting.Id));
         Assert.NotNull(await store.GetAsync(waiting.Id, None)); // still waiting: not finished, not pruned
         Assert.NotNull(await store.GetAsync(recent.Id, None));
         Assert.NotNull(await store.GetAsync(finishingLate.Id, None)); // created long ago, finished within the age
