@@ -28,7 +28,7 @@ internal static class EngineBenchmark
         + "  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n";
 
     // Each measure runs this long untimed first: the JIT compiles hot code at its top tier about 100 ms after its 30th
-    // call, so a short run (2,000 bare transactions take about 0.1 s) would otherwise time unoptimized code.
+    // call, so a short run (a round of bare transactions takes about 0.15 s) would otherwise time unoptimized code.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     private static async Task WarmUpAsync(Func<Task> work)
@@ -72,9 +72,11 @@ internal static class EngineBenchmark
         return 0;
     }
 
-    // Rounds of bare transactions and of starts alternate, so both figures are taken under the same conditions (this
-    // machine's speed drifts by a third within minutes, and a round of bare transactions runs at 0.021 or at 0.035 ms
-    // p50 as it happens). Both are rates over all their rounds, each paying its own checkpoints and collections.
+    // Rounds of starts and of bare transactions alternate, each bare round as long as the starts' round before it, so
+    // both rates are taken under the same conditions (this machine's speed drifts by a third within minutes, and a round
+    // of bare transactions runs at 0.021 or at 0.035 ms p50 as it happens) and over as much time: each pays its own
+    // checkpoints and collections, whose stalls (up to tens of ms) come once per WAL cycle and would weigh on 2,000
+    // bare transactions by chance.
     private const int Rounds = 10;
 
     /// <summary>Bare write transactions per second over all rounds, and their p50 in ms.</summary>
@@ -87,14 +89,15 @@ internal static class EngineBenchmark
         await WarmUpAsync(() => runtime.StartAsync(flow, source, CancellationToken.None));
         await WarmUpAsync(bareTransactions.TransactionAsync);
         var bareLatencies = new List<double>();
+        var bareTime = TimeSpan.Zero;
         var latencies = new double[count];
         long allocated = 0;
         var total = new Stopwatch();
         using var progress = Benchmark.Progress();
         for (int round = 0, i = 0; round < Rounds; round++)
         {
-            bareLatencies.AddRange(await bareTransactions.RunAsync(BareTransactions.Count / Rounds));
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            TimeSpan before = total.Elapsed;
             total.Start();
             for (int end = count * (round + 1) / Rounds; i < end; i++)
             {
@@ -110,13 +113,16 @@ internal static class EngineBenchmark
 
             total.Stop();
             allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            var bareRound = Stopwatch.StartNew();
+            bareLatencies.AddRange(await bareTransactions.RunForAsync(total.Elapsed - before));
+            bareTime += bareRound.Elapsed;
         }
 
         progress.Dispose();
         bareLatencies.Sort();
-        var bare = new Baseline(bareLatencies.Count * 1000 / bareLatencies.Sum(), bareLatencies[bareLatencies.Count / 2]);
+        var bare = new Baseline(bareLatencies.Count / bareTime.TotalSeconds, bareLatencies[bareLatencies.Count / 2]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"baseline: bare SQLite write transactions {bare.PerSecond:F0}/s, mean {1000 / bare.PerSecond:F3} ms, p50 {bare.P50:F3} ms ({bareLatencies.Count} in {Rounds} rounds between the starts' rounds)"));
+            $"baseline: bare SQLite write transactions {bare.PerSecond:F0}/s, mean {1000 / bare.PerSecond:F3} ms, p50 {bare.P50:F3} ms ({bareLatencies.Count} in {Rounds} rounds, each as long as the starts' round before it)"));
         double mean = total.Elapsed.TotalMilliseconds / count;
         Array.Sort(latencies);
         double p50 = latencies[count / 2];
@@ -250,8 +256,6 @@ internal static class EngineBenchmark
     // A bare write transaction: one small insert, committed, on a pooled connection of a store with the engine's settings.
     private sealed class BareTransactions(SqliteInstanceStore store)
     {
-        public const int Count = 2_000;
-
         public static async Task<BareTransactions> CreateAsync(string database)
         {
             var store = new SqliteInstanceStore(database, TimeProvider.System); // same connection settings and WAL
@@ -264,12 +268,13 @@ internal static class EngineBenchmark
             return new BareTransactions(store);
         }
 
-        public async Task<double[]> RunAsync(int count)
+        public async Task<List<double>> RunForAsync(TimeSpan duration)
         {
-            var latencies = new double[count];
-            for (int i = 0; i < count; i++)
+            var latencies = new List<double>();
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < duration)
             {
-                latencies[i] = await TransactionAsync();
+                latencies.Add(await TransactionAsync());
             }
 
             return latencies;
