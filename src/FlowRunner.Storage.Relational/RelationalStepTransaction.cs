@@ -240,10 +240,10 @@ internal sealed class RelationalStepTransaction(
         }
     }
 
-    // The command text: the head statement (the instance's insert or update, or none), then the statements of the
-    // instance's branches and variables (replacing the stored ones) and of the journal so far, whatever the number of
-    // rows. The instance's own journal entries go with its statement; those of any other instance follow as rows of
-    // their own. Their parameters are added to the head's; the text is composed once per shape and kept.
+    // The command text: the head statement (the instance's insert or update, with the instance's journal entries so
+    // far), then the statements of its branches and variables (replacing the stored ones), whatever the number of rows;
+    // or, at the commit (no head), a row for each instance's entries no save carried, written once every instance of
+    // the transaction is stored. Their parameters are added to the head's; the text is composed once per shape and kept.
     private string WithRows(Head head, List<KeyValuePair<string, object?>> parameters, InstanceState? state)
     {
         bool branches = false, variables = false, headJournal = false;
@@ -262,26 +262,41 @@ internal sealed class RelationalStepTransaction(
             {
                 headJournal = true;
                 parameters.Add(new("journal", JournalRow(state.Id, first)));
+                RemoveJournalEntriesOf(state.Id);
             }
+
+            return Texts.GetOrAdd(new TextShape(_database, head, headJournal, branches, variables, Journals: 0), Compose);
         }
 
-        // The other instances' entries: one row per instance, in the order the instances first appear.
+        // At the commit, the entries no save carried: one row per instance, in the order the instances first appear.
         int journals = 0;
         for (int i = 0; i < _journal.Count; i++)
         {
             string instanceId = _journal[i].InstanceId;
-            if ((state is not null && instanceId == state.Id) || FirstJournalEntryOf(instanceId) != i)
+            if (FirstJournalEntryOf(instanceId) == i)
             {
-                continue; // with the head, or written with the first entry of its instance
+                string suffix = JournalSuffix(journals++);
+                parameters.Add(new("journal_instance" + suffix, instanceId));
+                parameters.Add(new("journal" + suffix, JournalRow(instanceId, i)));
             }
-
-            string suffix = JournalSuffix(journals++ + (headJournal ? 1 : 0));
-            parameters.Add(new("journal_instance" + suffix, instanceId));
-            parameters.Add(new("journal" + suffix, JournalRow(instanceId, i)));
         }
 
         _journal.Clear();
-        return Texts.GetOrAdd(new TextShape(_database, head, headJournal, branches, variables, journals), Compose);
+        return Texts.GetOrAdd(new TextShape(_database, Head.None, HeadJournal: false, Branches: false, Variables: false, journals), Compose);
+    }
+
+    private void RemoveJournalEntriesOf(string instanceId)
+    {
+        int kept = 0;
+        for (int i = 0; i < _journal.Count; i++)
+        {
+            if (_journal[i].InstanceId != instanceId)
+            {
+                _journal[kept++] = _journal[i];
+            }
+        }
+
+        _journal.RemoveRange(kept, _journal.Count - kept);
     }
 
     private int FirstJournalEntryOf(string instanceId)
@@ -346,7 +361,7 @@ internal sealed class RelationalStepTransaction(
 
         for (int group = 0; group < shape.Journals; group++)
         {
-            sql.Append(' ').Append(RowTables.JournalInsert(shape.Database, JournalSuffix(group + (shape.HeadJournal ? 1 : 0))));
+            sql.Append(' ').Append(RowTables.JournalInsert(shape.Database, JournalSuffix(group)));
         }
 
         return sql.ToString().Trim();

@@ -48,19 +48,23 @@ public abstract class InstanceStoreContract
     }
 
     // The entries of a step go with its instance's insert or save (one statement writes the row and the instance's
-    // pointer to it); entries without a save, or of another instance, are rows of their own. All chain in order.
+    // pointer to it); those no save carried are written at the commit. All chain in order, whatever the order of the
+    // calls: an entry appended before its instance's insert in the same transaction is kept.
     [Fact]
     public async Task An_instance_s_journal_chains_through_its_insert_its_saves_and_commits_without_a_save()
     {
         IInstanceStore store = await CreateStoreAsync();
         InstanceState state = NewState("flow");
+        InstanceState insertedLater = NewState("flow");
         InstanceState other = await InsertAsync(store, "flow");
         await store.SaveFlowVersionAsync(state.FlowName, state.FlowHash, "flow.flow", "text", None);
         await using (IStepTransaction tx = await store.BeginStepAsync(None))
         {
             await tx.AppendJournalAsync(Entry(state.Id, "start"), None);
+            await tx.AppendJournalAsync(Entry(insertedLater.Id, "start"), None);
             await tx.AppendJournalAsync(Entry(other.Id, "enter", "n7"), None);
             await tx.InsertAsync(state, None);
+            await tx.InsertAsync(insertedLater, None);
             await tx.CommitAsync(None);
         }
 
@@ -83,6 +87,7 @@ public abstract class InstanceStoreContract
         Assert.Equal(["start ", "enter n1", "enter n2", "end n2"], (await store.GetJournalAsync(state.Id, None)).Select(e => $"{e.Event} {e.NodeId}"));
         Assert.Equal(4, await CountJournalRowsAsync(store, state.Id)); // the lost race's row rolled back with it
         Assert.Equal("n7", Assert.Single(await store.GetJournalAsync(other.Id, None)).NodeId);
+        Assert.Equal("start", Assert.Single(await store.GetJournalAsync(insertedLater.Id, None)).Event);
     }
 
     [Fact]
