@@ -169,16 +169,21 @@ internal static class RelationalQueries
         return [.. rows.Select((r, i) => new JournalEntry(instanceId, i + 1, r.NodeId, r.Lane, r.Event, r.Outcome, r.Detail, StoredTime.Parse(r.At)))];
     }
 
+    /// <summary>
+    /// The newest instance of a flow waiting at a node whose variable holds a value: read from the index of waiting
+    /// branches by node, so an unknown value (a made-up reset token) costs the instances waiting there, not every branch.
+    /// </summary>
+    public const string FindWaitingSql =
+        """
+        SELECT i.id FROM branches b
+        JOIN instances i ON i.id = b.instance_id
+        JOIN variables v ON v.instance_id = b.instance_id AND v.name = @variable AND v.value = @value
+        WHERE b.node_id = @nodeId AND b.status = 'Waiting' AND i.flow_name = @flowName
+        ORDER BY i.created_at DESC LIMIT 1;
+        """;
+
     public static Task<string?> FindWaitingInstanceAsync(DbConnection connection, string flowName, string nodeId, string variable, JsonElement value) =>
-        connection.QuerySingleOrDefaultAsync<string?>(
-            """
-            SELECT i.id FROM instances i
-            JOIN branches b ON b.instance_id = i.id AND b.node_id = @nodeId AND b.status = 'Waiting'
-            JOIN variables v ON v.instance_id = i.id AND v.name = @variable AND v.value = @value
-            WHERE i.flow_name = @flowName
-            ORDER BY i.created_at DESC LIMIT 1;
-            """,
-            new { flowName, nodeId, variable, value = value.GetRawText() });
+        connection.QuerySingleOrDefaultAsync<string?>(FindWaitingSql, new { flowName, nodeId, variable, value = value.GetRawText() });
 
     /// <summary>
     /// Deletes finished instances changed before <paramref name="finishedBefore"/> in transactions of 500 (no lock is held

@@ -95,6 +95,21 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     }
 
     [Fact]
+    public async Task Finding_a_waiting_instance_by_a_variable_reads_only_the_branches_waiting_at_its_node()
+    {
+        string path = _folder.File("waiting.db");
+        var store = new SqliteInstanceStore(path, Time);
+        await store.MigrateAsync(CancellationToken.None);
+        await using var connection = new SqliteConnection("Data Source=" + path);
+        await connection.OpenAsync();
+
+        string plan = await PlanAsync(connection, RelationalQueries.FindWaitingSql);
+
+        Assert.StartsWith("SEARCH b USING INDEX ix_branches_waiting (node_id=?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Steps_share_one_writer_connection_whose_statements_stay_prepared_until_the_store_is_disposed()
     {
         string path = _folder.File("prepared.db");
