@@ -54,11 +54,7 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     [InlineData(true)]
     public async Task Claiming_pruning_and_listing_read_indexes_in_order_and_a_finished_or_waiting_instance_is_in_no_status_index(bool includeOwn)
     {
-        string path = _folder.File("plans.db");
-        var store = new SqliteInstanceStore(path, Time);
-        await store.MigrateAsync(CancellationToken.None);
-        await using var connection = new SqliteConnection("Data Source=" + path);
-        await connection.OpenAsync();
+        await using SqliteConnection connection = await OpenMigratedAsync("plans.db");
 
         string claim = await PlanAsync(connection, RelationalQueries.RunnableSql("SQLite", includeOwn));
         string prune = await PlanAsync(connection, RelationalQueries.FinishedBeforeSql);
@@ -78,11 +74,7 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     [Fact]
     public async Task An_instance_s_journal_is_read_and_pruned_by_its_chain_of_rows_and_commits_write_no_journal_index()
     {
-        string path = _folder.File("journal.db");
-        var store = new SqliteInstanceStore(path, Time);
-        await store.MigrateAsync(CancellationToken.None);
-        await using var connection = new SqliteConnection("Data Source=" + path);
-        await connection.OpenAsync();
+        await using SqliteConnection connection = await OpenMigratedAsync("journal.db");
 
         string read = await PlanAsync(connection, RelationalQueries.JournalSql.Replace("@instanceId", "'i1'", StringComparison.Ordinal));
         string prune = await PlanAsync(connection, RelationalQueries.PruneJournalSql("'i1', 'i2'"));
@@ -97,11 +89,7 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
     [Fact]
     public async Task Finding_a_waiting_instance_by_a_variable_reads_only_the_branches_waiting_at_its_node()
     {
-        string path = _folder.File("waiting.db");
-        var store = new SqliteInstanceStore(path, Time);
-        await store.MigrateAsync(CancellationToken.None);
-        await using var connection = new SqliteConnection("Data Source=" + path);
-        await connection.OpenAsync();
+        await using SqliteConnection connection = await OpenMigratedAsync("waiting.db");
 
         string plan = await PlanAsync(connection, RelationalQueries.FindWaitingSql);
 
@@ -131,6 +119,16 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContract, IDisposabl
         await CommitJournalAsync(store, "i1", "end n2"); // a write after disposal opens the connection again
         Assert.Equal(["start ", "end n2"], (await store.GetJournalAsync("i1", CancellationToken.None)).Select(e => $"{e.Event} {e.NodeId}"));
         await store.DisposeAsync();
+    }
+
+    // A connection to a new database with every migration applied.
+    private async Task<SqliteConnection> OpenMigratedAsync(string name)
+    {
+        string path = _folder.File(name);
+        await new SqliteInstanceStore(path, Time).MigrateAsync(CancellationToken.None);
+        var connection = new SqliteConnection("Data Source=" + path);
+        await connection.OpenAsync();
+        return connection;
     }
 
     // The "detail" column of each row of SQLite's query plan.
