@@ -33,11 +33,8 @@ internal sealed record RowTables(RowInsert Branches, RowInsert Variables)
         RowInsert.For(database, "variables", "variables", "instance_id", "name", "value"));
 
     /// <summary>
-    /// One commit's journal entries of one stored instance as one row: parameters <c>@journal_instance</c> and
-    /// <c>@journal</c> (a JSON array of [node_id, lane, event, outcome, detail, at]), each followed by
-    /// <paramref name="suffix"/>. The row points to the instance's previous commit and the instance to the row, so an
-    /// instance's journal is found without an index on journal_commits (a commit writes one B-tree page fewer).
-    /// PostgreSQL locks the instance row first, so two transactions cannot both chain to the same previous row.
+    /// A stored instance's journal entries as one row chained to its previous row: <c>@journal_instance</c> and
+    /// <c>@journal</c> (a JSON array of [node_id, lane, event, outcome, detail, at]) + <paramref name="suffix"/>.
     /// </summary>
     public static string JournalInsert(string database, string suffix) => database == "PostgreSQL"
         ? $"""

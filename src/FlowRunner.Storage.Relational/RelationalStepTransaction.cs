@@ -132,10 +132,8 @@ internal sealed class RelationalStepTransaction(
         Update,
     }
 
-    // The instance row's insert and its version-guarded update (a running instance is leased to this node), each alone
-    // and with the instance's journal row of this commit (parameter @journal): that row chains to the instance's
-    // previous one and the instance row points to it, written by the instance's own statement rather than by a second
-    // update of the row. PostgreSQL locks the row before it reads the previous journal row.
+    // The instance's insert and version-guarded update (a running instance is leased to this node), alone and with its
+    // journal row (@journal), which chains to its previous row and which the instance's own statement points to.
     private sealed record InstanceSql(string Insert, string Update, string InsertWithJournal, string UpdateWithJournal)
     {
         public static InstanceSql For(string database)
@@ -240,13 +238,10 @@ internal sealed class RelationalStepTransaction(
         }
     }
 
-    // The command text: the head statement (the instance's insert or update, with the instance's journal entries so
-    // far), then the statements of its branches and variables (replacing the stored ones), whatever the number of rows;
-    // or, at the commit (no head), a row for each instance's entries no save carried, written once every instance of
-    // the transaction is stored. Their parameters are added to the head's; the text is composed once per shape and kept.
+    // The command text (composed once per shape): the instance's statement with its journal entries, then its branches
+    // and variables; or, at the commit, a row per instance for the entries no save carried (every instance is stored by then).
     private string WithRows(Head head, List<KeyValuePair<string, object?>> parameters, InstanceState? state)
     {
-        bool branches = false, variables = false, headJournal = false;
         if (state is not null)
         {
             if (head == Head.Update)
@@ -254,18 +249,17 @@ internal sealed class RelationalStepTransaction(
                 parameters.Add(new("instance", state.Id));
             }
 
-            branches = AddRows(parameters, _tables.Branches, StoredInstance.Branches(state),
+            bool branches = AddRows(parameters, _tables.Branches, StoredInstance.Branches(state),
                 (w, b) => w.Text(b.InstanceId).Text(b.Id).Number(b.Position).Text(b.NodeId).Text(b.Status).Text(b.PreviousOutcome).Text(b.Wait).Number(b.TimedOut));
-            variables = AddRows(parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
+            bool variables = AddRows(parameters, _tables.Variables, StoredInstance.Variables(state), (w, v) => w.Text(v.InstanceId).Text(v.Name).Text(v.Value));
             int first = FirstJournalEntryOf(state.Id);
             if (first >= 0)
             {
-                headJournal = true;
                 parameters.Add(new("journal", JournalRow(state.Id, first)));
                 RemoveJournalEntriesOf(state.Id);
             }
 
-            return Texts.GetOrAdd(new TextShape(_database, head, headJournal, branches, variables, Journals: 0), Compose);
+            return Texts.GetOrAdd(new TextShape(_database, head, HeadJournal: first >= 0, branches, variables, Journals: 0), Compose);
         }
 
         // At the commit, the entries no save carried: one row per instance, in the order the instances first appear.
